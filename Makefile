@@ -1,0 +1,88 @@
+# osfleet.day2 -- developer and CI entry points. `make help` lists them.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+REPO       := $(abspath .)
+VENV       := $(REPO)/.venv
+PY         := $(VENV)/bin/python
+CACHE      := $(REPO)/.cache
+# ansible needs the collection under ansible_collections/<ns>/<name>: a symlink
+# is enough for pytest, ansible-doc, ansible-lint and playbooks ...
+COLL_ROOT  := $(CACHE)/collections
+COLL_LINK  := $(COLL_ROOT)/ansible_collections/osfleet/day2
+# ... but ansible-test wants a real directory: a copy of the work tree.
+SANITY_TREE := $(CACHE)/sanity/ansible_collections/osfleet/day2
+LABCTL     := python3 $(REPO)/lab/labctl
+export ANSIBLE_COLLECTIONS_PATH := $(COLL_ROOT)
+export ANSIBLE_LOCAL_TEMP := $(CACHE)/ansible-tmp
+export OSFLEET_LAB_DIR ?= $(REPO)/.lab
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: help venv unit sanity lint integration molecule test build docs demo \
+        lab-up lab-down lab-status lab-reset clean collection-link
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 16
+
+$(VENV)/.stamp: requirements.txt requirements-dev.txt tools/find-python
+	@PYTHON="$${PYTHON:-$$(tools/find-python)}" || exit 1; \
+	echo "[venv] toolchain on $$PYTHON"; \
+	"$$PYTHON" -m venv --clear $(VENV) && \
+	$(PY) -m pip install -q --upgrade pip==25.2 && \
+	$(PY) -m pip install -q -r requirements-dev.txt
+	@touch $@
+
+venv: $(VENV)/.stamp  ## create .venv with the pinned toolchain (Python >= 3.12)
+
+collection-link:
+	@mkdir -p $(dir $(COLL_LINK)) $(CACHE)/ansible-tmp
+	@[ -L $(COLL_LINK) ] || ln -sfn $(REPO) $(COLL_LINK)
+
+unit: venv collection-link  ## pytest unit tests of the core and the modules
+	cd $(COLL_LINK) && PYTHONPATH=$(COLL_ROOT) $(PY) -m pytest -q -p no:cacheprovider tests/unit
+
+sanity: venv  ## ansible-test sanity on a copy of the work tree
+	@rm -rf $(SANITY_TREE) && mkdir -p $(SANITY_TREE)
+	@git ls-files -co --exclude-standard -z -- . ":!lab" ":!.ci" | xargs -0 -I{} cp --parents {} $(SANITY_TREE)/ 2>/dev/null; \
+	 cd $(SANITY_TREE) && git init -q && git add -A >/dev/null
+	@install -D -m 0644 tools/get_pip_offline.py $(HOME)/.ansible/test/cache/get_pip_25_2.py
+	cd $(SANITY_TREE) && PATH="$(dir $(shell readlink -f $(PY))):$$PATH" \
+	  $(VENV)/bin/ansible-test sanity --venv --python 3.12 --color no $(SANITY_ARGS)
+
+lint: venv collection-link  ## ansible-lint, production profile
+	cd $(COLL_LINK) && $(VENV)/bin/ansible-lint --offline
+
+docs: venv collection-link  ## render every plugin's documentation with ansible-doc
+	@set -e; for t in module inventory filter; do \
+	  for p in $$($(VENV)/bin/ansible-doc -t $$t -l osfleet.day2 2>/dev/null | awk '{print $$1}'); do \
+	    $(VENV)/bin/ansible-doc -t $$t $$p > /dev/null && echo "[docs] $$t $$p renders"; \
+	  done; done
+	$(VENV)/bin/antsibull-changelog lint
+
+build: venv  ## build dist/osfleet-day2-<version>.tar.gz
+	@mkdir -p dist
+	$(VENV)/bin/ansible-galaxy collection build --force --output-path dist .
+
+lab-up:  ## bring the lab up (installs on first use; idempotent)
+	$(LABCTL) up
+lab-down:  ## stop everything the lab started
+	$(LABCTL) down
+lab-status:  ## health of every lab service
+	$(LABCTL) status
+lab-reset:  ## wipe the lab's state and bring it up fresh
+	$(LABCTL) reset
+
+integration: venv collection-link lab-up  ## integration tests against the lab
+	cd $(COLL_LINK) && PYTHONPATH=$(COLL_ROOT) $(PY) -m pytest -q -p no:cacheprovider tests/integration
+
+molecule: venv collection-link lab-up  ## molecule scenarios (against the lab, no containers)
+	cd $(REPO)/extensions && $(VENV)/bin/molecule test --all
+
+test: unit sanity lint docs integration molecule  ## everything CI runs
+
+demo: venv collection-link lab-up  ## the main playbook against the built-in lab
+	cd $(COLL_LINK) && $(VENV)/bin/ansible-playbook -i localhost, playbooks/fleet_report.yml \
+	  -e osfleet_clouds_yaml=$(OSFLEET_LAB_DIR)/clouds.yaml -e osfleet_report_dir=$(OSFLEET_LAB_DIR)/reports
+
+clean:  ## remove build and test output (keeps .venv and .lab)
+	rm -rf dist $(CACHE)/sanity tests/output

@@ -1,0 +1,60 @@
+# -*- coding: utf-8 -*-
+"""Shared fixtures: a stand-in for the Nova services API (the network boundary)."""
+from __future__ import annotations
+
+import types
+
+import pytest
+
+
+class FakeComputeProxy:
+    """Keeps service records like Nova does and records every write call."""
+
+    def __init__(self, services):
+        self._services = {s["id"]: dict(s) for s in services}
+        self.calls = []
+
+    def _obj(self, rec):
+        return types.SimpleNamespace(
+            id=rec["id"], host=rec["host"], binary=rec["binary"], availability_zone=rec.get("zone"),
+            status=rec["status"], state=rec.get("state", "up"), disabled_reason=rec.get("disabled_reason"),
+            is_forced_down=rec.get("forced_down", False), updated_at=rec.get("updated_at"))
+
+    def services(self, **query):
+        for rec in self._services.values():
+            if all(rec.get(k) == v for k, v in query.items()):
+                yield self._obj(rec)
+
+    def disable_service(self, service, host=None, binary=None, disabled_reason=None):
+        self.calls.append(("disable", service, disabled_reason))
+        rec = self._services[service]
+        rec["status"] = "disabled"
+        if disabled_reason:
+            rec["disabled_reason"] = disabled_reason
+        return self._obj(rec)
+
+    def enable_service(self, service, host=None, binary=None):
+        self.calls.append(("enable", service))
+        rec = self._services[service]
+        rec.update(status="enabled", disabled_reason=None)
+        return self._obj(rec)
+
+    def update_service_forced_down(self, service, host=None, binary=None, forced=True):
+        self.calls.append(("forced_down", service, forced))
+        rec = self._services[service]
+        rec["forced_down"] = forced
+        if forced:
+            rec["state"] = "down"
+        return self._obj(rec)
+
+
+@pytest.fixture
+def fake_conn():
+    compute = FakeComputeProxy([
+        dict(id="svc-1", host="compute-01", binary="nova-compute", zone="az1", status="enabled"),
+        dict(id="svc-2", host="compute-02", binary="nova-compute", zone="az1", status="disabled",
+             disabled_reason="old reason"),
+        dict(id="svc-3", host="compute-03", binary="nova-compute", zone="az2", status="disabled",
+             disabled_reason="fenced", forced_down=True, state="down"),
+    ])
+    return types.SimpleNamespace(compute=compute)
