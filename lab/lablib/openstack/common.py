@@ -1,0 +1,84 @@
+"""Names shared by the OpenStack part of the lab: venv, config dirs, URLs, stamps."""
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from .. import paths
+
+PKG_DIR = Path(__file__).resolve().parent
+TEMPLATES = PKG_DIR / "templates"
+DRIVERS = PKG_DIR / "drivers"          # imported by the services (PYTHONPATH)
+TOOLS = PKG_DIR / "tools"              # scripts run with the venv's python
+REQUIREMENTS = PKG_DIR / "requirements.txt"
+
+VENV = paths.LAB_DIR / "venv"
+VPY = VENV / "bin" / "python"
+VBIN = VENV / "bin"
+VENV_STAMP = VENV / ".osflab-requirements.sha256"
+
+ETC = paths.ETC_DIR                    # <lab>/etc/<service>/...
+DATA = paths.DATA_DIR                  # <lab>/data/<service>/...
+STAMPS = paths.LAB_DIR / "stamps"      # "initialised" markers (wiped by reset)
+
+HOST = paths.HOST
+REGION = "RegionOne"
+ADMIN_PASSWORD = "osfleet-lab-admin"
+SERVICE_PASSWORD = "osfleet-lab-service"
+USER_PASSWORD = "osfleet-lab-user"
+SERVICE_PROJECT = "service"
+SERVICE_USERS = ("glance", "placement", "nova", "neutron", "cinder")
+
+DATABASES = {
+    "keystone": "keystone",
+    "placement": "placement",
+    "glance": "glance",
+    "nova_api": "nova_api",
+    "nova_cell0": "nova_cell0",
+    "nova": "nova",
+    "neutron": "neutron",
+    "cinder": "cinder",
+}
+
+CINDER_BACKEND = "labfake"
+CINDER_HOST = "lab-storage"
+CONTROLLER_HOST = "lab-controller"
+NETWORK_HOST = "lab-network"
+MANAGEABLE_JSON = DATA / "cinder-manageable.json"
+
+
+def url(service: str) -> str:
+    return f"http://{HOST}:{paths.PORTS[service]}"
+
+
+KEYSTONE_URL = url("keystone") + "/v3"
+
+
+def db_url(key: str) -> str:
+    return (f"mysql+pymysql://{paths.DB_USER}:{paths.DB_PASSWORD}@{HOST}:3306/"
+            f"{db_name(key)}?charset=utf8mb4")
+
+
+def db_name(key: str) -> str:
+    return paths.DB_PREFIX + DATABASES[key]
+
+
+def mq_url() -> str:
+    return f"rabbit://{paths.MQ_USER}:{paths.MQ_PASSWORD}@{HOST}:5672/{paths.MQ_VHOST}"
+
+
+def file_sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def stamp(name: str) -> Path:
+    return STAMPS / f"{name}.done"
+
+
+def venv_env() -> dict:
+    """Environment for anything run from the lab venv."""
+    return {"PATH": f"{VBIN}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+            "VIRTUAL_ENV": str(VENV),
+            "PYTHONPATH": str(DRIVERS),
+            "PYTHONDONTWRITEBYTECODE": "1",
+            "OSFLAB_DIR": str(paths.LAB_DIR)}

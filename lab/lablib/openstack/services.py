@@ -1,0 +1,99 @@
+"""The OpenStack daemons of the lab: how each one starts and how it is checked."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional
+
+from .. import paths, procs
+from .common import DRIVERS, ETC, VBIN, VPY, venv_env
+
+
+@dataclass
+class Service:
+    name: str                       # daemon name (pid/log file stem)
+    argv: List[str]
+    env: Dict[str, str] = field(default_factory=dict)
+    port: Optional[int] = None      # API port, None for RPC-only daemons
+    compute: Optional[str] = None   # nova-compute host name
+
+    def start(self) -> int:
+        return procs.start(self.name, self.argv, env={**venv_env(), **self.env},
+                           cwd=paths.LAB_DIR)
+
+    def stop(self) -> bool:
+        return procs.stop(self.name)
+
+    def running(self) -> bool:
+        return procs.running(self.name)
+
+    def healthy(self) -> bool:
+        return self.running() and (self.port is None or procs.port_open(self.port))
+
+
+def _gunicorn(name: str, port: int, module: str, env: Dict[str, str], threads: int = 4,
+              args: str = "") -> Service:
+    argv = [str(VBIN / "gunicorn"),
+            "--bind", f"{paths.HOST}:{port}",
+            "--workers", "1", "--worker-class", "gthread", "--threads", str(threads),
+            "--no-control-socket",           # else all gunicorns share one control socket
+            "--keep-alive", "75",            # 2 s default races pooled client connections
+            "--limit-request-line", "0",     # Nova sends very long port-query URLs
+            "--timeout", "300", "--graceful-timeout", "5",
+            "--name", name,
+            "osflab_wsgi:application"]
+    return Service(name, argv, env={"OSFLAB_WSGI_MODULE": module, "OSFLAB_WSGI_ARGS": args,
+                                    **env}, port=port)
+
+
+def _conf(*rel: str) -> List[str]:
+    out: List[str] = []
+    for r in rel:
+        out += ["--config-file", str(ETC / r)]
+    return out
+
+
+def compute_service(host: str) -> Service:
+    return Service(f"nova-compute-{host}",
+                   [str(VPY), str(DRIVERS / "osflab_nova_compute.py"),
+                    *_conf("nova/nova.conf", f"nova/compute-{host}.conf")],
+                   compute=host)
+
+
+def api_services() -> List[Service]:
+    P = paths.PORTS
+    return [
+        _gunicorn("keystone", P["keystone"], "keystone.wsgi.api",
+                  {"OS_KEYSTONE_CONFIG_DIR": str(ETC / "keystone")}),
+        _gunicorn("placement", P["placement"], "placement.wsgi.api",
+                  {"OS_PLACEMENT_CONFIG_DIR": str(ETC / "placement")}),
+        _gunicorn("glance-api", P["glance"], "glance.wsgi.api",
+                  {"OS_GLANCE_CONFIG_DIR": str(ETC / "glance")}),
+        _gunicorn("neutron-server", P["neutron"], "neutron.wsgi.api",
+                  {"OS_NEUTRON_CONFIG_DIR": str(ETC / "neutron"),
+                   "OS_NEUTRON_CONFIG_FILES": "neutron.conf;plugins/ml2/ml2_conf.ini"}),
+        _gunicorn("nova-api", P["nova"], "nova.wsgi.osapi_compute",
+                  {"OS_NOVA_CONFIG_DIR": str(ETC / "nova"),
+                   "OS_NOVA_CONFIG_FILES": "api-paste.ini;nova.conf"}, threads=8),
+        _gunicorn("cinder-api", P["cinder"], "cinder.wsgi.api", {},
+                  args=" ".join(_conf("cinder/cinder.conf"))),
+    ]
+
+
+def rpc_services() -> List[Service]:
+    return [
+        Service("nova-conductor", [str(VBIN / "nova-conductor"), *_conf("nova/nova.conf")]),
+        Service("nova-scheduler", [str(VBIN / "nova-scheduler"), *_conf("nova/nova.conf")]),
+        Service("cinder-scheduler", [str(VBIN / "cinder-scheduler"), *_conf("cinder/cinder.conf")]),
+        Service("cinder-volume", [str(VBIN / "cinder-volume"), *_conf("cinder/cinder.conf")]),
+    ]
+
+
+def all_services() -> List[Service]:
+    return api_services() + rpc_services() + [compute_service(h) for h in paths.COMPUTES]
+
+
+def by_name(name: str) -> Service:
+    for s in all_services():
+        if s.name == name:
+            return s
+    raise KeyError(name)
