@@ -17,6 +17,8 @@ export ANSIBLE_COLLECTIONS_PATH := $(COLL_ROOT)
 export ANSIBLE_LOCAL_TEMP := $(CACHE)/ansible-tmp
 export OSFLEET_LAB_DIR ?= $(REPO)/.lab
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
+export PATH := $(VENV)/bin:$(PATH)
+export OS_CLIENT_CONFIG_FILE ?= $(OSFLEET_LAB_DIR)/clouds.yaml
 
 .PHONY: help venv unit sanity lint integration molecule test build docs demo \
         lab-up lab-down lab-status lab-reset clean collection-link
