@@ -176,7 +176,7 @@ def seed():
         servers = seed_servers_for(conn, tenant, net, sg, image, provider,
                                    SPEC["servers_per_tenant"])
         log(f"{tenant}: network {net.name}, servers " +
-            ", ".join(f"{s.name}={s.status}@{s.compute_host or '?'}" for s in servers))
+            ", ".join(f"{s.name}={s.status}" for s in servers))
     # a spare unattached volume and floating IP per tenant
     for tenant in SPEC["tenants"]:
         conn = tenant_conn(tenant)
