@@ -93,8 +93,7 @@ class FileBackedFakeDriver(fake_driver.FakeLoggingVolumeDriver):
         entries = []
         for disk in data["disks"]:
             managed = disk.get("cinder_id")
-            extra = ", ".join(f"{k}={disk[k]}" for k in ("source_host", "vm")
-                              if disk.get(k))
+            extra = {k: disk[k] for k in ("source_host", "vm") if disk.get(k)}
             entries.append({
                 "reference": {"source-name": disk["name"]},
                 "size": int(disk.get("size_gb", 1)),
