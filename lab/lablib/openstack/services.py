@@ -81,8 +81,10 @@ def api_services() -> List[Service]:
 
 def rpc_services() -> List[Service]:
     return [
-        Service("nova-conductor", [str(VBIN / "nova-conductor"), *_conf("nova/nova.conf")]),
-        Service("nova-scheduler", [str(VBIN / "nova-scheduler"), *_conf("nova/nova.conf")]),
+        Service("nova-conductor", [str(VPY), str(DRIVERS / "osflab_nova_service.py"), "conductor",
+                                   *_conf("nova/nova.conf")]),
+        Service("nova-scheduler", [str(VPY), str(DRIVERS / "osflab_nova_service.py"), "scheduler",
+                                   *_conf("nova/nova.conf")]),
         Service("cinder-scheduler", [str(VBIN / "cinder-scheduler"), *_conf("cinder/cinder.conf")]),
         Service("cinder-volume", [str(VBIN / "cinder-volume"), *_conf("cinder/cinder.conf")]),
     ]
