@@ -103,7 +103,7 @@ class FleetInfoModule(Day2Module):
         cloud = self.params["cloud"] if isinstance(self.params["cloud"], str) else None
         fleet = discover(self.conn, cloud=cloud, vms=self.params["servers"], page_size=self.params["page_size"])
         result = fleet.to_dict()
-        result.update(changed=False, api_calls=fleet.api_calls)
+        result["changed"] = False
         return result
 
 

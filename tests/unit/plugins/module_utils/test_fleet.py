@@ -48,6 +48,17 @@ class FakeCompute:
                  "local_gb_used": 5},
                 {"id": "h2", "hypervisor_hostname": "compute-02", "service": {"host": "compute-02"},
                  "hypervisor_type": "fake", "state": "down", "status": "disabled", "running_vms": 2}]})
+        if path == "/resource_providers":
+            return Response(200, {"resource_providers": [{"uuid": "h1", "name": "compute-01"},
+                                                         {"uuid": "other", "name": "sharing-pool"}]})
+        if path == "/resource_providers/h1/inventories":
+            return Response(200, {"inventories": {
+                "VCPU": {"total": 8, "reserved": 2, "allocation_ratio": 4.0},
+                "MEMORY_MB": {"total": 1000, "reserved": 100, "allocation_ratio": 1.0}}})
+        if path == "/projects":
+            return Response(200, {"projects": [{"id": "p1", "name": "tenant-a"}]})
+        if path == "/os-server-groups":
+            return Response(200, {"server_groups": [{"id": "g1", "name": "web-aa", "members": ["s-000", "s-001"]}]})
         if path == "/os-aggregates":
             return Response(200, {"aggregates": [{"name": "agg-az1", "availability_zone": "az1",
                                                   "hosts": ["compute-01", "compute-02", "gone-host"]}]})
@@ -65,15 +76,20 @@ class FakeCompute:
         return Response(404, {"itemNotFound": {"message": "no such path %s" % path}})
 
 
-def conn_with(compute):
-    return types.SimpleNamespace(compute=compute, config=types.SimpleNamespace(region_name="RegionOne"))
+def conn_with(api):
+    return types.SimpleNamespace(compute=api, placement=api, identity=api,
+                                 config=types.SimpleNamespace(region_name="RegionOne"))
 
 
 def test_hosts_carry_service_hypervisor_capacity_and_aggregates():
     fleet = discover(conn_with(FakeCompute()), cloud="lab")
     one, two = fleet.hosts["compute-01"], fleet.hosts["compute-02"]
     assert one.zone == "az1" and one.aggregates == ["agg-az1"]
-    assert one.capacity["vcpus"].to_dict() == {"total": 8, "used": 3, "free": 5}
+    # Placement's reserved and allocation ratio: (8 - 2) x 4 = 24 schedulable, 3 used
+    assert one.capacity["vcpus"].to_dict() == {"total": 8, "used": 3, "reserved": 2, "allocation_ratio": 4.0,
+                                               "capacity": 24, "free": 21}
+    assert one.capacity["memory_mb"].free == 1000 - 100 - 200
+    assert one.capacity["disk_gb"].to_dict()["capacity"] == 50  # not in Placement: Nova's figures
     assert one.hypervisor["running_vms"] == 3
     assert two.service["status"] == "disabled" and two.service["forced_down"] is True
     assert two.service["disabled_reason"] == "maint"
@@ -88,17 +104,52 @@ def test_servers_follow_pagination_and_land_on_their_host():
     assert fleet.hosts["compute-01"].servers == ["s-000", "s-002", "s-004"]
     assert fleet.servers["s-000"].locked is True
     assert fleet.servers["s-001"].power_state == "running"
+    assert fleet.servers["s-001"].project_name == "tenant-a"
+    assert fleet.servers["s-001"].server_groups == ["web-aa"]
+    assert fleet.servers["s-004"].server_groups == []
     server_calls = [r for r in compute.requests if r[0] == "/servers/detail"]
     assert len(server_calls) == 3  # 2 + 2 + 1
     assert all(r[1]["all_tenants"] == 1 for r in server_calls)
-    assert fleet.api_calls == 3 + 3
+    # services, hypervisors, aggregates, providers, 1 inventory, 3 server pages, projects, groups
+    assert fleet.api_calls == 3 + 1 + 1 + 3 + 1 + 1
 
 
 def test_without_servers_no_server_call():
     compute = FakeCompute()
-    fleet = discover(conn_with(compute), vms=False)
+    fleet = discover(conn_with(compute), vms=False, placement=False)
     assert fleet.servers == {}
     assert [r[0] for r in compute.requests] == ["/os-services", "/os-hypervisors/detail", "/os-aggregates"]
+
+
+def test_addresses_are_normalised_and_marks_are_read():
+    compute = FakeCompute(n_servers=1)
+    compute.servers[0].update(
+        addresses={"net6": [{"addr": "2001:DB8:0:0::5", "version": 6, "OS-EXT-IPS:type": "fixed",
+                             "OS-EXT-IPS-MAC:mac_addr": "FA:16:3E:00:00:01"}],
+                   "net4": [{"addr": "10.0.0.5", "version": 4, "OS-EXT-IPS:type": "fixed"},
+                            {"addr": "172.24.4.9", "version": 4, "OS-EXT-IPS:type": "floating"}]},
+        metadata={"osfleet_quarantine_case": "CASE-7"}, tags=["osfleet-quarantine"])
+    fleet = discover(conn_with(compute))
+    s = fleet.servers["s-000"]
+    assert [a["addr"] for a in s.addresses] == ["10.0.0.5", "172.24.4.9", "2001:db8::5"]
+    assert s.addresses[2]["mac"] == "fa:16:3e:00:00:01"
+    assert s.preferred_ip == "172.24.4.9"
+    assert s.quarantine == "CASE-7"
+
+
+def test_maintenance_mark_on_the_service_reason():
+    compute = FakeCompute()
+    original = compute.get
+
+    def get(path, **kw):
+        response = original(path, **kw)
+        if path == "/os-services":
+            response._body["services"][1]["disabled_reason"] = "osfleet-maintenance: win-42 (until 2026-12-01)"
+        return response
+    compute.get = get
+    fleet = discover(conn_with(compute))
+    assert fleet.hosts["compute-02"].maintenance == "win-42"
+    assert fleet.hosts["compute-01"].maintenance is None
 
 
 def test_http_error_names_the_call():

@@ -1,0 +1,221 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, osfleet.day2 contributors
+# Apache License 2.0 (see LICENSE)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+name: fleet
+short_description: OpenStack compute hosts, their capacity and BMCs, and the servers on them
+version_added: 0.1.0
+description:
+  - One inventory of what an operator runs - each compute host (hypervisor, nova-compute service state,
+    capacity and allocation ratios from Placement, aggregates, availability zone, BMC) and, with O(vms=true),
+    every server of every project.
+  - Clouds and regions from C(clouds.yaml) are read concurrently, with a fixed handful of list calls each
+    (no call per server; one Placement call per compute host for allocation ratios unless O(placement=false)).
+  - Config files must end in C(.fleet.yml) or C(.fleet.yaml).
+author:
+  - osfleet.day2 contributors (@osfleet)
+extends_documentation_fragment:
+  - constructed
+  - inventory_cache
+requirements:
+  - python >= 3.9
+  - openstacksdk >= 4.0.0
+  - netaddr
+options:
+  plugin:
+    description: The name of this plugin.
+    type: str
+    required: true
+    choices: [osfleet.day2.fleet]
+  clouds:
+    description:
+      - Names of the clouds of C(clouds.yaml) to read. Every region a cloud lists is read.
+      - Empty means every cloud in C(clouds.yaml).
+    type: list
+    elements: str
+    default: []
+  clouds_yaml_path:
+    description:
+      - Extra C(clouds.yaml) files to read, besides the standard locations and C(OS_CLIENT_CONFIG_FILE).
+    type: list
+    elements: path
+    default: []
+    env:
+      - name: OS_CLIENT_CONFIG_FILE
+  vms:
+    description: Also add every server as a host, in group C(vms).
+    type: bool
+    default: false
+  placement:
+    description:
+      - Read totals, reserved amounts and allocation ratios from Placement (one call per compute host,
+        made concurrently). Without it, capacity is Nova's hypervisor figures with a ratio of 1.
+    type: bool
+    default: true
+  bmc_map:
+    description:
+      - A YAML file mapping host name to its BMC (C(address), C(username), C(password), optional C(type)),
+        such as the lab's C(bmcs.yml). Hosts get C(fleet.bmc) with the address, the type and a
+        C(credentials_ref); credentials themselves only with O(show_bmc_credentials).
+    type: path
+  show_bmc_credentials:
+    description: Put the BMC username and password into the host variables. Off by default.
+    type: bool
+    default: false
+  fail_on_errors:
+    description:
+      - If V(false), a cloud or region that cannot be read is reported as a warning and the others are still
+        returned (as openstack.cloud's inventory does). If V(true), the inventory fails.
+    type: bool
+    default: false
+  workers:
+    description: How many clouds/regions to read at the same time.
+    type: int
+    default: 8
+  page_size:
+    description: Items per page of the list calls.
+    type: int
+    default: 1000
+notes:
+  - Host variables - C(fleet_kind) (V(hypervisor) or V(vm)), C(fleet) (everything read), C(ansible_host)
+    (the hypervisor's host IP; for a server its floating IPv4, else fixed IPv4, else IPv6).
+  - Groups - C(hypervisors), C(vms), C(az_<zone>), C(aggregate_<name>), C(compute_enabled), C(compute_disabled),
+    C(hypervisor_down), C(in_maintenance), C(quarantined), C(project_<name>), C(cloud_<name>), C(region_<name>),
+    and C(vms_on_<host>).
+  - A host name seen in two clouds/regions becomes C(<cloud>_<region>_<name>) for the second; a server whose
+    name is not unique (or equals a host name) is named by its ID.
+"""
+
+EXAMPLES = r"""
+# lab.fleet.yml
+plugin: osfleet.day2.fleet
+clouds: [lab-admin]
+vms: true
+bmc_map: .lab/bmcs.yml
+cache: true
+cache_plugin: ansible.builtin.jsonfile
+cache_connection: ~/.cache/osfleet-inventory
+cache_timeout: 300
+keyed_groups:
+  - key: fleet.hypervisor.type
+    prefix: hv
+    parent_group: hypervisors
+groups:
+  nearly_full: fleet_kind == 'hypervisor' and fleet.capacity.vcpus.free < 8
+compose:
+  vcpu_free: fleet.capacity.vcpus.free | default(omit)
+"""
+
+import concurrent.futures
+
+from ansible.errors import AnsibleError, AnsibleParserError
+from ansible.module_utils.common.text.converters import to_native
+from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
+
+from ansible_collections.osfleet.day2.plugins.module_utils.bmc_map import parse_bmc_map
+from ansible_collections.osfleet.day2.plugins.module_utils.cloud import HAS_OPENSTACKSDK
+from ansible_collections.osfleet.day2.plugins.module_utils.errors import Day2Error
+from ansible_collections.osfleet.day2.plugins.module_utils.fleet import discover
+from ansible_collections.osfleet.day2.plugins.module_utils.inventory_groups import plan_inventory
+
+
+class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
+    NAME = "osfleet.day2.fleet"
+
+    def verify_file(self, path):
+        return super().verify_file(path) and path.endswith((".fleet.yml", ".fleet.yaml"))
+
+    def parse(self, inventory, loader, path, cache=True):
+        super().parse(inventory, loader, path, cache)
+        self._read_config_data(path)
+        cache_key = self.get_cache_key(path)
+        use_cache = self.get_option("cache")
+        results = None
+        if use_cache and cache:
+            try:
+                results = self._cache[cache_key]
+            except KeyError:
+                results = None
+        if results is None:
+            results = self._fetch()
+            if use_cache:
+                self._cache[cache_key] = results
+        self._populate(results)
+
+    # -- reading the clouds --------------------------------------------------
+    def _fetch(self):
+        if not HAS_OPENSTACKSDK:
+            raise AnsibleError("the osfleet.day2.fleet inventory needs openstacksdk (pip install openstacksdk)")
+        import openstack.config
+        import openstack.connection
+
+        try:
+            config = openstack.config.OpenStackConfig(config_files=openstack.config.loader.CONFIG_FILES
+                                                      + list(self.get_option("clouds_yaml_path")))
+            wanted = set(self.get_option("clouds"))
+            regions = [r for r in config.get_all_clouds() if not wanted or r.name in wanted]
+        except Exception as exc:
+            raise AnsibleParserError("cannot read clouds.yaml: %s" % to_native(exc))
+        missing = wanted - {r.name for r in regions}
+        if missing:
+            raise AnsibleParserError("clouds not found in clouds.yaml: %s" % ", ".join(sorted(missing)))
+
+        def read(region):
+            conn = openstack.connection.Connection(config=region)
+            try:
+                fleet = discover(conn, cloud=region.name, vms=self.get_option("vms"),
+                                 page_size=self.get_option("page_size"), placement=self.get_option("placement"))
+                return fleet.to_dict()
+            finally:
+                conn.close()
+
+        results, errors = [], []
+        with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, min(self.get_option("workers"),
+                                                                          len(regions) or 1))) as pool:
+            futures = {pool.submit(read, r): r for r in regions}
+            for future in concurrent.futures.as_completed(futures):
+                region = futures[future]
+                label = "%s/%s" % (region.name, region.region_name or "-")
+                try:
+                    results.append(future.result())
+                except Day2Error as exc:
+                    errors.append("%s: %s" % (label, exc.message))
+                except Exception as exc:  # keystoneauth, network: reported per cloud like openstack.cloud
+                    errors.append("%s: %s" % (label, to_native(exc)))
+        if errors:
+            if self.get_option("fail_on_errors"):
+                raise AnsibleParserError("osfleet.day2.fleet: " + "; ".join(sorted(errors)))
+            for error in sorted(errors):
+                self.display.warning("osfleet.day2.fleet could not read %s" % error)
+        results.sort(key=lambda r: min([(h["cloud"] or "", h["region"] or "") for h in r["hosts"].values()]
+                                       or [("", "")]))
+        return results
+
+    # -- building the inventory ---------------------------------------------------
+    def _populate(self, results):
+        bmcs = {}
+        if self.get_option("bmc_map"):
+            path = self.get_option("bmc_map")
+            try:
+                data = self.loader.load_from_file(path)
+                bmcs = parse_bmc_map(data, path, self.get_option("show_bmc_credentials"))
+            except Day2Error as exc:
+                raise AnsibleParserError(exc.message)
+            except AnsibleError as exc:
+                raise AnsibleParserError("cannot read bmc_map %s: %s" % (path, to_native(exc)))
+        strict = self.get_option("strict")
+        for entry in plan_inventory(results, bmcs, self._sanitize_group_name):
+            name = entry["name"]
+            self.inventory.add_host(name)
+            for group in entry["groups"]:
+                self.inventory.add_group(group)
+                self.inventory.add_host(name, group=group)
+            for key, value in entry["hostvars"].items():
+                self.inventory.set_variable(name, key, value)
+            hostvars = self.inventory.get_host(name).get_vars()
+            self._set_composite_vars(self.get_option("compose"), hostvars, name, strict=strict)
+            self._add_host_to_composed_groups(self.get_option("groups"), hostvars, name, strict=strict)
+            self._add_host_to_keyed_groups(self.get_option("keyed_groups"), hostvars, name, strict=strict)

@@ -1,0 +1,37 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, osfleet.day2 contributors
+# Apache License 2.0 (see LICENSE)
+"""How osfleet.day2 marks state in the cloud itself, so that any tool sees it.
+
+There is no database of ours: a host in a maintenance window is a compute
+service disabled with a reason starting with MAINTENANCE_PREFIX; a server under
+a legal or security hold carries QUARANTINE_TAG and QUARANTINE_META_KEY (the
+case id). The inventory plugin and fleet_info read these; the maintenance and
+quarantine features write them.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, Optional
+
+MAINTENANCE_PREFIX = "osfleet-maintenance:"
+QUARANTINE_TAG = "osfleet-quarantine"
+QUARANTINE_META_KEY = "osfleet_quarantine_case"
+
+
+def maintenance_window(disabled_reason: Optional[str]) -> Optional[str]:
+    """The window name a compute service's disabled reason records, if any."""
+    if disabled_reason and disabled_reason.startswith(MAINTENANCE_PREFIX):
+        rest = disabled_reason[len(MAINTENANCE_PREFIX):].strip()
+        return rest.split()[0] if rest else ""
+    return None
+
+
+def quarantine_case(tags: Any, metadata: Optional[Dict[str, Any]]) -> Optional[str]:
+    """The case id a server is quarantined under, if any."""
+    metadata = metadata or {}
+    if metadata.get(QUARANTINE_META_KEY):
+        return str(metadata[QUARANTINE_META_KEY])
+    if tags and QUARANTINE_TAG in tags:
+        return ""
+    return None
