@@ -50,6 +50,7 @@ def run_module(lab, tmp_path):
     audit_log = tmp_path / "audit.jsonl"
 
     def _run(module: str, check: bool = False, diff: bool = False, **args):
+        args.setdefault("cloud", "lab-admin")
         if module_changes_state(module):
             args.setdefault("audit_log", str(audit_log))
         cmd = [str(ANSIBLE), "localhost", "-c", "local", "-m", "osfleet.day2." + module, "-a", json.dumps(args),
@@ -58,15 +59,18 @@ def run_module(lab, tmp_path):
             cmd.append("--check")
         if diff:
             cmd.append("--diff")
-        env = dict(os.environ, ANSIBLE_LOAD_CALLBACK_PLUGINS="1", ANSIBLE_STDOUT_CALLBACK="ansible.builtin.json",
-                   OS_CLIENT_CONFIG_FILE=str(CLOUDS_YAML))
+        tree = tmp_path / ("tree-%d" % len(list(tmp_path.glob("tree-*"))))
+        env = dict(os.environ, ANSIBLE_LOAD_CALLBACK_PLUGINS="1", ANSIBLE_CALLBACKS_ENABLED="ansible.builtin.tree",
+                   ANSIBLE_CALLBACK_TREE_DIR=str(tree), OS_CLIENT_CONFIG_FILE=str(CLOUDS_YAML))
         proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=300, check=False)
         try:
-            out = json.loads(proc.stdout)
-        except ValueError:
-            raise AssertionError("ansible printed no JSON (rc %d):\n%s\n%s"
+            result = json.loads((tree / "localhost").read_text())
+        except (OSError, ValueError):
+            raise AssertionError("ansible wrote no result (rc %d):\n%s\n%s"
                                  % (proc.returncode, proc.stdout, proc.stderr))
-        return out["plays"][0]["tasks"][0]["hosts"]["localhost"]
+        # the tree callback drops the task's "failed" flag; ansible's exit code carries it
+        result.setdefault("failed", proc.returncode != 0)
+        return result
     _run.audit_log = audit_log
     return _run
 
