@@ -1,34 +1,423 @@
-"""Emulated BMCs of the lab: Redfish (sushy-tools) and IPMI (ipmi_sim)."""
+"""Emulated BMCs of the lab: Redfish (sushy-tools) and IPMI (ipmi_sim).
+
+* compute-01, compute-02: Redfish, one ``redfish_app.py`` process each
+  (sushy-emulator fake driver + lab routes), TCP 18101 / 18102.
+* compute-03, compute-04: IPMI, one ``ipmi_sim`` each, UDP 18403 / 18404
+  (its emulator console listens on TCP 127.0.0.1 of the same number).
+* bench-bmc-NNN (seed_bmcs): Redfish, each on its own TCP port from 18110 up,
+  served 50 per ``redfish_app.py`` process.
+
+Every BMC serves its scenario (.lab/bmc/<host>/scenario.json, see
+scenario.py); faults edit the scenario (and for IPMI push it to ipmi_sim).
+``.lab/bmcs.yml`` lists them all (written by hand: labctl stays stdlib).
+"""
 from __future__ import annotations
 
+import json
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from .. import paths, procs
+from ..procs import LabError
+from . import ipmi, scenario as scn
+
+HERE = Path(__file__).resolve().parent
+BMC_DIR = paths.LAB_DIR / "bmc"
+VENV = paths.LAB_DIR / "venv-bmc"
+VENV_PY = VENV / "bin" / "python"
+PYTHON = "/root/.pyenv/versions/3.11.7/bin/python3.11"
+REQUIREMENTS = HERE / "requirements.txt"
+STAMP = VENV / ".osfleet-requirements"
+LABCTL = paths.LAB_SRC / "labctl"
+HOOK_LOG = paths.LOG_DIR / "bmc-power-hooks.log"
+BENCH_JSON = BMC_DIR / "bench.json"
+
+USERNAME = "admin"
+REDFISH_HOSTS = {"compute-01": paths.REDFISH_PORT_BASE + 1, "compute-02": paths.REDFISH_PORT_BASE + 2}
+IPMI_HOSTS = {"compute-03": paths.IPMI_PORT_BASE + 3, "compute-04": paths.IPMI_PORT_BASE + 4}
+BENCH_PORT_BASE = paths.REDFISH_PORT_BASE + 10       # bench-bmc-001 -> 18110
+BENCH_MAX = paths.REDFISH_PORT_BASE + 300 - BENCH_PORT_BASE
+BENCH_PER_PROCESS = 50
+APT_PACKAGES = ("openipmi", "ipmitool")
+
+
+def password(host: str) -> str:
+    return "osfleet-bench" if host.startswith("bench-") else f"osfleet-{host}"
+
+
+def _rotated(host: str) -> str:
+    return password(host) + "-rotated"
+
+
+# ---- registry -------------------------------------------------------------------
+
+def _bench_count() -> int:
+    try:
+        return int(json.loads(BENCH_JSON.read_text())["count"])
+    except (OSError, ValueError, KeyError):
+        return 0
+
+
+def bench_hosts() -> list:
+    return [f"bench-bmc-{i:03d}" for i in range(1, _bench_count() + 1)]
+
+
+def _bench_port(host: str) -> int:
+    return BENCH_PORT_BASE + int(host.rsplit("-", 1)[1]) - 1
+
+
+def _bench_proc(host: str) -> str:
+    return f"bmc-bench-{(int(host.rsplit('-', 1)[1]) - 1) // BENCH_PER_PROCESS + 1:02d}"
+
+
+def kind(host: str) -> str:
+    if host in REDFISH_HOSTS:
+        return "redfish"
+    if host in IPMI_HOSTS:
+        return "ipmi"
+    if host in bench_hosts():
+        return "bench"
+    raise LabError("bmc", f"unknown BMC host {host!r}; known: "
+                   f"{', '.join(list(REDFISH_HOSTS) + list(IPMI_HOSTS))} and seeded bench-bmc-NNN")
+
+
+def _proc_name(host: str) -> str:
+    return _bench_proc(host) if kind(host) == "bench" else f"bmc-{host}"
+
+
+def _scenario_path(host: str) -> Path:
+    return scn.path(host, BMC_DIR)
+
+
+# ---- install ------------------------------------------------------------------
 
 def install() -> None:
-    raise NotImplementedError("bmc.install")
+    missing = [p for p, exe in zip(APT_PACKAGES, ("ipmi_sim", "ipmitool")) if not shutil.which(exe)]
+    if missing or not shutil.which("sdrcomp"):
+        missing = list(APT_PACKAGES)
+        if not Path("/var/lib/apt/lists").exists() or not any(Path("/var/lib/apt/lists").glob("*Packages*")):
+            procs.run(["apt-get", "update"], "bmc: apt-get update", timeout=600)
+        procs.run(["apt-get", "install", "-y", "--no-install-recommends", *missing],
+                  "bmc: apt-get install", env={"DEBIAN_FRONTEND": "noninteractive"}, timeout=900)
+    want = REQUIREMENTS.read_text()
+    if STAMP.exists() and STAMP.read_text() == want and VENV_PY.exists():
+        return
+    if not VENV_PY.exists():
+        py = PYTHON if Path(PYTHON).exists() else "python3.11"
+        procs.run([py, "-m", "venv", str(VENV)], "bmc: create venv-bmc")
+    procs.run([str(VENV_PY), "-m", "pip", "install", "-q", "--disable-pip-version-check",
+               "-r", str(REQUIREMENTS)], "bmc: pip install", timeout=1800)
+    STAMP.write_text(want)
 
+
+# ---- redfish --------------------------------------------------------------------
+
+_HASHES: dict = {}
+
+
+def _write_htpasswd(path: Path, user: str, pw: str) -> None:
+    if pw not in _HASHES:
+        _HASHES[pw] = _bcrypt(pw)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(f"{user}:{_HASHES[pw]}\n")
+    tmp.replace(path)
+
+
+def _bcrypt(pw: str) -> str:
+    out = procs.run([str(VENV_PY), "-c",
+                     "import bcrypt,sys; print(bcrypt.hashpw(sys.argv[1].encode(), "
+                     "bcrypt.gensalt(rounds=4)).decode())", pw], "bmc: bcrypt")
+    return out.strip()
+
+
+def _bmc_entry(host: str, port: int, hook: bool) -> dict:
+    d = BMC_DIR / host
+    return {"host": host, "port": port, "uuid": scn.system_uuid(host),
+            "scenario": str(_scenario_path(host)), "htpasswd": str(d / "htpasswd"),
+            "hook": hook, "mac": "52:54:00:%02x:%02x:%02x" % tuple(scn.system_uuid(host).encode()[:3]),
+            "ip": "192.0.2.%d" % (10 + port % 200)}
+
+
+def _prepare_host(host: str) -> None:
+    """Fresh healthy scenario and credentials for ``host``."""
+    (BMC_DIR / host).mkdir(parents=True, exist_ok=True)
+    scn.save(_scenario_path(host), scn.healthy(host))
+    if kind(host) != "ipmi":
+        _write_htpasswd(BMC_DIR / host / "htpasswd", USERNAME, password(host))
+
+
+def _start_redfish(name: str, entries: list) -> None:
+    run_dir = BMC_DIR / "run" / name
+    state = run_dir / "sushy-state"
+    shutil.rmtree(state, ignore_errors=True)          # fake-driver state wiped on start
+    run_dir.mkdir(parents=True, exist_ok=True)
+    cfg = {"state_dir": str(state), "labctl": str(LABCTL), "hook_log": str(HOOK_LOG),
+           "power_delay": [1, 3], "bmcs": entries}
+    cfg_path = run_dir / "config.json"
+    cfg_path.write_text(json.dumps(cfg, indent=1))
+    procs.start(name, [str(VENV_PY), str(HERE / "redfish_app.py"), str(cfg_path)])
+    for e in entries:
+        if not scn.load(Path(e["scenario"])).get("down"):
+            procs.wait_port(name, e["port"], timeout=60)
+
+
+def _start_compute_redfish(host: str) -> None:
+    _start_redfish(f"bmc-{host}", [_bmc_entry(host, REDFISH_HOSTS[host], hook=True)])
+
+
+# ---- ipmi ------------------------------------------------------------------------
+
+def _start_ipmi(host: str, wipe: bool = True) -> None:
+    name = f"bmc-{host}"
+    port = IPMI_HOSTS[host]
+    d = BMC_DIR / host / "ipmi"
+    state = d / "state"
+    if wipe:
+        shutil.rmtree(state, ignore_errors=True)
+        (d / "power").parent.mkdir(parents=True, exist_ok=True)
+        (d / "power").write_text("1")
+    sdir = state / "ipmi_sim" / host
+    sdir.mkdir(parents=True, exist_ok=True)
+    s = scn.load(_scenario_path(host))
+    pw = _rotated(host) if s.get("reject_auth") else password(host)
+    (d / "fru.bin").write_bytes(ipmi.fru_bin(s))
+    (d / "sim.sdrs").write_text(ipmi.sdrs(s))
+    procs.run(["sdrcomp", "-o", str(sdir / "sdr.20.main"), str(d / "sim.sdrs")], f"{name}: sdrcomp")
+    (sdir / "users.mc20").unlink(missing_ok=True)     # users always from lan.conf
+    (d / "sim.emu").write_text(ipmi.emu(s, d / "fru.bin"))
+    (d / "lan.conf").write_text(ipmi.lan_conf(
+        host, port, USERNAME, pw, ipmi.chassis_cmd(host, d / "power", LABCTL, HOOK_LOG)))
+    # SIGPIPE ignored (inherited through exec): a console client that hangs up
+    # before reading the banner would otherwise kill ipmi_sim.
+    procs.start(name, [sys.executable, "-c", _IGNORE_SIGPIPE_EXEC, "ipmi_sim", "-n", "-c", str(d / "lan.conf"), "-f", str(d / "sim.emu"),
+                       "-s", str(state)])
+    _wait_ipmi(name, port)
+
+
+_IGNORE_SIGPIPE_EXEC = ("import os, signal, sys; signal.signal(signal.SIGPIPE, signal.SIG_IGN); "
+                        "os.execvp(sys.argv[1], sys.argv[1:])")
+
+
+def _wait_ipmi(name: str, port: int, timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if ipmi.rmcp_ping(port):
+            return
+        if not procs.running(name):
+            raise LabError(name, f"exited before answering on udp/{port}; log tail:\n"
+                           f"{procs.tail(procs.logfile(name))}")
+        time.sleep(0.2)
+    raise LabError(name, f"no RMCP pong on udp/{port} after {timeout:.0f}s; log tail:\n"
+                   f"{procs.tail(procs.logfile(name))}")
+
+
+def _restart_ipmi(host: str) -> None:
+    procs.stop(f"bmc-{host}")
+    _start_ipmi(host, wipe=False)
+
+
+# ---- bmcs.yml ----------------------------------------------------------------------
+
+def _q(v: str) -> str:
+    return '"' + str(v).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def address(host: str) -> str:
+    k = kind(host)
+    if k == "ipmi":
+        return f"ipmi://127.0.0.1:{IPMI_HOSTS[host]}"
+    port = REDFISH_HOSTS[host] if k == "redfish" else _bench_port(host)
+    return f"redfish+http://127.0.0.1:{port}/redfish/v1/Systems/{scn.system_uuid(host)}"
+
+
+def write_bmcs_yml() -> None:
+    lines = ["# Lab BMCs, generated by lab/lablib/bmc (do not edit).",
+             "# host: {type: redfish|ipmi, address, username, password[, system_id]}",
+             "# redfish address = redfish+http://HOST:PORT/redfish/v1/Systems/<system_id>;",
+             "# ipmi address = ipmi://HOST:UDP-PORT (RMCP+ / lanplus)."]
+    for host in list(REDFISH_HOSTS) + list(IPMI_HOSTS) + bench_hosts():
+        k = "ipmi" if kind(host) == "ipmi" else "redfish"
+        lines.append(f"{host}:")
+        lines.append(f"  type: {k}")
+        lines.append(f"  address: {_q(address(host))}")
+        lines.append(f"  username: {_q(USERNAME)}")
+        lines.append(f"  password: {_q(password(host))}")
+        if k == "redfish":
+            lines.append(f"  system_id: {_q(scn.system_uuid(host))}")
+    tmp = paths.BMCS_YML.with_suffix(".tmp")
+    tmp.write_text("\n".join(lines) + "\n")
+    tmp.replace(paths.BMCS_YML)
+
+
+# ---- lifecycle ------------------------------------------------------------------------
 
 def up() -> None:
-    raise NotImplementedError("bmc.up")
+    paths.ensure_dirs()
+    BMC_DIR.mkdir(parents=True, exist_ok=True)
+    for host in list(REDFISH_HOSTS) + list(IPMI_HOSTS):
+        _prepare_host(host)
+    for host in REDFISH_HOSTS:
+        _start_compute_redfish(host)
+    for host in IPMI_HOSTS:
+        _start_ipmi(host)
+    if bench_hosts():
+        _start_bench(bench_hosts(), fresh=False)
+    write_bmcs_yml()
+
+
+def _all_proc_names() -> list:
+    names = [f"bmc-{h}" for h in list(REDFISH_HOSTS) + list(IPMI_HOSTS)]
+    names += sorted({_bench_proc(h) for h in bench_hosts()})
+    names += [n for n in procs.managed() if n.startswith("bmc-") and n not in names]
+    return names
 
 
 def down() -> None:
-    pass
+    for name in _all_proc_names():
+        procs.stop(name)
 
 
 def status() -> list:
-    return []
+    out = []
+    for host in list(REDFISH_HOSTS) + list(IPMI_HOSTS):
+        name = f"bmc-{host}"
+        try:
+            s = scn.load(_scenario_path(host))
+        except (OSError, ValueError):
+            s = {"faults": []}
+        faults = ",".join(s.get("faults", [])) or "healthy"
+        if host in REDFISH_HOSTS:
+            port = REDFISH_HOSTS[host]
+            ok = procs.running(name) and procs.port_open(port)
+            out.append((f"bmc {host}", ok, f"redfish tcp/{port} [{faults}]"))
+        else:
+            port = IPMI_HOSTS[host]
+            ok = procs.running(name) and ipmi.rmcp_ping(port)
+            out.append((f"bmc {host}", ok, f"ipmi udp/{port} [{faults}]"))
+    hosts = bench_hosts()
+    if hosts:
+        names = sorted({_bench_proc(h) for h in hosts})
+        alive = [n for n in names if procs.running(n)]
+        downs = [h for h in hosts if scn.load(_scenario_path(h)).get("down")]
+        closed = [h for h in hosts if h not in downs and not procs.port_open(_bench_port(h))]
+        ok = len(alive) == len(names) and not closed
+        out.append((f"bmc bench x{len(hosts)}", ok,
+                    f"redfish tcp/{_bench_port(hosts[0])}-{_bench_port(hosts[-1])} in "
+                    f"{len(alive)}/{len(names)} processes; {len(downs)} down by fault"
+                    + (f"; NOT LISTENING: {', '.join(closed[:5])}" if closed else "")))
+    return out
 
 
 def reset() -> None:
-    pass
+    down()
+    shutil.rmtree(BMC_DIR, ignore_errors=True)
+    paths.BMCS_YML.unlink(missing_ok=True)
 
 
-def fault(host: str, kind: str) -> None:
-    raise NotImplementedError("bmc.fault")
+# ---- faults ----------------------------------------------------------------------------
+
+def fault(host: str, kind_: str) -> None:
+    k = kind(host)
+    if kind_ not in scn.FAULT_KINDS:
+        raise LabError("bmc", f"unknown BMC fault {kind_!r}; one of {', '.join(scn.FAULT_KINDS)}")
+    p = _scenario_path(host)
+    before = scn.load(p)
+    after = scn.apply_fault(before, kind_)
+    scn.save(p, after)
+    if kind_ == "bmc_down":
+        if k != "bench":
+            procs.stop(f"bmc-{host}")
+        else:
+            _wait_port(_bench_port(host), open_=False)
+        return
+    if kind_ == "bmc_badauth":
+        if k == "ipmi":
+            _restart_ipmi(host)
+        else:
+            _write_htpasswd(BMC_DIR / host / "htpasswd", USERNAME, _rotated(host))
+        return
+    if k != "ipmi":
+        return                                   # Redfish re-reads the scenario per request
+    if kind_ == "old_firmware":
+        _restart_ipmi(host)                      # Get Device ID / FRU are fixed at start
+    elif kind_ == "sel_critical":
+        _console(host, [ipmi.sel_record_cmd("memory_uce")])
+    else:                                        # overtemp, fan_failed, psu_failed
+        _console(host, ipmi.value_cmds(after, 1))
+
+
+def _console(host: str, cmds: list) -> None:
+    if not procs.running(f"bmc-{host}"):
+        raise LabError(f"bmc-{host}", "ipmi_sim is not running (bmc_down?); clear it first")
+    try:
+        ipmi.console(IPMI_HOSTS[host], cmds)
+    except (OSError, RuntimeError) as exc:
+        raise LabError(f"bmc-{host}", f"console: {exc}")
+
+
+def _wait_port(port: int, open_: bool, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if procs.port_open(port) == open_:
+            return
+        time.sleep(0.2)
+    raise LabError("bmc", f"port {port} still {'closed' if open_ else 'open'} after {timeout:.0f}s")
 
 
 def clear(host: str) -> None:
-    pass
+    k = kind(host)
+    was_down = scn.load(_scenario_path(host)).get("down") if _scenario_path(host).exists() else False
+    _prepare_host(host)                          # healthy scenario + real credentials
+    if k == "redfish":
+        if not procs.running(f"bmc-{host}"):
+            _start_compute_redfish(host)
+    elif k == "ipmi":
+        procs.stop(f"bmc-{host}")
+        _start_ipmi(host, wipe=True)             # fresh SEL, sensors, firmware, users
+    elif was_down:
+        _wait_port(_bench_port(host), open_=True)
+
+
+# ---- bench -------------------------------------------------------------------------------
+
+def _start_bench(hosts: list, fresh: bool) -> None:
+    groups: dict = {}
+    for h in hosts:
+        groups.setdefault(_bench_proc(h), []).append(h)
+    for name, members in sorted(groups.items()):
+        for h in members:
+            if fresh or not _scenario_path(h).exists():
+                _prepare_host(h)
+        entries = [_bmc_entry(h, _bench_port(h), hook=False) for h in members]
+        procs.stop(name)
+        _start_redfish(name, entries)
 
 
 def seed_bmcs(count: int) -> None:
-    raise NotImplementedError("bmc.seed_bmcs")
+    """Add ``count`` Redfish BMCs bench-bmc-NNN, each on its own port (18110 up),
+    served BENCH_PER_PROCESS per process, with the full lab extensions."""
+    old = _bench_count()
+    new = old + int(count)
+    if new > BENCH_MAX:
+        raise LabError("bmc", f"at most {BENCH_MAX} bench BMCs (ports {BENCH_PORT_BASE}-"
+                       f"{BENCH_PORT_BASE + BENCH_MAX - 1}); asked for {new}")
+    BMC_DIR.mkdir(parents=True, exist_ok=True)
+    added = [f"bench-bmc-{i:03d}" for i in range(old + 1, new + 1)]
+    for h in added:
+        _prepare_host_bench(h)
+    BENCH_JSON.write_text(json.dumps({"count": new}))
+    touched = sorted({_bench_proc(h) for h in added})
+    _start_bench([h for h in bench_hosts() if _bench_proc(h) in touched], fresh=False)
+    write_bmcs_yml()
+    print(f"[lab] bmc: {new} bench BMCs (bench-bmc-001..{new:03d}) on tcp/{BENCH_PORT_BASE}-"
+          f"{BENCH_PORT_BASE + new - 1}; {paths.BMCS_YML}", flush=True)
+
+
+def _prepare_host_bench(host: str) -> None:
+    (BMC_DIR / host).mkdir(parents=True, exist_ok=True)
+    scn.save(_scenario_path(host), scn.healthy(host))
+    _write_htpasswd(BMC_DIR / host / "htpasswd", USERNAME, password(host))

@@ -1,0 +1,188 @@
+"""Per-BMC scenario: the sensor, log and firmware data a lab BMC serves.
+
+A scenario is a JSON file (``.lab/bmc/<host>/scenario.json``). The Redfish
+emulator re-reads it on every request; the IPMI simulator gets it pushed
+through its console (see ipmi.py). Faults are edits of the scenario, so the
+same fault shows through both protocols. Stdlib only: imported by labctl's
+python and by the emulator's virtualenv python alike.
+"""
+from __future__ import annotations
+
+import copy
+import json
+import os
+import time
+import uuid
+from pathlib import Path
+
+FAULT_KINDS = ("overtemp", "fan_failed", "psu_failed", "sel_critical",
+               "bmc_down", "bmc_badauth", "old_firmware")
+
+HEALTHY_BIOS = "2.19.1"
+HEALTHY_BMC = "7.10"
+OLD_BIOS = "1.0.3"
+OLD_BMC = "2.01"
+
+_NS = uuid.UUID("5a0c1f1e-6c1b-4e0f-9d5e-0f1ee7d2a001")
+
+
+def system_uuid(host: str) -> str:
+    """Stable system UUID of a lab host (Redfish system Id, SMBIOS UUID)."""
+    return str(uuid.uuid5(_NS, host))
+
+
+def now_iso() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime())
+
+
+def healthy(host: str) -> dict:
+    """The healthy scenario of ``host``."""
+    serial = "LAB" + system_uuid(host).replace("-", "")[:9].upper()
+    return {
+        "host": host,
+        "manufacturer": "Osfleet Lab Systems",
+        "model": "LabServer R640e",
+        "serial_number": serial,
+        "uuid": system_uuid(host),
+        "bios_version": HEALTHY_BIOS,
+        "bmc_firmware": HEALTHY_BMC,
+        "faults": [],
+        # bmc_down / bmc_badauth are handled by the BMC managers, not served
+        "down": False,
+        "reject_auth": False,
+        "power_consumed_watts": 212,
+        "power_capacity_watts": 1100,
+        "temperatures": [
+            # name, reading, upper thresholds (non-critical, critical, fatal)
+            {"name": "Inlet Temp", "reading": 24, "unc": 40, "uc": 45, "unr": 50,
+             "context": "Intake"},
+            {"name": "CPU1 Temp", "reading": 52, "unc": 80, "uc": 90, "unr": 100,
+             "context": "CPU"},
+            {"name": "CPU2 Temp", "reading": 50, "unc": 80, "uc": 90, "unr": 100,
+             "context": "CPU"},
+        ],
+        "fans": [
+            # RPM; lower thresholds (non-critical, critical, fatal)
+            {"name": "Fan1", "reading": 7200, "lnc": 2000, "lc": 1000, "lnr": 500},
+            {"name": "Fan2", "reading": 7300, "lnc": 2000, "lc": 1000, "lnr": 500},
+            {"name": "Fan3", "reading": 7100, "lnc": 2000, "lc": 1000, "lnr": 500},
+        ],
+        "psus": [
+            {"name": "PSU1", "health": "OK", "state": "Enabled", "output_watts": 110,
+             "capacity_watts": 550, "model": "LAB-PSU-550", "serial": serial + "P1"},
+            {"name": "PSU2", "health": "OK", "state": "Enabled", "output_watts": 102,
+             "capacity_watts": 550, "model": "LAB-PSU-550", "serial": serial + "P2"},
+        ],
+        "sel": [
+            {"Id": "1", "Created": now_iso(), "Severity": "OK",
+             "Message": "Event log cleared", "MessageId": "Lab.1.0.LogCleared",
+             "SensorType": "Event Logging Disabled"},
+            {"Id": "2", "Created": now_iso(), "Severity": "OK",
+             "Message": "System boot initiated", "MessageId": "Lab.1.0.SystemBoot",
+             "SensorType": "System Boot/Restart Initiated"},
+        ],
+    }
+
+
+def path(host: str, bmc_dir: Path) -> Path:
+    return bmc_dir / host / "scenario.json"
+
+
+def load(p: Path) -> dict:
+    with open(p) as fh:
+        return json.load(fh)
+
+
+def save(p: Path, data: dict) -> None:
+    p.parent.mkdir(parents=True, exist_ok=True)
+    tmp = p.with_suffix(f".tmp{os.getpid()}")
+    tmp.write_text(json.dumps(data, indent=1))
+    os.replace(tmp, p)
+
+
+def _sel_append(data: dict, severity: str, message: str, message_id: str,
+                sensor_type: str) -> None:
+    ids = [int(e["Id"]) for e in data["sel"] if str(e.get("Id", "")).isdigit()]
+    data["sel"].append({"Id": str(max(ids, default=0) + 1), "Created": now_iso(),
+                        "Severity": severity, "Message": message,
+                        "MessageId": message_id, "SensorType": sensor_type})
+
+
+def apply_fault(data: dict, kind: str) -> dict:
+    """Return ``data`` with fault ``kind`` applied (a new dict)."""
+    d = copy.deepcopy(data)
+    if kind not in d["faults"]:
+        d["faults"].append(kind)
+    if kind == "overtemp":
+        t = d["temperatures"][1]            # CPU1 Temp
+        t["reading"] = t["uc"] + 6          # above critical, below fatal
+        _sel_append(d, "Critical", f"{t['name']} reading {t['reading']} C is above the "
+                    f"upper critical threshold {t['uc']} C", "Lab.1.0.TempAboveCritical",
+                    "Temperature")
+    elif kind == "fan_failed":
+        f = d["fans"][1]                    # Fan2
+        f["reading"] = 0
+        _sel_append(d, "Critical", f"{f['name']} speed 0 RPM is below the lower "
+                    f"critical threshold {f['lc']} RPM", "Lab.1.0.FanFailed", "Fan")
+    elif kind == "psu_failed":
+        p = d["psus"][1]                    # PSU2
+        p["health"] = "Critical"
+        p["output_watts"] = 0
+        d["psus"][0]["output_watts"] = d["power_consumed_watts"]
+        _sel_append(d, "Critical", f"{p['name']} failure detected: no output",
+                    "Lab.1.0.PowerSupplyFailed", "Power Supply")
+    elif kind == "sel_critical":
+        _sel_append(d, "Critical", "Uncorrectable ECC error on DIMM A1",
+                    "Lab.1.0.MemoryUncorrectableECC", "Memory")
+    elif kind == "old_firmware":
+        d["bios_version"] = OLD_BIOS
+        d["bmc_firmware"] = OLD_BMC
+    elif kind == "bmc_down":
+        d["down"] = True
+    elif kind == "bmc_badauth":
+        d["reject_auth"] = True
+    else:
+        raise ValueError(f"unknown fault kind {kind!r}; one of {', '.join(FAULT_KINDS)}")
+    return d
+
+
+# ---- health, as both protocols see it -------------------------------------------
+
+def temp_health(t: dict) -> str:
+    if t["reading"] >= t["uc"]:
+        return "Critical"
+    if t["reading"] >= t["unc"]:
+        return "Warning"
+    return "OK"
+
+
+def fan_health(f: dict) -> str:
+    if f["reading"] <= f["lc"]:
+        return "Critical"
+    if f["reading"] <= f["lnc"]:
+        return "Warning"
+    return "OK"
+
+
+def worst(healths) -> str:
+    order = {"OK": 0, "Warning": 1, "Critical": 2}
+    w = "OK"
+    for h in healths:
+        if order.get(h, 0) > order[w]:
+            w = h
+    return w
+
+
+def thermal_health(d: dict) -> str:
+    return worst([temp_health(t) for t in d["temperatures"]] +
+                 [fan_health(f) for f in d["fans"]])
+
+
+def power_health(d: dict) -> str:
+    return worst(p["health"] for p in d["psus"])
+
+
+def rollup(d: dict) -> str:
+    """System Status.HealthRollup: sensors, PSUs and unresolved critical SEL entries."""
+    sel = "Critical" if "sel_critical" in d["faults"] else "OK"
+    return worst([thermal_health(d), power_health(d), sel])
