@@ -20,6 +20,10 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export PATH := $(VENV)/bin:$(PATH)
 export OS_CLIENT_CONFIG_FILE ?= $(OSFLEET_LAB_DIR)/clouds.yaml
 
+BENCH_VENV := $(REPO)/.venv-bench
+BENCH_SERVERS ?= 100 1000
+
+.PHONY: bench bench-inventory bench-venv
 .PHONY: help venv unit sanity lint integration molecule test build docs demo \
         lab-up lab-down lab-status lab-reset clean collection-link
 
@@ -45,7 +49,7 @@ unit: venv collection-link  ## pytest unit tests of the core and the modules
 
 sanity: venv  ## ansible-test sanity on a copy of the work tree
 	@rm -rf $(SANITY_TREE) && mkdir -p $(SANITY_TREE)
-	@git ls-files -co --exclude-standard -z -- . ":!lab" ":!.ci" | xargs -0 -I{} cp --parents {} $(SANITY_TREE)/ 2>/dev/null; \
+	@git ls-files -co --exclude-standard -z -- . ":!lab" ":!.ci" ":!benchmarks" | xargs -0 -I{} cp --parents {} $(SANITY_TREE)/ 2>/dev/null; \
 	 cd $(SANITY_TREE) && git init -q && git add -A >/dev/null
 	@install -D -m 0644 tools/get_pip_offline.py $(HOME)/.ansible/test/cache/get_pip_25_2.py
 	cd $(SANITY_TREE) && PATH="$(dir $(shell readlink -f $(PY))):$$PATH" \
@@ -85,6 +89,23 @@ test: unit sanity lint docs integration molecule  ## everything CI runs
 demo: venv collection-link lab-up  ## the main playbook against the built-in lab
 	cd $(COLL_LINK) && $(VENV)/bin/ansible-playbook -i localhost, playbooks/fleet_report.yml \
 	  -e osfleet_clouds_yaml=$(OSFLEET_LAB_DIR)/clouds.yaml -e osfleet_report_dir=$(OSFLEET_LAB_DIR)/reports
+
+$(BENCH_VENV)/.stamp: requirements.txt requirements-bench.txt tools/find-python
+	@PYTHON="$${PYTHON:-$$(tools/find-python)}" || exit 1; \
+	"$$PYTHON" -m venv --clear $(BENCH_VENV) && \
+	$(BENCH_VENV)/bin/python -m pip install -q --upgrade pip==25.2 && \
+	$(BENCH_VENV)/bin/python -m pip install -q -r requirements-bench.txt
+	@touch $@
+
+bench-venv: $(BENCH_VENV)/.stamp
+
+bench-inventory: bench-venv collection-link lab-up  ## inventory benchmark vs openstack.cloud at $(BENCH_SERVERS) servers
+	@for n in $(BENCH_SERVERS); do \
+	  $(BENCH_VENV)/bin/python benchmarks/bench_inventory.py --label $$n-servers --ensure-servers $$n --runs 5 || exit 1; \
+	done
+	$(BENCH_VENV)/bin/python benchmarks/report.py
+
+bench: bench-inventory  ## every benchmark; results in docs/benchmarks.md
 
 clean:  ## remove build and test output (keeps .venv and .lab)
 	rm -rf dist $(CACHE)/sanity tests/output

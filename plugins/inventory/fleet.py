@@ -60,7 +60,10 @@ options:
       - A YAML file mapping host name to its BMC (C(address), C(username), C(password), optional C(type)),
         such as the lab's C(bmcs.yml). Hosts get C(fleet.bmc) with the address, the type and a
         C(credentials_ref); credentials themselves only with O(show_bmc_credentials).
+      - The environment variable lets an AWX credential inject the file.
     type: path
+    env:
+      - name: OSFLEET_BMC_MAP
   show_bmc_credentials:
     description: Put the BMC username and password into the host variables. Off by default.
     type: bool
