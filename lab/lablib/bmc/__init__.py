@@ -49,7 +49,7 @@ def password(host: str) -> str:
 
 
 def _rotated(host: str) -> str:
-    return password(host) + "-rotated"
+    return "rot-" + host[-12:]      # IPMI passwords are at most 20 bytes
 
 
 # ---- registry -------------------------------------------------------------------
