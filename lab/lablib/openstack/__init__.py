@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import datetime
 import json
+import os
+import signal
 import time
 
 from .. import paths, procs
@@ -98,9 +100,38 @@ def up() -> None:
               flush=True)
 
 
+def _group_alive(pid: int) -> bool:
+    try:
+        os.killpg(pid, 0)
+        return True
+    except (ProcessLookupError, PermissionError):
+        return False
+
+
+def stop_services(svcs, grace: float = 8.0) -> None:
+    """SIGTERM every daemon's process group at once, give them ``grace`` seconds
+    together, then let procs.stop() finish (SIGKILL) the stragglers."""
+    pids = [p for p in (procs.read_pid(s.name) for s in svcs) if p]
+    for pid in pids:
+        try:
+            os.killpg(pid, signal.SIGTERM)
+        except (ProcessLookupError, PermissionError):
+            pass
+    deadline = time.monotonic() + grace
+    while time.monotonic() < deadline and any(_group_alive(p) for p in pids):
+        time.sleep(0.2)
+    for pid in pids:
+        if _group_alive(pid):
+            try:
+                os.killpg(pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+    for s in svcs:
+        procs.stop(s.name, timeout=5)
+
+
 def down() -> None:
-    for s in reversed(services.all_services()):
-        s.stop()
+    stop_services(list(reversed(services.all_services())))
 
 
 def status() -> list:
