@@ -101,10 +101,20 @@ def stop(name: str, timeout: float = 15.0) -> bool:
             os.kill(pid, sig)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
+            _reap(pid)
             if not pid_alive(pid) and not _group_alive(pid):
                 return True
             time.sleep(0.2)
     return True
+
+
+def _reap(pid: int) -> None:
+    """Reap ``pid`` if it is a zombie child of this process (started by start()
+    in the same labctl run): a zombie leader keeps its group 'alive' for killpg."""
+    try:
+        os.waitpid(pid, os.WNOHANG)
+    except (ChildProcessError, OSError):
+        pass
 
 
 def _group_alive(pgid: int) -> bool:

@@ -116,9 +116,12 @@ def _define() -> None:
     if domains.NETWORK not in _virsh("net-list", "--all", "--name").split():
         _virsh("net-define", str(defs / "network.xml"), what="legacy: define network")
     addresses = {}
+    existing = _virsh("list", "--all", "--name").split()
     for vm in domains.vms():
         f = defs / f"{vm['name']}.xml"
         f.write_text(domains.domain_xml(vm, IMAGES))
+        if vm["name"] in existing and _virsh("domuuid", vm["name"]).strip() != domains.domain_uuid(vm):
+            _virsh("undefine", vm["name"], what=f"legacy: undefine stale {vm['name']}")
         _virsh("define", str(f), what=f"legacy: define {vm['name']}")
         addresses[vm["name"]] = [{"mac": n["mac"], "ip": n["ip"], "prefix": n["prefix"],
                                   "network": n["network"]} for n in vm["nics"]]

@@ -8,6 +8,7 @@ metadata (namespace below) and in .lab/legacy/addresses.json.
 """
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -44,6 +45,11 @@ def vms() -> list:
     return out
 
 
+def domain_uuid(vm: dict) -> str:
+    """Stable UUID: re-defining a VM updates it instead of clashing."""
+    return str(uuid.uuid5(uuid.NAMESPACE_DNS, f"{vm['name']}.{paths.LEGACY_HOST}.osfleet.lab"))
+
+
 def network_xml() -> str:
     return f"""<network>
   <name>{NETWORK}</name>
@@ -73,6 +79,7 @@ def domain_xml(vm: dict, image_dir: Path) -> str:
                     for n in vm["nics"])
     return f"""<domain type='qemu'>
   <name>{vm["name"]}</name>
+  <uuid>{domain_uuid(vm)}</uuid>
   <title>{vm["name"]} (legacy workload on {paths.LEGACY_HOST})</title>
   <metadata>
     <osfleet:legacy xmlns:osfleet="{XMLNS}" os="{vm["os"]}">{addrs}</osfleet:legacy>

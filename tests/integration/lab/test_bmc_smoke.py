@@ -1,0 +1,335 @@
+"""Smoke test of the lab's emulated BMCs (Redfish: sushy-tools + lab routes; IPMI: ipmi_sim).
+
+Runs against BMCs brought up by ``lab/labctl up`` (or ``lablib.bmc.up()``) and
+skips when they are not up. Run with the BMC virtualenv, which has sushy,
+pyghmi and pytest:
+
+    .lab/venv-bmc/bin/python -m pytest tests/integration/lab/test_bmc_smoke.py
+
+Faults are injected and cleared through ``lablib.bmc`` (stdlib, imported from
+lab/), exactly as ``labctl fault HOST KIND`` / ``labctl clear HOST`` do.
+"""
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[3]
+LAB_DIR = Path(os.environ.get("OSFLEET_LAB_DIR", REPO / ".lab"))
+BMCS_YML = LAB_DIR / "bmcs.yml"
+REDFISH_HOST, REDFISH_POWER_HOST, IPMI_HOST = "compute-01", "compute-02", "compute-03"
+FAULTS = ("overtemp", "fan_failed", "psu_failed", "sel_critical",
+          "bmc_down", "bmc_badauth", "old_firmware")
+
+sys.path.insert(0, str(REPO / "lab"))
+
+
+def load_bmcs(path: Path) -> dict:
+    """Parse the lab's hand-written bmcs.yml (host: / two-space 'key: "value"')."""
+    out: dict = {}
+    host = None
+    for line in path.read_text().splitlines():
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        if not line.startswith(" "):
+            host = line.rstrip(":").strip()
+            out[host] = {}
+        else:
+            key, _, val = line.strip().partition(":")
+            val = val.strip()
+            out[host][key] = json.loads(val) if val.startswith('"') else val
+    return out
+
+
+def _port_open(port: int) -> bool:
+    with socket.socket() as s:
+        s.settimeout(0.5)
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
+if not BMCS_YML.exists():
+    pytest.skip(f"{BMCS_YML} missing: the lab BMCs are not up (run lab/labctl up)",
+                allow_module_level=True)
+BMCS = load_bmcs(BMCS_YML)
+if not _port_open(18101):
+    pytest.skip("lab BMCs are not up (nothing on 127.0.0.1:18101); run lab/labctl up",
+                allow_module_level=True)
+sushy = pytest.importorskip("sushy", reason="sushy not installed: use .lab/venv-bmc/bin/python")
+command = pytest.importorskip("pyghmi.ipmi.command", reason="pyghmi not installed")
+from lablib import bmc as labbmc  # noqa: E402
+from lablib.bmc import ipmi as labipmi, scenario as labscn  # noqa: E402
+
+
+# ---- clients ---------------------------------------------------------------------
+
+def redfish_parts(entry: dict):
+    """('http://127.0.0.1:18101', system path) from a bmcs.yml redfish address."""
+    addr = entry["address"].removeprefix("redfish+")
+    base, _, rest = addr.partition("/redfish/v1")
+    return base, "/redfish/v1" + rest
+
+
+def redfish(host: str, password: str | None = None):
+    e = BMCS[host]
+    base, _ = redfish_parts(e)
+    return sushy.Sushy(base + "/redfish/v1", username=e["username"],
+                       password=password or e["password"])
+
+
+def get(client, path: str) -> dict:
+    return client._conn.get(path).json()
+
+
+def ipmi_port(host: str) -> int:
+    return int(BMCS[host]["address"].rsplit(":", 1)[1])
+
+
+def ipmi(host: str) -> "command.Command":
+    e = BMCS[host]
+    return command.Command(bmc="127.0.0.1", port=ipmi_port(host), userid=e["username"],
+                           password=e["password"], keepalive=False)
+
+
+def ipmitool(host: str, *args: str, check: bool = True) -> str:
+    e = BMCS[host]
+    res = subprocess.run(["ipmitool", "-I", "lanplus", "-H", "127.0.0.1", "-p", str(ipmi_port(host)),
+                          "-U", e["username"], "-P", e["password"], "-R", "2", "-N", "2", *args],
+                         capture_output=True, text=True, timeout=60)
+    if check:
+        assert res.returncode == 0, res.stdout + res.stderr
+    return res.stdout
+
+
+def wait_for(pred, timeout=30.0, what="condition"):
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        try:
+            last = pred()
+            if last:
+                return last
+        except Exception as exc:  # keep polling while the BMC settles
+            last = exc
+        time.sleep(0.5)
+    raise AssertionError(f"timed out waiting for {what}: {last!r}")
+
+
+def sensors_by_name(host: str) -> dict:
+    return {r.name: r for r in ipmi(host).get_sensor_data()}
+
+
+# ---- every BMC answers ----------------------------------------------------------------
+
+@pytest.mark.parametrize("host", sorted(BMCS))
+def test_power_state(host):
+    e = BMCS[host]
+    if e["type"] == "redfish":
+        client = redfish(host)
+        try:
+            _, sys_path = redfish_parts(e)
+            system = client.get_system(sys_path)
+            assert system.power_state in (sushy.PowerState.ON, sushy.PowerState.OFF)
+        finally:
+            client._auth.close()
+    else:
+        assert ipmi(host).get_power()["powerstate"] in ("on", "off")
+
+
+def test_ipmitool_reads_power_sensors_sel():
+    assert "Chassis Power is" in ipmitool(IPMI_HOST, "power", "status")
+    sdr = ipmitool(IPMI_HOST, "sdr", "list")
+    for name in ("CPU1 Temp", "Fan1 Speed", "PSU1 Status", "Total Power"):
+        assert name in sdr
+    ipmitool(IPMI_HOST, "sel", "info")
+
+
+def test_redfish_extensions():
+    client = redfish(REDFISH_HOST)
+    try:
+        system = client.get_system(redfish_parts(BMCS[REDFISH_HOST])[1])
+        assert system.bios_version and system.manufacturer and system.serial_number
+        chassis = get(client, "/redfish/v1/Chassis/1")
+        power = get(client, chassis["Power"]["@odata.id"])
+        assert power["PowerControl"][0]["PowerConsumedWatts"] >= 0
+        assert all(p["Status"]["Health"] == "OK" for p in power["PowerSupplies"])
+        thermal = get(client, chassis["Thermal"]["@odata.id"])
+        assert all("ReadingCelsius" in t and "UpperThresholdCritical" in t for t in thermal["Temperatures"])
+        assert all(f["ReadingUnits"] == "RPM" for f in thermal["Fans"])
+        sensors = get(client, chassis["Sensors"]["@odata.id"])
+        assert sensors["Members@odata.count"] >= 5
+        mgr = get(client, system.managers[0].path if system.managers else
+                  get(client, "/redfish/v1/Managers")["Members"][0]["@odata.id"])
+        entries = get(client, get(client, get(client, mgr["LogServices"]["@odata.id"])
+                                  ["Members"][0]["@odata.id"])["Entries"]["@odata.id"])
+        assert all({"Id", "Created", "Severity", "Message"} <= set(m) for m in entries["Members"])
+        inv = get(client, "/redfish/v1/UpdateService/FirmwareInventory")
+        ids = [m["@odata.id"].rsplit("/", 1)[1] for m in inv["Members"]]
+        assert {"BIOS", "BMC"} <= set(ids)
+    finally:
+        client._auth.close()
+
+
+def test_sessions_do_not_leak():
+    watcher = redfish(REDFISH_HOST)
+    try:
+        def count():
+            return get(watcher, "/redfish/v1/SessionService/Sessions")["Members@odata.count"]
+        before = count()
+        reader = redfish(REDFISH_HOST)
+        assert count() == before + 1, "sushy did not log in with a session"
+        reader.get_system(redfish_parts(BMCS[REDFISH_HOST])[1]).power_state
+        reader._auth.close()
+        assert count() == before
+    finally:
+        watcher._auth.close()
+
+
+def test_redfish_power_off_then_on():
+    host = REDFISH_POWER_HOST
+    client = redfish(host)
+    try:
+        system = client.get_system(redfish_parts(BMCS[host])[1])
+        if system.power_state != sushy.PowerState.ON:
+            system.reset_system(sushy.ResetType.ON)
+            wait_for(lambda: (system.refresh(), system.power_state == sushy.PowerState.ON)[1], 30)
+        system.reset_system(sushy.ResetType.FORCE_OFF)
+        wait_for(lambda: (system.refresh(), system.power_state == sushy.PowerState.OFF)[1], 30,
+                 "power off")
+        system.reset_system(sushy.ResetType.ON)
+        wait_for(lambda: (system.refresh(), system.power_state == sushy.PowerState.ON)[1], 30,
+                 "power on")
+    finally:
+        client._auth.close()
+    log = LAB_DIR / "logs" / "bmc-power-hooks.log"
+    text = wait_for(lambda: log.exists() and log.read_text(), 10, "hook log")
+    assert f"compute stop {host}" in text and f"compute start {host}" in text
+
+
+# ---- faults, Redfish ---------------------------------------------------------------------
+
+def redfish_visible(host: str, kind: str) -> None:
+    e = BMCS[host]
+    base, sys_path = redfish_parts(e)
+    port = int(base.rsplit(":", 1)[1])
+    if kind == "bmc_down":
+        assert not _port_open(port)
+        return
+    if kind == "bmc_badauth":
+        with pytest.raises(sushy.exceptions.AccessError):
+            redfish(host).get_system(sys_path)
+        return
+    client = redfish(host)
+    try:
+        system = get(client, sys_path)
+        thermal = get(client, "/redfish/v1/Chassis/1/Thermal")
+        power = get(client, "/redfish/v1/Chassis/1/Power")
+        if kind == "overtemp":
+            hot = [t for t in thermal["Temperatures"] if t["ReadingCelsius"] >= t["UpperThresholdCritical"]]
+            assert hot and hot[0]["Status"]["Health"] == "Critical"
+            assert system["Status"]["HealthRollup"] == "Critical"
+        elif kind == "fan_failed":
+            dead = [f for f in thermal["Fans"] if f["Reading"] == 0]
+            assert dead and dead[0]["Status"]["Health"] == "Critical"
+        elif kind == "psu_failed":
+            assert any(p["Status"]["Health"] == "Critical" for p in power["PowerSupplies"])
+            assert system["Status"]["HealthRollup"] == "Critical"
+        elif kind == "sel_critical":
+            entries = get(client, system["LogServices"]["@odata.id"] + "/SEL/Entries")
+            assert any(m["Severity"] == "Critical" for m in entries["Members"])
+        elif kind == "old_firmware":
+            assert system["BiosVersion"] == labscn.OLD_BIOS
+            mgr = get(client, system["Links"]["ManagedBy"][0]["@odata.id"])
+            assert mgr["FirmwareVersion"] == labscn.OLD_BMC
+            assert get(client, "/redfish/v1/UpdateService/FirmwareInventory/BIOS")["Version"] == labscn.OLD_BIOS
+    finally:
+        client._auth.close()
+
+
+def redfish_healthy(host: str) -> None:
+    client = wait_for(lambda: redfish(host), 20, f"{host} answering")
+    try:
+        system = get(client, redfish_parts(BMCS[host])[1])
+        assert system["Status"]["HealthRollup"] == "OK"
+        assert system["BiosVersion"] == labscn.HEALTHY_BIOS
+        entries = get(client, system["LogServices"]["@odata.id"] + "/SEL/Entries")
+        assert not any(m["Severity"] == "Critical" for m in entries["Members"])
+    finally:
+        client._auth.close()
+
+
+@pytest.mark.parametrize("kind", FAULTS)
+def test_redfish_fault_visible_then_cleared(kind):
+    try:
+        labbmc.fault(REDFISH_HOST, kind)
+        redfish_visible(REDFISH_HOST, kind)
+    finally:
+        labbmc.clear(REDFISH_HOST)
+    redfish_healthy(REDFISH_HOST)
+
+
+# ---- faults, IPMI --------------------------------------------------------------------------
+
+def ipmi_visible(host: str, kind: str) -> None:
+    if kind == "bmc_down":
+        assert not labipmi.rmcp_ping(ipmi_port(host))
+        assert ipmitool(host, "power", "status", check=False) == ""
+        return
+    if kind == "bmc_badauth":
+        with pytest.raises(Exception):
+            ipmi(host).get_power()
+        return
+    if kind == "old_firmware":
+        data = ipmi(host).xraw_command(netfn=6, command=1)["data"]   # Get Device ID
+        major, minor = labipmi.fw_bytes(labscn.OLD_BMC)
+        assert (data[2] & 0x7F, data[3]) == (major, minor)
+        assert f"Product Version       : {labscn.OLD_BIOS}" in ipmitool(host, "fru", "print")
+        return
+    if kind == "sel_critical":
+        events = list(ipmi(host).get_event_log())
+        assert any("Uncorrectable" in e.get("event", "") and e.get("severity", 0) >= 2 for e in events)
+        return
+    s = sensors_by_name(host)
+    critical = 2  # pyghmi.constants.Health.Critical (bit)
+    if kind == "overtemp":
+        r = s["CPU1 Temp"]
+        assert r.value >= 90 and r.health & critical
+        assert any("critical" in e.get("event", "").lower() and e.get("component") == "CPU1 Temp"
+                   for e in ipmi(host).get_event_log())
+    elif kind == "fan_failed":
+        r = s["Fan2 Speed"]
+        assert r.value == 0 and r.health >= critical
+    elif kind == "psu_failed":
+        r = s["PSU2 Status"]
+        assert "Failure" in r.states and r.health & critical
+
+
+def ipmi_healthy(host: str) -> None:
+    wait_for(lambda: labipmi.rmcp_ping(ipmi_port(host)), 20, f"{host} answering")
+    s = wait_for(lambda: sensors_by_name(host), 30, f"{host} sensors")
+    bad = {n: r.states for n, r in s.items() if r.health}
+    assert not bad, bad
+    data = ipmi(host).xraw_command(netfn=6, command=1)["data"]
+    assert (data[2] & 0x7F, data[3]) == labipmi.fw_bytes(labscn.HEALTHY_BMC)
+
+
+@pytest.mark.parametrize("kind", FAULTS)
+def test_ipmi_fault_visible_then_cleared(kind):
+    try:
+        labbmc.fault(IPMI_HOST, kind)
+        ipmi_visible(IPMI_HOST, kind)
+    finally:
+        labbmc.clear(IPMI_HOST)
+    ipmi_healthy(IPMI_HOST)
+
+
+def test_unknown_host_is_an_error():
+    from lablib.procs import LabError
+    with pytest.raises(LabError):
+        labbmc.fault("no-such-host", "overtemp")
