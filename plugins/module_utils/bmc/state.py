@@ -1,0 +1,135 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, osfleet.day2 contributors
+# Apache License 2.0 (see LICENSE)
+"""HardwareState: what a BMC says about its server, the same shape for Redfish and IPMI.
+
+Both backends map their protocol's answers into these dataclasses, so a
+playbook (or a Prometheus rule) never needs to know which protocol a host
+speaks. ``docs/hardware.md`` maps every field to its Redfish and IPMI source.
+A field the caller did not ask for (``gather``) or the BMC did not offer is
+None (or an empty list), never a guess.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from typing import Any, Dict, Iterable, List, Optional
+
+GATHER_CHOICES = ("power", "identity", "sensors", "log", "firmware", "boot")
+HEALTH_ORDER = {"ok": 0, "warning": 1, "critical": 2}
+POWER_STATES = ("on", "off", "powering_on", "powering_off", "unknown")
+BOOT_TARGETS = ("none", "pxe", "hdd", "cd", "bios", "usb", "floppy", "diags", "uefi_shell", "other")
+BOOT_ENABLED = ("disabled", "once", "continuous")
+
+
+def worst(healths: Iterable[Optional[str]]) -> str:
+    """The most severe of ``healths`` (None and unknown values count as ok)."""
+    out = "ok"
+    for h in healths:
+        if h in HEALTH_ORDER and HEALTH_ORDER[h] > HEALTH_ORDER[out]:
+            out = h
+    return out
+
+
+@dataclass
+class Identity:
+    manufacturer: Optional[str] = None
+    model: Optional[str] = None
+    serial: Optional[str] = None
+    uuid: Optional[str] = None
+
+
+@dataclass
+class Temperature:
+    name: str
+    reading_celsius: Optional[float]
+    upper_critical: Optional[float] = None
+    upper_fatal: Optional[float] = None
+    status: str = "ok"
+
+
+@dataclass
+class Fan:
+    name: str
+    rpm: Optional[float]
+    status: str = "ok"
+
+
+@dataclass
+class PowerSupply:
+    name: str
+    status: str = "ok"
+    watts: Optional[float] = None
+
+
+@dataclass
+class LogEntry:
+    id: str
+    time: Optional[str]
+    severity: str  # ok | warning | critical
+    message: str
+
+
+@dataclass
+class FirmwareItem:
+    component: str
+    version: Optional[str]
+
+
+@dataclass
+class BootOverride:
+    target: str = "none"  # one of BOOT_TARGETS
+    enabled: str = "disabled"  # one of BOOT_ENABLED
+    mode: Optional[str] = None  # uefi | legacy, when the BMC says
+
+
+@dataclass
+class HardwareState:
+    protocol: str  # redfish | ipmi
+    power_state: Optional[str] = None
+    health: Optional[str] = None
+    identity: Optional[Identity] = None
+    temperatures: List[Temperature] = field(default_factory=list)
+    fans: List[Fan] = field(default_factory=list)
+    power_supplies: List[PowerSupply] = field(default_factory=list)
+    power_draw_watts: Optional[float] = None
+    log: List[LogEntry] = field(default_factory=list)
+    firmware: List[FirmwareItem] = field(default_factory=list)
+    bios_version: Optional[str] = None
+    boot: Optional[BootOverride] = None
+
+    def to_dict(self) -> Dict[str, Any]:
+        return asdict(self)
+
+    def sensor_health(self) -> str:
+        """Worst status of the temperatures, fans and power supplies read."""
+        return worst([t.status for t in self.temperatures] + [f.status for f in self.fans]
+                     + [p.status for p in self.power_supplies])
+
+
+def parse_time(value: Optional[str]) -> Optional[datetime]:
+    """An ISO 8601 time as an aware datetime (naive times are taken as UTC); None if unparsable."""
+    if not value:
+        return None
+    text = str(value).strip().replace("Z", "+00:00")
+    try:
+        when = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return when
+
+
+def filter_since(entries: List[LogEntry], since: Optional[str]) -> List[LogEntry]:
+    """Entries at or after ``since`` (ISO 8601); entries without a readable time are kept."""
+    limit = parse_time(since)
+    if limit is None:
+        return entries
+    out = []
+    for e in entries:
+        when = parse_time(e.time)
+        if when is None or when >= limit:
+            out.append(e)
+    return out
