@@ -149,5 +149,22 @@ def open_bmc(address: str, username: Optional[str], password: Optional[str], bmc
     return IpmiBmc(address, where, username, password, deadline)
 
 
-__all__ = ["Bmc", "BmcAddress", "BmcError", "Deadline", "POWER_ACTIONS", "POWER_TARGET", "open_bmc",
-           "parse_address"]
+
+#: the options of doc fragment osfleet.day2.bmc
+BMC_ARGUMENT_SPEC = dict(
+    address=dict(type="str", required=True),
+    username=dict(type="str", required=True),
+    password=dict(type="str", required=True, no_log=True),
+    bmc_type=dict(type="str", choices=list(BMC_TYPES)),
+    validate_certs=dict(type="bool", default=True),
+    ca_path=dict(type="path"),
+    timeout=dict(type="float", default=DEFAULT_TIMEOUT),
+)
+
+
+def open_from_params(params) -> Bmc:
+    """open_bmc() with the options of doc fragment osfleet.day2.bmc."""
+    if params["timeout"] <= 0:
+        raise ValidationError("timeout must be more than 0 seconds", field="timeout")
+    return open_bmc(params["address"], params["username"], params["password"], bmc_type=params["bmc_type"],
+                    validate_certs=params["validate_certs"], ca_path=params["ca_path"], timeout=params["timeout"])
