@@ -86,7 +86,8 @@ def rpc_services() -> List[Service]:
         Service("nova-scheduler", [str(VPY), str(DRIVERS / "osflab_nova_service.py"), "scheduler",
                                    *_conf("nova/nova.conf")]),
         Service("cinder-scheduler", [str(VBIN / "cinder-scheduler"), *_conf("cinder/cinder.conf")]),
-        Service("cinder-volume", [str(VBIN / "cinder-volume"), *_conf("cinder/cinder.conf")]),
+        Service("cinder-volume", [str(VPY), str(DRIVERS / "osflab_cinder_volume.py"),
+                                  *_conf("cinder/cinder.conf")]),
     ]
 
 
