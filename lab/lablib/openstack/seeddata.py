@@ -77,7 +77,7 @@ def spec() -> dict:
         "flavors": [
             # name, vcpus, ram MiB, disk GiB
             ["m1.tiny", 1, 512, 1], ["m1.small", 1, 2048, 20], ["m1.medium", 2, 4096, 40],
-            ["m1.large", 4, 8192, 80], ["c1.nano", 1, 128, 0],
+            ["m1.large", 4, 8192, 80], ["c1.nano", 1, 128, 1],
         ],
         "image": {"name": "cirros-lab", "size": 16384},
         "provider": {"network": "provider-net", "physnet": "physnet1",
