@@ -1,0 +1,297 @@
+# -*- coding: utf-8 -*-
+"""hardware_info / hardware_scan / hardware_power / hardware_boot against the lab's BMCs.
+
+compute-02 is a Redfish BMC (sushy-tools + lab routes), compute-04 an IPMI
+one (ipmi_sim). Faults are injected with ``labctl fault`` and always cleared
+in the fixture's teardown. The BMCs are also checked directly (Redfish
+session count, power state through the other module) rather than only
+through the module's own answer.
+
+OSFLEET_BMC_LAB_DIR names the lab whose BMCs answer on the lab ports when it
+is not OSFLEET_LAB_DIR (two labs on one machine); labctl fault/clear go there.
+"""
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+import yaml
+
+REPO = Path(__file__).resolve().parents[4]
+LAB_DIR = Path(os.environ.get("OSFLEET_LAB_DIR", REPO / ".lab"))
+BMC_LAB_DIR = Path(os.environ.get("OSFLEET_BMC_LAB_DIR", LAB_DIR))
+ANSIBLE = Path(sys.executable).parent / "ansible"
+REDFISH, IPMI = "compute-02", "compute-04"
+KINDS = ("overtemp", "fan_failed", "psu_failed", "sel_critical", "old_firmware")
+
+
+def labctl(*args):
+    env = dict(os.environ, OSFLEET_LAB_DIR=str(BMC_LAB_DIR))
+    subprocess.run(["python3", str(REPO / "lab" / "labctl"), *args], check=True, env=env, capture_output=True,
+                   text=True, timeout=120)
+
+
+@pytest.fixture(scope="module")
+def bmcs(lab):
+    path = BMC_LAB_DIR / "bmcs.yml"
+    if not path.exists():
+        pytest.skip("no %s: the lab's BMCs are not up" % path)
+    return yaml.safe_load(path.read_text())
+
+
+@pytest.fixture
+def fault():
+    """fault(host, kind): inject; every host touched is cleared at teardown, pass or fail."""
+    touched = []
+
+    def _fault(host, kind):
+        touched.append(host)
+        labctl("fault", host, kind)
+        time.sleep(0.5)
+    yield _fault
+    for host in dict.fromkeys(touched):
+        labctl("clear", host)
+
+
+@pytest.fixture
+def run(lab, tmp_path):
+    """Run a BMC module through `ansible` (no cloud defaults: only hardware_power takes them)."""
+    counter = iter(range(1000))
+
+    def _run(module, check=False, diff=False, **args):
+        tree = tmp_path / ("tree-%d" % next(counter))
+        cmd = [str(ANSIBLE), "localhost", "-c", "local", "-m", "osfleet.day2." + module, "-a", json.dumps(args),
+               "-e", "ansible_python_interpreter=" + sys.executable] + (["--check"] if check else []) + \
+              (["--diff"] if diff else [])
+        env = dict(os.environ, ANSIBLE_LOAD_CALLBACK_PLUGINS="1", ANSIBLE_CALLBACKS_ENABLED="ansible.builtin.tree",
+                   ANSIBLE_CALLBACK_TREE_DIR=str(tree), OS_CLIENT_CONFIG_FILE=str(LAB_DIR / "clouds.yaml"))
+        proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=300, check=False)
+        try:
+            result = json.loads((tree / "localhost").read_text())
+        except (OSError, ValueError):
+            raise AssertionError("ansible wrote no result (rc %d):\n%s\n%s" % (proc.returncode, proc.stdout,
+                                                                            proc.stderr))
+        result.setdefault("failed", proc.returncode != 0)
+        return result
+    return _run
+
+
+def bmc_args(bmcs, host, **extra):
+    b = bmcs[host]
+    return dict(address=b["address"], username=b["username"], password=b["password"], timeout=30, **extra)
+
+
+def info(run, bmcs, host, **extra):
+    out = run("hardware_info", **bmc_args(bmcs, host, **extra))
+    assert out["failed"] is False, out
+    assert bmcs[host]["password"] not in json.dumps(out)
+    return out["hardware"]
+
+
+def redfish_sessions(bmcs, host=REDFISH):
+    b = bmcs[host]
+    base = b["address"].replace("redfish+http://", "http://").split("/redfish/")[0]
+    r = requests.get(base + "/redfish/v1/SessionService/Sessions", auth=(b["username"], b["password"]), timeout=10)
+    r.raise_for_status()
+    return r.json()["Members@odata.count"]
+
+
+# ---- reads ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("host", [REDFISH, IPMI])
+def test_info_reads_every_field(run, bmcs, host):
+    hw = info(run, bmcs, host)
+    assert hw["protocol"] == bmcs[host]["type"]
+    assert hw["power_state"] == "on" and hw["health"] == "ok"
+    ident = hw["identity"]
+    assert ident["manufacturer"] == "Osfleet Lab Systems" and ident["model"] == "LabServer R640e"
+    assert ident["serial"].startswith("LAB") and ident["uuid"]
+    assert [(t["name"], t["reading_celsius"], t["upper_critical"], t["upper_fatal"], t["status"])
+            for t in hw["temperatures"]] == [("Inlet Temp", 24, 45, 50, "ok"), ("CPU1 Temp", 52, 90, 100, "ok"),
+                                             ("CPU2 Temp", 50, 90, 100, "ok")]
+    assert [(f["name"], f["rpm"], f["status"]) for f in hw["fans"]] == [
+        ("Fan1", 7200, "ok"), ("Fan2", 7300, "ok"), ("Fan3", 7100, "ok")]
+    assert [(p["name"], p["status"]) for p in hw["power_supplies"]] == [("PSU1", "ok"), ("PSU2", "ok")]
+    assert 200 <= hw["power_draw_watts"] <= 215
+    assert hw["bios_version"] == "2.19.1"
+    assert sorted(f["version"] for f in hw["firmware"]) == ["2.19.1", "7.10"]
+    assert hw["boot"]["target"] in ("none", "hdd", "pxe") and hw["boot"]["enabled"] in ("disabled", "once",
+                                                                                       "continuous")
+    assert all(e["severity"] == "ok" for e in hw["log"])
+
+
+def test_gather_and_log_since(run, bmcs):
+    hw = info(run, bmcs, REDFISH, gather=["power", "log"], log_since="2999-01-01T00:00:00Z")
+    assert hw["power_state"] == "on" and hw["log"] == []
+    assert hw["identity"] is None and hw["temperatures"] == []
+
+
+def expect_fault(hw, kind):
+    temps = {t["name"]: t for t in hw["temperatures"]}
+    fans = {f["name"]: f for f in hw["fans"]}
+    psus = {p["name"]: p for p in hw["power_supplies"]}
+    if kind == "overtemp":
+        assert temps["CPU1 Temp"]["reading_celsius"] == 96 and temps["CPU1 Temp"]["status"] == "critical"
+        assert hw["health"] == "critical"
+    elif kind == "fan_failed":
+        assert fans["Fan2"]["rpm"] == 0 and fans["Fan2"]["status"] == "critical"
+        assert hw["health"] == "critical"
+    elif kind == "psu_failed":
+        assert psus["PSU2"]["status"] == "critical" and psus["PSU1"]["status"] == "ok"
+        assert hw["health"] == "critical"
+    elif kind == "sel_critical":
+        assert any(e["severity"] == "critical" for e in hw["log"]), hw["log"]
+    elif kind == "old_firmware":
+        assert hw["bios_version"] == "1.0.3"
+        assert sorted(f["version"] for f in hw["firmware"]) == ["1.0.3", "2.01"]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("host", [REDFISH, IPMI])
+def test_fault_shows_in_info_and_scan(run, bmcs, fault, host, kind):
+    fault(host, kind)
+    expect_fault(info(run, bmcs, host), kind)
+    gather = ["power", "sensors", "log", "firmware", "identity"]
+    out = run("hardware_scan", bmcs={host: bmcs[host]}, gather=gather, timeout=30)
+    assert out["failed"] is False, out
+    assert out["results"][host]["status"] == "ok", out
+    expect_fault(out["results"][host]["state"], kind)
+
+
+def test_scan_reports_down_and_bad_auth_without_failing(run, bmcs, fault, tmp_path):
+    fault(REDFISH, "bmc_down")
+    fault(IPMI, "bmc_badauth")
+    prom, js = tmp_path / "bmc.prom", tmp_path / "scan.json"
+    out = run("hardware_scan", bmcs={h: bmcs[h] for h in (REDFISH, IPMI, "compute-01")}, timeout=15,
+              prometheus_path=str(prom), json_path=str(js))
+    assert out["failed"] is False, out
+    res = out["results"]
+    assert res[REDFISH]["status"] == "unreachable" and "unreachable" in res[REDFISH]["error"]
+    assert res[IPMI]["status"] == "auth_failed"
+    assert res[IPMI]["error"].startswith("authentication failed for %s" % bmcs[IPMI]["address"])
+    assert res["compute-01"]["status"] == "ok"
+    assert res["compute-01"]["state"]["temperatures"][0]["name"] == "Inlet Temp"
+    text = prom.read_text()
+    assert 'osfleet_bmc_up{host="%s",status="unreachable"} 0' % REDFISH in text
+    assert 'osfleet_bmc_up{host="compute-01",status="ok"} 1' in text
+    assert json.loads(js.read_text())["summary"]["ok"] == 1
+    for h in (REDFISH, IPMI):
+        assert bmcs[h]["password"] not in json.dumps(out) + text
+
+
+def test_info_bad_auth_message(run, bmcs, fault):
+    fault(REDFISH, "bmc_badauth")
+    out = run("hardware_info", **bmc_args(bmcs, REDFISH))
+    assert out["failed"] is True
+    assert out["msg"] == "authentication failed for %s" % bmcs[REDFISH]["address"]
+    assert out["error_type"] == "BmcAuthError"
+
+
+def test_scan_whole_lab_map_in_one_task(run, bmcs):
+    out = run("hardware_scan", bmc_map=str(BMC_LAB_DIR / "bmcs.yml"), workers=8, timeout=20)
+    assert out["failed"] is False
+    assert set(out["results"]) >= {"compute-01", "compute-02", "compute-03", "compute-04"}
+    for host in (REDFISH, IPMI):
+        st = out["results"][host]
+        assert st["status"] == "ok" and st["state"]["power_state"] == "on" and st["elapsed"] < 20
+
+
+def test_no_redfish_session_leaks(run, bmcs, fault):
+    before = redfish_sessions(bmcs)
+    info(run, bmcs, REDFISH)
+    run("hardware_scan", bmcs={REDFISH: bmcs[REDFISH]})
+    run("hardware_boot", check=True, target="pxe", **bmc_args(bmcs, REDFISH))
+    bad = run("hardware_info", **bmc_args(bmcs, REDFISH, gather=["power"], log_since="not a date"))
+    assert bad["failed"] is False
+    assert redfish_sessions(bmcs) == before
+
+
+# ---- changes -----------------------------------------------------------------------------------
+
+def power_of(run, bmcs, host):
+    return info(run, bmcs, host, gather=["power"])["power_state"]
+
+
+@pytest.fixture
+def compute_restored(run_module, run, bmcs):
+    """Leave compute-02 powered on and its nova-compute enabled, whatever the test did."""
+    yield REDFISH
+    with contextlib.suppress(Exception):
+        run("hardware_power", state="on", **bmc_args(bmcs, REDFISH, timeout=60))
+    run_module("compute_service", host=REDFISH, status="enabled")
+
+
+def test_power_round_trip_with_interlock(run_module, run, bmcs, admin_conn, compute_restored):
+    args = bmc_args(bmcs, REDFISH, timeout=60)
+    assert run_module("compute_service", host=REDFISH, status="enabled")["failed"] is False
+    assert power_of(run, bmcs, REDFISH) == "on"
+
+    refused = run_module("hardware_power", state="off", host=REDFISH, **args)
+    assert refused["failed"] is True and refused["error_type"] == "ConflictError"
+    assert "nova-compute service is enabled" in refused["msg"]
+    assert power_of(run, bmcs, REDFISH) == "on"
+
+    out = run_module("compute_service", host=REDFISH, status="disabled", disabled_reason="it: hardware_power")
+    assert out["failed"] is False, out
+    servers = [s for s in admin_conn.compute.servers(all_projects=True, host=REDFISH)]
+    checked = run_module("hardware_power", check=True, diff=True, state="off", host=REDFISH, **args)
+    if servers:  # the interlock still refuses: servers run there
+        assert checked["failed"] is True and "server(s)" in checked["msg"]
+        force = True
+    else:
+        assert checked["failed"] is False and checked["changed"] is True, checked
+        assert checked["interlock"]["compute_service"] == "disabled"
+        force = False
+    assert power_of(run, bmcs, REDFISH) == "on"  # check mode changed nothing
+
+    start = time.monotonic()
+    off = run_module("hardware_power", state="off", host=REDFISH, force=force, **args)
+    assert off["failed"] is False and off["changed"] is True, off
+    assert off["power_state"] == "off" and time.monotonic() - start < 60
+    assert power_of(run, bmcs, REDFISH) == "off"
+    again = run_module("hardware_power", state="off", host=REDFISH, **args)
+    assert again["failed"] is False and again["changed"] is False, again
+
+    on = run_module("hardware_power", state="on", host=REDFISH, **args)
+    assert on["changed"] is True and on["power_state"] == "on", on
+    assert power_of(run, bmcs, REDFISH) == "on"
+    assert run_module("hardware_power", state="on", host=REDFISH, **args)["changed"] is False
+    actions = [e["action"] for e in json.loads("[%s]" % ",".join(
+        run_module.audit_log.read_text().splitlines()))]
+    assert "hardware_power.off" in actions and "hardware_power.on" in actions
+
+
+def test_ipmi_power_check_mode_changes_nothing(run, bmcs, tmp_path):
+    args = bmc_args(bmcs, IPMI, timeout=30, audit_log=str(tmp_path / "audit.jsonl"))
+    checked = run("hardware_power", check=True, state="force_restart", **args)
+    assert checked["changed"] is True and checked["failed"] is False, checked
+    assert power_of(run, bmcs, IPMI) == "on"
+    assert not (tmp_path / "audit.jsonl").exists() or (tmp_path / "audit.jsonl").read_text() == ""
+
+
+@pytest.mark.parametrize("host", [REDFISH, IPMI])
+def test_boot_override_set_idempotent_and_cleared(run, bmcs, tmp_path, host):
+    audit = str(tmp_path / "audit.jsonl")
+    args = bmc_args(bmcs, host, audit_log=audit)
+    before = info(run, bmcs, host, gather=["boot"])["boot"]
+    checked = run("hardware_boot", check=True, target="pxe", **args)
+    assert checked["changed"] is True and checked["boot"]["target"] == "pxe"
+    assert info(run, bmcs, host, gather=["boot"])["boot"] == before
+    try:
+        out = run("hardware_boot", target="pxe", **args)
+        assert out["changed"] is True and out["boot"]["target"] == "pxe" and out["boot"]["enabled"] == "once", out
+        assert info(run, bmcs, host, gather=["boot"])["boot"]["target"] == "pxe"
+        assert run("hardware_boot", target="pxe", **args)["changed"] is False
+    finally:
+        if before["enabled"] == "disabled":
+            run("hardware_boot", target="none", **args)
+        else:
+            run("hardware_boot", target=before["target"], persistent=before["enabled"] == "continuous", **args)
+    assert info(run, bmcs, host, gather=["boot"])["boot"]["enabled"] == before["enabled"]
