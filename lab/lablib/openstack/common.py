@@ -59,8 +59,17 @@ def db_url(key: str) -> str:
             f"{db_name(key)}?charset=utf8mb4")
 
 
+def _db_prefix() -> str:
+    """``osflab_`` for the repo's own .lab; a lab in another directory
+    (OSFLEET_LAB_DIR) gets ``osflab_<hash>_`` so resetting it cannot drop the
+    databases of another lab on the same MariaDB (ports are still shared)."""
+    if paths.LAB_DIR == (paths.REPO / ".lab").resolve():
+        return paths.DB_PREFIX
+    return f"{paths.DB_PREFIX}{hashlib.sha1(str(paths.LAB_DIR).encode()).hexdigest()[:6]}_"
+
+
 def db_name(key: str) -> str:
-    return paths.DB_PREFIX + DATABASES[key]
+    return _db_prefix() + DATABASES[key]
 
 
 def mq_url() -> str:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[3]
-LAB_DIR = Path(os.environ.get("OSFLAB_LAB_DIR", REPO / ".lab"))
+LAB_DIR = Path(os.environ.get("OSFLEET_LAB_DIR", REPO / ".lab"))
 CLOUDS_YAML = LAB_DIR / "clouds.yaml"
 KEYSTONE_PORT = 18000
 COMPUTES = ["compute-01", "compute-02", "compute-03", "compute-04"]
