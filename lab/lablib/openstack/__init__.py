@@ -74,6 +74,12 @@ def up() -> None:
     paths.ensure_dirs()
     since = _utcnow()
     t0 = time.monotonic()
+    if not stamp("dbsync").exists() or not initdb.databases_present():
+        # first up in this lab directory, or its databases are gone: start clean
+        # (databases of another checkout's lab would not match this one's state:
+        # node identities, fernet keys, stamps)
+        down()
+        initdb.wipe_state()
     config.generate()
     seeddata.ensure_manageable_disks()
     seeddata.write_clouds_yaml()

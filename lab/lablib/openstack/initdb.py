@@ -28,6 +28,15 @@ def create_databases() -> None:
                        for k in DATABASES), "mariadb (create databases)")
 
 
+def databases_present() -> bool:
+    """Every database of the lab exists (False also when MariaDB cannot be asked)."""
+    try:
+        out = lab_mysql("SHOW DATABASES", "mariadb (list databases)").split()
+    except LabError:
+        return False
+    return all(db_name(k) in out for k in DATABASES)
+
+
 def drop_databases() -> None:
     try:
         lab_mysql(";".join(f"DROP DATABASE IF EXISTS `{db_name(k)}`" for k in DATABASES),
