@@ -130,7 +130,7 @@ def _labels(**kv: Any) -> str:
 
 
 def prometheus_text(results: Dict[str, Dict[str, Any]]) -> str:
-    samples: Dict[str, List[str]] = {name: [] for name, _ in _METRICS}
+    samples: Dict[str, List[str]] = {name: [] for name, _help in _METRICS}
     for host, r in results.items():
         up = 1 if r["status"] == "ok" else 0
         samples["osfleet_bmc_up"].append("%s %d" % (_labels(host=host, status=r["status"]), up))

@@ -21,7 +21,7 @@ description:
 author:
   - osfleet.day2 contributors (@osfleet)
 extends_documentation_fragment:
-  - osfleet.day2.bmc
+  - osfleet.day2.bmc.connection
   - osfleet.day2.cloud
   - osfleet.day2.audit
 attributes:
@@ -32,6 +32,15 @@ attributes:
     support: full
     description: Shows the power state before and after.
 options:
+  bmc_validate_certs:
+    description:
+      - Verify the Redfish BMC's TLS certificate (O(validate_certs) is the cloud's). Turn off only for a lab.
+    type: bool
+    default: true
+  bmc_ca_path:
+    description:
+      - A CA bundle file (or directory) to verify the BMC's certificate with.
+    type: path
   state:
     description:
       - V(on), V(off) (immediate, like pulling the plug), V(graceful_shutdown) (ACPI soft-off; the OS shuts down),
@@ -39,7 +48,7 @@ options:
       - IPMI has no graceful restart; it is done as a graceful shutdown, a wait for off, then power on.
     type: str
     required: true
-    choices: [on, off, graceful_shutdown, graceful_restart, force_restart, power_cycle]
+    choices: ["on", "off", graceful_shutdown, graceful_restart, force_restart, power_cycle]
   host:
     description:
       - The compute host this BMC powers, as Nova knows it. Turns on the interlock for every state that takes
@@ -118,7 +127,7 @@ audit:
 """
 
 from ansible_collections.osfleet.day2.plugins.module_utils.bmc import (
-    BMC_ARGUMENT_SPEC,
+    BMC_ARGUMENT_SPEC_WITH_CLOUD,
     POWER_ACTIONS,
     open_from_params,
 )
@@ -128,7 +137,7 @@ from ansible_collections.osfleet.day2.plugins.module_utils.module_base import Da
 
 class HardwarePowerModule(Day2Module):
     argument_spec = dict(
-        BMC_ARGUMENT_SPEC,
+        BMC_ARGUMENT_SPEC_WITH_CLOUD,
         state=dict(type="str", required=True, choices=list(POWER_ACTIONS)),
         host=dict(type="str"),
         force=dict(type="bool", default=False),
@@ -139,7 +148,7 @@ class HardwarePowerModule(Day2Module):
         p = self.params
         target = p["host"] or p["address"]
         result = dict(changed=False)
-        with open_from_params(p) as bmc:
+        with open_from_params(p, tls_prefix="bmc_") as bmc:
             plan = power.plan(bmc.power_state(), p["state"])
             result.update(previous_power_state=plan.current, action=plan.action)
             if plan.disruptive:

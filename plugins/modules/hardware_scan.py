@@ -24,6 +24,7 @@ attributes:
       to the hosts).
   diff_mode:
     support: none
+    description: Reads only; there is nothing to compare.
 options:
   bmcs:
     description:
@@ -32,7 +33,6 @@ options:
       - The passwords are never logged or returned.
       - One of O(bmcs) and O(bmc_map) is required.
     type: dict
-    no_log: true
   bmc_map:
     description:
       - Path of a C(bmcs.yml) file of that shape, read on the host the task runs on.

@@ -149,7 +149,6 @@ def open_bmc(address: str, username: Optional[str], password: Optional[str], bmc
     return IpmiBmc(address, where, username, password, deadline)
 
 
-
 #: the options of doc fragment osfleet.day2.bmc
 BMC_ARGUMENT_SPEC = dict(
     address=dict(type="str", required=True),
@@ -162,9 +161,16 @@ BMC_ARGUMENT_SPEC = dict(
 )
 
 
-def open_from_params(params) -> Bmc:
-    """open_bmc() with the options of doc fragment osfleet.day2.bmc."""
+#: the same for a module that also takes the cloud options: the BMC's TLS options get a ``bmc_`` prefix
+BMC_ARGUMENT_SPEC_WITH_CLOUD = {k: v for k, v in BMC_ARGUMENT_SPEC.items() if k not in ("validate_certs", "ca_path")}
+BMC_ARGUMENT_SPEC_WITH_CLOUD.update(bmc_validate_certs=BMC_ARGUMENT_SPEC["validate_certs"],
+                                    bmc_ca_path=BMC_ARGUMENT_SPEC["ca_path"])
+
+
+def open_from_params(params, tls_prefix: str = "") -> Bmc:
+    """open_bmc() with the options of doc fragment osfleet.day2.bmc (TLS options named ``tls_prefix`` + name)."""
     if params["timeout"] <= 0:
         raise ValidationError("timeout must be more than 0 seconds", field="timeout")
     return open_bmc(params["address"], params["username"], params["password"], bmc_type=params["bmc_type"],
-                    validate_certs=params["validate_certs"], ca_path=params["ca_path"], timeout=params["timeout"])
+                    validate_certs=params[tls_prefix + "validate_certs"], ca_path=params[tls_prefix + "ca_path"],
+                    timeout=params["timeout"])

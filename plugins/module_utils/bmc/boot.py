@@ -41,5 +41,3 @@ def predict(current: BootOverride, want: BootOverride) -> BootOverride:
     if want.target == "none":
         return replace(current, enabled="disabled")
     return replace(want, mode=want.mode or current.mode)
-
-

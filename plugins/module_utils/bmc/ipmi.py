@@ -68,9 +68,8 @@ def _login_error(address: str, exc: Exception) -> BmcError:
     text = str(getattr(exc, "message", None) or exc or "")
     if any(h in text.lower() for h in AUTH_HINTS):
         return BmcAuthError("authentication failed for %s (%s)" % (address, text), resource=address)
-    return BmcUnreachable("%s: unreachable (no valid RMCP+ answer%s)" % (address, ": " + text if text and
-                                                                           text != "None" else ""),
-                          resource=address)
+    detail = ": " + text if text and text != "None" else ""
+    return BmcUnreachable("%s: unreachable (no valid RMCP+ answer%s)" % (address, detail), resource=address)
 
 
 class IpmiBmc(Bmc):

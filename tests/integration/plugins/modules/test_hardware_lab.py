@@ -68,16 +68,16 @@ def run(lab, tmp_path):
     def _run(module, check=False, diff=False, **args):
         tree = tmp_path / ("tree-%d" % next(counter))
         cmd = [str(ANSIBLE), "localhost", "-c", "local", "-m", "osfleet.day2." + module, "-a", json.dumps(args),
-               "-e", "ansible_python_interpreter=" + sys.executable] + (["--check"] if check else []) + \
-              (["--diff"] if diff else [])
+               "-e", "ansible_python_interpreter=" + sys.executable]
+        cmd += (["--check"] if check else []) + (["--diff"] if diff else [])
         env = dict(os.environ, ANSIBLE_LOAD_CALLBACK_PLUGINS="1", ANSIBLE_CALLBACKS_ENABLED="ansible.builtin.tree",
                    ANSIBLE_CALLBACK_TREE_DIR=str(tree), OS_CLIENT_CONFIG_FILE=str(LAB_DIR / "clouds.yaml"))
         proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=300, check=False)
         try:
             result = json.loads((tree / "localhost").read_text())
         except (OSError, ValueError):
-            raise AssertionError("ansible wrote no result (rc %d):\n%s\n%s" % (proc.returncode, proc.stdout,
-                                                                            proc.stderr))
+            raise AssertionError("ansible wrote no result (rc %d):\n%s\n%s"
+                                 % (proc.returncode, proc.stdout, proc.stderr))
         result.setdefault("failed", proc.returncode != 0)
         return result
     return _run
@@ -124,8 +124,8 @@ def test_info_reads_every_field(run, bmcs, host):
     assert 200 <= hw["power_draw_watts"] <= 215
     assert hw["bios_version"] == "2.19.1"
     assert sorted(f["version"] for f in hw["firmware"]) == ["2.19.1", "7.10"]
-    assert hw["boot"]["target"] in ("none", "hdd", "pxe") and hw["boot"]["enabled"] in ("disabled", "once",
-                                                                                       "continuous")
+    assert hw["boot"]["target"] in ("none", "hdd", "pxe")
+    assert hw["boot"]["enabled"] in ("disabled", "once", "continuous")
     assert all(e["severity"] == "ok" for e in hw["log"])
 
 
@@ -242,7 +242,7 @@ def test_power_round_trip_with_interlock(run_module, run, bmcs, admin_conn, comp
 
     out = run_module("compute_service", host=REDFISH, status="disabled", disabled_reason="it: hardware_power")
     assert out["failed"] is False, out
-    servers = [s for s in admin_conn.compute.servers(all_projects=True, host=REDFISH)]
+    servers = list(admin_conn.compute.servers(all_projects=True, host=REDFISH))
     checked = run_module("hardware_power", check=True, diff=True, state="off", host=REDFISH, **args)
     if servers:  # the interlock still refuses: servers run there
         assert checked["failed"] is True and "server(s)" in checked["msg"]

@@ -56,7 +56,7 @@ class FakeRedfish:
                 auth = self.headers.get("Authorization", "")
                 if auth.startswith("Basic "):
                     import base64
-                    user, _, pw = base64.b64decode(auth[6:]).decode().partition(":")
+                    user, _sep, pw = base64.b64decode(auth[6:]).decode().partition(":")
                     return (user, pw) == (fake.username, fake.password)
                 return False
 

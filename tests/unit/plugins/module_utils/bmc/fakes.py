@@ -60,7 +60,7 @@ class FakeBmc:
 
 
 def make_runner(module, monkeypatch, capsys, bmc, audit):
-    def _open(params):
+    def _open(params, tls_prefix=""):
         if bmc is not None:
             bmc.deadline = Deadline(params["timeout"], bmc.address)
         return bmc

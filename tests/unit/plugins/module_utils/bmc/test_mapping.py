@@ -37,8 +37,8 @@ def test_healthy_lab_host_every_field(name):
     assert s.identity.uuid
     assert [(t.name, t.reading_celsius, t.upper_critical, t.upper_fatal, t.status) for t in s.temperatures] == [
         ("Inlet Temp", 24, 45, 50, "ok"), ("CPU1 Temp", 52, 90, 100, "ok"), ("CPU2 Temp", 50, 90, 100, "ok")]
-    assert [(f.name, f.rpm, f.status) for f in s.fans] == [("Fan1", 7200, "ok"), ("Fan2", 7300, "ok"),
-                                                          ("Fan3", 7100, "ok")]
+    assert [(f.name, f.rpm, f.status) for f in s.fans] == [
+        ("Fan1", 7200, "ok"), ("Fan2", 7300, "ok"), ("Fan3", 7100, "ok")]
     assert [(p.name, p.status) for p in s.power_supplies] == [("PSU1", "ok"), ("PSU2", "ok")]
     assert 200 <= s.power_draw_watts <= 215  # IPMI reads 208: 8 W steps
     assert s.bios_version == "2.19.1"
