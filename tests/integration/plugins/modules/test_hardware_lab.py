@@ -28,7 +28,8 @@ REPO = Path(__file__).resolve().parents[4]
 LAB_DIR = Path(os.environ.get("OSFLEET_LAB_DIR", REPO / ".lab"))
 BMC_LAB_DIR = Path(os.environ.get("OSFLEET_BMC_LAB_DIR", LAB_DIR))
 ANSIBLE = Path(sys.executable).parent / "ansible"
-REDFISH, IPMI = "compute-02", "compute-04"
+REDFISH = "compute-02"
+IPMI = "compute-04"
 KINDS = ("overtemp", "fan_failed", "psu_failed", "sel_critical", "old_firmware")
 
 
