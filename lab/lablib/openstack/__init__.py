@@ -75,10 +75,10 @@ def up() -> None:
     paths.ensure_dirs()
     since = _utcnow()
     t0 = time.monotonic()
-    if not stamp("dbsync").exists() or not initdb.databases_present():
-        # first up in this lab directory, or its databases are gone: start clean
-        # (databases of another checkout's lab would not match this one's state:
-        # node identities, fernet keys, stamps)
+    if not initdb.owned():
+        # first up in this lab directory, its databases are gone, or another
+        # checkout's lab re-initialised them: start clean (their node identities,
+        # fernet keys and stamps would not match this directory's)
         down()
         initdb.wipe_state()
     config.generate()

@@ -38,6 +38,7 @@ DATABASES = {
     "nova": "nova",
     "neutron": "neutron",
     "cinder": "cinder",
+    "meta": "labmeta",      # the lab's own: which lab directory initialised these
 }
 
 CINDER_BACKEND = "labfake"

@@ -7,6 +7,7 @@ import json
 import shutil
 import subprocess
 import time
+import uuid
 from pathlib import Path
 from typing import List, Tuple
 
@@ -28,13 +29,24 @@ def create_databases() -> None:
                        for k in DATABASES), "mariadb (create databases)")
 
 
-def databases_present() -> bool:
-    """Every database of the lab exists (False also when MariaDB cannot be asked)."""
+def owned() -> bool:
+    """The databases exist and were initialised by THIS lab directory: the token
+    in stamps/dbsync matches the one in the lab's meta database. False after a
+    reset, on a fresh checkout, or when another checkout's lab re-initialised
+    the shared databases (its node identities and keys would not match ours)."""
+    try:
+        mine = stamp("dbsync").read_text().split()[0]
+    except (OSError, IndexError):
+        return False
     try:
         out = lab_mysql("SHOW DATABASES", "mariadb (list databases)").split()
+        if not all(db_name(k) in out for k in DATABASES):
+            return False
+        theirs = lab_mysql(f"SELECT token FROM `{db_name('meta')}`.owner LIMIT 1",
+                           "mariadb (lab token)").strip()
     except LabError:
         return False
-    return all(db_name(k) in out for k in DATABASES)
+    return theirs == mine
 
 
 def drop_databases() -> None:
@@ -101,7 +113,13 @@ def sync_schemas() -> None:
         ("cinder", [[str(VBIN / "cinder-manage"), *_conf("cinder/cinder.conf"), "db", "sync"]]),
     ])
     STAMPS.mkdir(parents=True, exist_ok=True)
-    stamp("dbsync").write_text(f"{time.monotonic() - t0:.0f}s\n")
+    token = uuid.uuid4().hex
+    lab_mysql(f"USE `{db_name('meta')}`; CREATE TABLE IF NOT EXISTS owner "
+              "(token VARCHAR(64) NOT NULL, lab_dir VARCHAR(1024), created DATETIME); "
+              f"DELETE FROM owner; INSERT INTO owner VALUES ('{token}', "
+              f"'{str(paths.LAB_DIR).replace(chr(39), '')}', UTC_TIMESTAMP())",
+              "mariadb (lab token)")
+    stamp("dbsync").write_text(f"{token} {time.monotonic() - t0:.0f}s\n")
 
 
 def register_catalog() -> None:
