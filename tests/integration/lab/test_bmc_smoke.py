@@ -97,6 +97,19 @@ def ipmi(host: str) -> "command.Command":
                            password=e["password"], keepalive=False)
 
 
+def ipmi_call(host: str, fn, attempts: int = 3):
+    """fn(Command), retried: pyghmi caches sessions per BMC, and one that
+    ipmi_sim dropped (idle timeout, restart by clear()) fails once with
+    'Session no longer connected' before pyghmi discards it."""
+    for attempt in range(attempts):
+        try:
+            return fn(ipmi(host))
+        except Exception:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(1)
+
+
 def ipmitool(host: str, *args: str, check: bool = True) -> str:
     e = BMCS[host]
     res = subprocess.run(["ipmitool", "-I", "lanplus", "-H", "127.0.0.1", "-p", str(ipmi_port(host)),
@@ -122,7 +135,7 @@ def wait_for(pred, timeout=30.0, what="condition"):
 
 
 def sensors_by_name(host: str) -> dict:
-    return {r.name: r for r in ipmi(host).get_sensor_data()}
+    return ipmi_call(host, lambda c: {r.name: r for r in c.get_sensor_data()})
 
 
 # ---- every BMC answers ----------------------------------------------------------------
@@ -139,7 +152,7 @@ def test_power_state(host):
         finally:
             client._auth.close()
     else:
-        assert ipmi(host).get_power()["powerstate"] in ("on", "off")
+        assert ipmi_call(host, lambda c: c.get_power())["powerstate"] in ("on", "off")
 
 
 def test_ipmitool_reads_power_sensors_sel():
@@ -283,16 +296,16 @@ def ipmi_visible(host: str, kind: str) -> None:
         return
     if kind == "bmc_badauth":
         with pytest.raises(Exception):
-            ipmi(host).get_power()
+            ipmi_call(host, lambda c: c.get_power(), attempts=1)
         return
     if kind == "old_firmware":
-        data = ipmi(host).xraw_command(netfn=6, command=1)["data"]   # Get Device ID
+        data = ipmi_call(host, lambda c: c.xraw_command(netfn=6, command=1))["data"]  # Get Device ID
         major, minor = labipmi.fw_bytes(labscn.OLD_BMC)
         assert (data[2] & 0x7F, data[3]) == (major, minor)
         assert f"Product Version       : {labscn.OLD_BIOS}" in ipmitool(host, "fru", "print")
         return
     if kind == "sel_critical":
-        events = list(ipmi(host).get_event_log())
+        events = ipmi_call(host, lambda c: list(c.get_event_log()))
         assert any("Uncorrectable" in e.get("event", "") and e.get("severity", 0) >= 2 for e in events)
         return
     s = sensors_by_name(host)
@@ -301,7 +314,7 @@ def ipmi_visible(host: str, kind: str) -> None:
         r = s["CPU1 Temp"]
         assert r.value >= 90 and r.health & critical
         assert any("critical" in e.get("event", "").lower() and e.get("component") == "CPU1 Temp"
-                   for e in ipmi(host).get_event_log())
+                   for e in ipmi_call(host, lambda c: list(c.get_event_log())))
     elif kind == "fan_failed":
         r = s["Fan2 Speed"]
         assert r.value == 0 and r.health >= critical
@@ -315,7 +328,7 @@ def ipmi_healthy(host: str) -> None:
     s = wait_for(lambda: sensors_by_name(host), 30, f"{host} sensors")
     bad = {n: r.states for n, r in s.items() if r.health}
     assert not bad, bad
-    data = ipmi(host).xraw_command(netfn=6, command=1)["data"]
+    data = ipmi_call(host, lambda c: c.xraw_command(netfn=6, command=1))["data"]
     assert (data[2] & 0x7F, data[3]) == labipmi.fw_bytes(labscn.HEALTHY_BMC)
 
 
