@@ -23,7 +23,7 @@ export OS_CLIENT_CONFIG_FILE ?= $(OSFLEET_LAB_DIR)/clouds.yaml
 BENCH_VENV := $(REPO)/.venv-bench
 BENCH_SERVERS ?= 100 1000
 
-.PHONY: bench bench-inventory bench-venv
+.PHONY: bench bench-inventory bench-hardware bench-venv
 .PHONY: help venv unit sanity lint integration molecule test build docs demo \
         lab-up lab-down lab-status lab-reset clean collection-link
 
@@ -105,7 +105,11 @@ bench-inventory: bench-venv collection-link lab-up  ## inventory benchmark vs op
 	done
 	$(BENCH_VENV)/bin/python benchmarks/report.py
 
-bench: bench-inventory  ## every benchmark; results in docs/benchmarks.md
+bench-hardware: venv bench-venv collection-link lab-up  ## BMC scan vs community.general.redfish_info on the lab BMCs
+	$(BENCH_VENV)/bin/python benchmarks/bench_hardware.py --label lab-4 --runs 5
+	$(BENCH_VENV)/bin/python benchmarks/report.py
+
+bench: bench-inventory bench-hardware  ## every benchmark; results in docs/benchmarks.md
 
 clean:  ## remove build and test output (keeps .venv and .lab)
 	rm -rf dist $(CACHE)/sanity tests/output

@@ -50,8 +50,10 @@ def run_module(lab, tmp_path):
     audit_log = tmp_path / "audit.jsonl"
 
     def _run(module: str, check: bool = False, diff: bool = False, **args):
-        args.setdefault("cloud", "lab-admin")
-        if module_changes_state(module):
+        takes = module_options(module)
+        if "cloud" in takes:
+            args.setdefault("cloud", "lab-admin")
+        if "audit_log" in takes:
             args.setdefault("audit_log", str(audit_log))
         cmd = [str(ANSIBLE), "localhost", "-c", "local", "-m", "osfleet.day2." + module, "-a", json.dumps(args),
                "-e", "ansible_python_interpreter=" + sys.executable]
@@ -75,5 +77,12 @@ def run_module(lab, tmp_path):
     return _run
 
 
-def module_changes_state(module: str) -> bool:
-    return not module.endswith("_info")
+def module_options(module: str) -> set:
+    """Which of the shared option sets a module takes, from its own documentation."""
+    source = (REPO / "plugins" / "modules" / (module + ".py")).read_text()
+    takes = set()
+    if "osfleet.day2.cloud" in source:
+        takes.add("cloud")
+    if "osfleet.day2.audit" in source:
+        takes.add("audit_log")
+    return takes

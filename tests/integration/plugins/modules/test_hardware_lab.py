@@ -7,7 +7,7 @@ in the fixture's teardown. The BMCs are also checked directly (Redfish
 session count, power state through the other module) rather than only
 through the module's own answer.
 
-OSFLEET_BMC_LAB_DIR names the lab whose BMCs answer on the lab ports when it
+OSFLEET_LAB_DIR names the lab whose BMCs answer on the lab ports when it
 is not OSFLEET_LAB_DIR (two labs on one machine); labctl fault/clear go there.
 """
 from __future__ import annotations
@@ -16,7 +16,6 @@ import contextlib
 import json
 import os
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -26,22 +25,20 @@ import yaml
 
 REPO = Path(__file__).resolve().parents[4]
 LAB_DIR = Path(os.environ.get("OSFLEET_LAB_DIR", REPO / ".lab"))
-BMC_LAB_DIR = Path(os.environ.get("OSFLEET_BMC_LAB_DIR", LAB_DIR))
-ANSIBLE = Path(sys.executable).parent / "ansible"
 REDFISH = "compute-02"
 IPMI = "compute-04"
 KINDS = ("overtemp", "fan_failed", "psu_failed", "sel_critical", "old_firmware")
 
 
 def labctl(*args):
-    env = dict(os.environ, OSFLEET_LAB_DIR=str(BMC_LAB_DIR))
+    env = dict(os.environ, OSFLEET_LAB_DIR=str(LAB_DIR))
     subprocess.run(["python3", str(REPO / "lab" / "labctl"), *args], check=True, env=env, capture_output=True,
                    text=True, timeout=120)
 
 
 @pytest.fixture(scope="module")
 def bmcs(lab):
-    path = BMC_LAB_DIR / "bmcs.yml"
+    path = LAB_DIR / "bmcs.yml"
     if not path.exists():
         pytest.skip("no %s: the lab's BMCs are not up" % path)
     return yaml.safe_load(path.read_text())
@@ -62,26 +59,9 @@ def fault():
 
 
 @pytest.fixture
-def run(lab, tmp_path):
-    """Run a BMC module through `ansible` (no cloud defaults: only hardware_power takes them)."""
-    counter = iter(range(1000))
-
-    def _run(module, check=False, diff=False, **args):
-        tree = tmp_path / ("tree-%d" % next(counter))
-        cmd = [str(ANSIBLE), "localhost", "-c", "local", "-m", "osfleet.day2." + module, "-a", json.dumps(args),
-               "-e", "ansible_python_interpreter=" + sys.executable]
-        cmd += (["--check"] if check else []) + (["--diff"] if diff else [])
-        env = dict(os.environ, ANSIBLE_LOAD_CALLBACK_PLUGINS="1", ANSIBLE_CALLBACKS_ENABLED="ansible.builtin.tree",
-                   ANSIBLE_CALLBACK_TREE_DIR=str(tree), OS_CLIENT_CONFIG_FILE=str(LAB_DIR / "clouds.yaml"))
-        proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=300, check=False)
-        try:
-            result = json.loads((tree / "localhost").read_text())
-        except (OSError, ValueError):
-            raise AssertionError("ansible wrote no result (rc %d):\n%s\n%s"
-                                 % (proc.returncode, proc.stdout, proc.stderr))
-        result.setdefault("failed", proc.returncode != 0)
-        return result
-    return _run
+def run(run_module):
+    """The shared module runner (it adds cloud/audit defaults only to modules that take them)."""
+    return run_module
 
 
 def bmc_args(bmcs, host, **extra):
@@ -198,7 +178,7 @@ def test_info_bad_auth_message(run, bmcs, fault):
 
 
 def test_scan_whole_lab_map_in_one_task(run, bmcs):
-    out = run("hardware_scan", bmc_map=str(BMC_LAB_DIR / "bmcs.yml"), workers=8, timeout=20)
+    out = run("hardware_scan", bmc_map=str(LAB_DIR / "bmcs.yml"), workers=8, timeout=20)
     assert out["failed"] is False
     assert set(out["results"]) >= {"compute-01", "compute-02", "compute-03", "compute-04"}
     for host in (REDFISH, IPMI):
