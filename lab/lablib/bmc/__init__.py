@@ -14,7 +14,9 @@ scenario.py); faults edit the scenario (and for IPMI push it to ipmi_sim).
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -277,7 +279,15 @@ def _all_proc_names() -> list:
 
 
 def down() -> None:
-    for name in _all_proc_names():
+    names = _all_proc_names()
+    for name in names:                       # SIGTERM them all at once, then reap
+        pid = procs.read_pid(name)
+        if pid:
+            try:
+                os.killpg(pid, signal.SIGTERM)
+            except (ProcessLookupError, PermissionError):
+                pass
+    for name in names:
         procs.stop(name)
 
 
