@@ -24,6 +24,7 @@ BENCH_VENV := $(REPO)/.venv-bench
 BENCH_SERVERS ?= 100 1000
 
 .PHONY: bench bench-inventory bench-hardware bench-venv
+.PHONY: lab-smoke
 .PHONY: help venv unit sanity lint integration molecule test build docs demo \
         lab-up lab-down lab-status lab-reset clean collection-link
 
@@ -78,13 +79,17 @@ lab-status:  ## health of every lab service
 lab-reset:  ## wipe the lab's state and bring it up fresh
 	$(LABCTL) reset
 
+lab-smoke: lab-up  ## the lab's own smoke tests: every part of the lab answers as it should
+	.lab/venv/bin/python -m pytest -q -p no:cacheprovider lab/tests/test_openstack_smoke.py
+	.lab/venv-bmc/bin/python -m pytest -q -p no:cacheprovider lab/tests/test_bmc_smoke.py lab/tests/test_legacy_smoke.py
+
 integration: venv collection-link lab-up  ## integration tests against the lab
 	cd $(COLL_LINK) && PYTHONPATH=$(COLL_ROOT) $(PY) -m pytest -q -p no:cacheprovider tests/integration
 
 molecule: venv collection-link lab-up  ## molecule scenarios (against the lab, no containers)
 	cd $(REPO)/extensions && $(VENV)/bin/molecule test --all
 
-test: unit sanity lint docs integration molecule  ## everything CI runs
+test: unit sanity lint docs lab-smoke integration molecule  ## everything CI runs
 
 demo: venv collection-link lab-up  ## the main playbook against the built-in lab
 	cd $(COLL_LINK) && $(VENV)/bin/ansible-playbook -i localhost, playbooks/fleet_report.yml \

@@ -75,6 +75,11 @@ def _bench_proc(host: str) -> str:
     return f"bmc-bench-{(int(host.rsplit('-', 1)[1]) - 1) // BENCH_PER_PROCESS + 1:02d}"
 
 
+def hosts() -> list:
+    """Every host that has a BMC in the lab (compute hosts and seeded bench BMCs)."""
+    return list(REDFISH_HOSTS) + list(IPMI_HOSTS) + bench_hosts()
+
+
 def kind(host: str) -> str:
     if host in REDFISH_HOSTS:
         return "redfish"
@@ -260,14 +265,19 @@ def write_bmcs_yml() -> None:
 def up() -> None:
     paths.ensure_dirs()
     BMC_DIR.mkdir(parents=True, exist_ok=True)
-    for host in list(REDFISH_HOSTS) + list(IPMI_HOSTS):
-        _prepare_host(host)
+    # A BMC that already runs is left as it is (state, scenario, injected
+    # faults): `up` on a running lab changes nothing.
     for host in REDFISH_HOSTS:
-        _start_compute_redfish(host)
+        if not procs.running(f"bmc-{host}"):
+            _prepare_host(host)
+            _start_compute_redfish(host)
     for host in IPMI_HOSTS:
-        _start_ipmi(host)
-    if bench_hosts():
-        _start_bench(bench_hosts(), fresh=False)
+        if not procs.running(f"bmc-{host}"):
+            _prepare_host(host)
+            _start_ipmi(host)
+    bench = bench_hosts()
+    if bench and not all(procs.running(n) for n in {_bench_proc(h) for h in bench}):
+        _start_bench(bench, fresh=False)
     write_bmcs_yml()
 
 

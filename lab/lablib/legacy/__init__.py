@@ -90,7 +90,8 @@ def up() -> None:
                 with open(img, "wb") as fh:
                     fh.truncate(disk["size_gb"] * 1024 ** 3)
     _chown_tree(LEGACY_DIR, pw.pw_uid, pw.pw_gid)
-    SOCKET.unlink(missing_ok=True)
+    if not procs.running(PROC):
+        SOCKET.unlink(missing_ok=True)  # stale socket of a libvirtd that is gone
     env_args = ["env", "-i", "PATH=/usr/sbin:/usr/bin:/sbin:/bin", f"HOME={HOME}",
                 f"XDG_CONFIG_HOME={HOME}/.config", f"XDG_CACHE_HOME={HOME}/.cache",
                 f"XDG_DATA_HOME={HOME}/.local/share", f"XDG_RUNTIME_DIR={RUNTIME}",

@@ -1,7 +1,7 @@
 """Smoke test of the lab's OpenStack (real services from PyPI on 127.0.0.1).
 
 Runs against a lab brought up by ``lab/labctl up``; skips when it is not up.
-Needs openstacksdk (e.g. ``.lab/venv/bin/python -m pytest tests/integration/lab``).
+Needs openstacksdk (e.g. ``.lab/venv/bin/python -m pytest lab/tests/test_openstack_smoke.py``).
 """
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[3]
+REPO = Path(__file__).resolve().parents[2]
 LAB_DIR = Path(os.environ.get("OSFLEET_LAB_DIR", REPO / ".lab"))
 CLOUDS_YAML = LAB_DIR / "clouds.yaml"
 KEYSTONE_PORT = 18000

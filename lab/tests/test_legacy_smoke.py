@@ -4,7 +4,7 @@ OpenStack does not know).
 Runs against a lab brought up by ``lab/labctl up`` and skips when it is not up.
 Needs libvirt-python (installed into the BMC virtualenv by the lab):
 
-    .lab/venv-bmc/bin/python -m pytest tests/integration/lab/test_legacy_smoke.py
+    .lab/venv-bmc/bin/python -m pytest lab/tests/test_legacy_smoke.py
 """
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[3]
+REPO = Path(__file__).resolve().parents[2]
 LAB_DIR = Path(os.environ.get("OSFLEET_LAB_DIR", REPO / ".lab"))
 CONNECTION = LAB_DIR / "legacy" / "connection"
 ADDRESSES = LAB_DIR / "legacy" / "addresses.json"

@@ -4,7 +4,7 @@ Runs against BMCs brought up by ``lab/labctl up`` (or ``lablib.bmc.up()``) and
 skips when they are not up. Run with the BMC virtualenv, which has sushy,
 pyghmi and pytest:
 
-    .lab/venv-bmc/bin/python -m pytest tests/integration/lab/test_bmc_smoke.py
+    .lab/venv-bmc/bin/python -m pytest lab/tests/test_bmc_smoke.py
 
 Faults are injected and cleared through ``lablib.bmc`` (stdlib, imported from
 lab/), exactly as ``labctl fault HOST KIND`` / ``labctl clear HOST`` do.
@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[3]
+REPO = Path(__file__).resolve().parents[2]
 LAB_DIR = Path(os.environ.get("OSFLEET_LAB_DIR", REPO / ".lab"))
 BMCS_YML = LAB_DIR / "bmcs.yml"
 REDFISH_HOST, REDFISH_POWER_HOST, IPMI_HOST = "compute-01", "compute-02", "compute-03"
