@@ -125,6 +125,11 @@ def _label(value: Any) -> str:
     return str(value).replace("\\", "\\\\").replace("\n", "\\n").replace('"', '\\"')
 
 
+def _num(value) -> str:
+    """A sample value as Prometheus text: 7200.0 -> 7200, 24.5 -> 24.5."""
+    return "%.15g" % value
+
+
 def _labels(**kv: Any) -> str:
     return "{%s}" % ",".join('%s="%s"' % (k, _label(v)) for k, v in kv.items())
 
@@ -144,14 +149,14 @@ def prometheus_text(results: Dict[str, Dict[str, Any]]) -> str:
         for t in s.get("temperatures") or []:
             if t.get("reading_celsius") is not None:
                 samples["osfleet_temperature_celsius"].append(
-                    "%s %s" % (_labels(host=host, sensor=t["name"]), t["reading_celsius"]))
+                    "%s %s" % (_labels(host=host, sensor=t["name"]), _num(t["reading_celsius"])))
         for f in s.get("fans") or []:
             if f.get("rpm") is not None:
-                samples["osfleet_fan_rpm"].append("%s %s" % (_labels(host=host, fan=f["name"]), f["rpm"]))
+                samples["osfleet_fan_rpm"].append("%s %s" % (_labels(host=host, fan=f["name"]), _num(f["rpm"])))
         for p in s.get("power_supplies") or []:
             samples["osfleet_psu_ok"].append("%s %d" % (_labels(host=host, psu=p["name"]), p["status"] == "ok"))
         if s.get("power_draw_watts") is not None:
-            samples["osfleet_power_watts"].append("%s %s" % (_labels(host=host), s["power_draw_watts"]))
+            samples["osfleet_power_watts"].append("%s %s" % (_labels(host=host), _num(s["power_draw_watts"])))
     lines = []
     for name, help_text in _METRICS:
         if samples[name]:

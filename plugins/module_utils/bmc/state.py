@@ -32,6 +32,11 @@ def worst(healths: Iterable[Optional[str]]) -> str:
     return out
 
 
+def _as_float(value: Any) -> Optional[float]:
+    """Numbers as float whatever the protocol gave (Redfish ints, IPMI floats); None stays None."""
+    return None if value is None else float(value)
+
+
 @dataclass
 class Identity:
     manufacturer: Optional[str] = None
@@ -48,6 +53,11 @@ class Temperature:
     upper_fatal: Optional[float] = None
     status: str = "ok"
 
+    def __post_init__(self) -> None:
+        self.reading_celsius = _as_float(self.reading_celsius)
+        self.upper_critical = _as_float(self.upper_critical)
+        self.upper_fatal = _as_float(self.upper_fatal)
+
 
 @dataclass
 class Fan:
@@ -55,12 +65,18 @@ class Fan:
     rpm: Optional[float]
     status: str = "ok"
 
+    def __post_init__(self) -> None:
+        self.rpm = _as_float(self.rpm)
+
 
 @dataclass
 class PowerSupply:
     name: str
     status: str = "ok"
     watts: Optional[float] = None
+
+    def __post_init__(self) -> None:
+        self.watts = _as_float(self.watts)
 
 
 @dataclass

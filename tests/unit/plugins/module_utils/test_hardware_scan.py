@@ -133,7 +133,7 @@ def test_prometheus_textfile(opener):
     assert 'osfleet_bmc_up{host="down",status="unreachable"} 0' in lines
     assert 'osfleet_power_on{host="good-1"} 1' in lines
     assert 'osfleet_health{host="good-1"} 1' in lines
-    assert 'osfleet_temperature_celsius{host="good-1",sensor="CPU1 Temp"} 84.0' in lines
+    assert 'osfleet_temperature_celsius{host="good-1",sensor="CPU1 Temp"} 84' in lines
     assert 'osfleet_fan_rpm{host="good-2",fan="Fan1"} 7200' in lines
     assert 'osfleet_psu_ok{host="good-2",psu="PSU1"} 1' in lines
     assert 'osfleet_power_watts{host="good-1"} 212' in lines
