@@ -6,7 +6,7 @@ from __future__ import annotations
 
 
 class ModuleDocFragment:
-    # How to reach one BMC, shared by hardware_info, hardware_power and hardware_boot.
+    # How to reach one BMC: every hardware module uses it.
     DOCUMENTATION = r"""
 options:
   address:
@@ -35,16 +35,6 @@ options:
       - Speak this protocol whatever the address scheme says (for a bare host name, or C(https://) to an IPMI BMC).
     type: str
     choices: [redfish, ipmi]
-  validate_certs:
-    description:
-      - Verify the Redfish BMC's TLS certificate. Turn off only for a lab; prefer O(ca_path).
-    type: bool
-    default: true
-  ca_path:
-    description:
-      - A CA bundle file (or a directory of CA certificates) to verify the BMC's certificate with, for BMCs
-        whose certificates are signed by an internal CA.
-    type: path
   timeout:
     description:
       - Deadline in seconds for the whole call, including logging in, every request, retries after
@@ -58,45 +48,18 @@ notes:
   - Redfish sessions are always logged out, also when the call fails or times out.
 """
 
-    # The same without the TLS options, for modules that also take the cloud options (whose
-    # validate_certs is OpenStack's): hardware_power documents bmc_validate_certs/bmc_ca_path itself.
-    CONNECTION = r"""
+    # TLS verification of Redfish BMCs, for modules whose validate_certs is the BMC's
+    # (hardware_power takes the cloud options too and names them bmc_validate_certs/bmc_ca_path).
+    TLS = r"""
 options:
-  address:
+  validate_certs:
     description:
-      - Where the BMC is. The scheme picks the protocol
-        C(redfish://HOST) or C(redfish+https://HOST) (Redfish over HTTPS), C(redfish+http://HOST) (plain HTTP,
-        labs only), C(ipmi://HOST[:PORT]) (IPMI 2.0 RMCP+, UDP port 623 by default).
-      - A Redfish address may end in the system's path, for example
-        C(redfish+https://10.0.0.11/redfish/v1/Systems/1); without one the BMC must manage exactly one system.
-      - A bare host name needs O(bmc_type).
-      - The same address as the host's entry in a C(bmcs.yml) BMC map.
-    type: str
-    required: true
-  username:
+      - Verify the Redfish BMC's TLS certificate. Turn off only for a lab; prefer O(ca_path).
+    type: bool
+    default: true
+  ca_path:
     description:
-      - BMC user name.
-    type: str
-    required: true
-  password:
-    description:
-      - BMC password. Never logged.
-    type: str
-    required: true
-  bmc_type:
-    description:
-      - Speak this protocol whatever the address scheme says (for a bare host name, or C(https://) to an IPMI BMC).
-    type: str
-    choices: [redfish, ipmi]
-  timeout:
-    description:
-      - Deadline in seconds for the whole call, including logging in, every request, retries after
-        HTTP 503 (honouring C(Retry-After)) and, for M(osfleet.day2.hardware_power), waiting for the power state.
-        The task fails when it passes.
-    type: float
-    default: 60
-notes:
-  - The Redfish backend needs the C(sushy) Python library and the IPMI backend C(pyghmi), on the host the task
-    runs on (usually C(localhost) or a jump host that reaches the management network).
-  - Redfish sessions are always logged out, also when the call fails or times out.
+      - A CA bundle file (or a directory of CA certificates) to verify the BMC's certificate with, for BMCs
+        whose certificates are signed by an internal CA.
+    type: path
 """

@@ -19,6 +19,7 @@ author:
   - osfleet.day2 contributors (@osfleet)
 extends_documentation_fragment:
   - osfleet.day2.bmc
+  - osfleet.day2.bmc.tls
   - osfleet.day2.audit
 attributes:
   check_mode:

@@ -18,6 +18,7 @@ author:
   - osfleet.day2 contributors (@osfleet)
 extends_documentation_fragment:
   - osfleet.day2.bmc
+  - osfleet.day2.bmc.tls
 attributes:
   check_mode:
     support: full

@@ -21,7 +21,7 @@ description:
 author:
   - osfleet.day2 contributors (@osfleet)
 extends_documentation_fragment:
-  - osfleet.day2.bmc.connection
+  - osfleet.day2.bmc
   - osfleet.day2.cloud
   - osfleet.day2.audit
 attributes:
