@@ -22,6 +22,7 @@ export OS_CLIENT_CONFIG_FILE ?= $(OSFLEET_LAB_DIR)/clouds.yaml
 
 BENCH_VENV := $(REPO)/.venv-bench
 BENCH_SERVERS ?= 100 1000
+BENCH_BMCS ?= 200
 
 .PHONY: bench bench-inventory bench-hardware bench-venv
 .PHONY: lab-smoke
@@ -113,7 +114,9 @@ bench-inventory: bench-venv collection-link lab-up  ## inventory benchmark vs op
 	$(BENCH_VENV)/bin/python benchmarks/report.py
 
 bench-hardware: venv bench-venv collection-link lab-up  ## BMC scan vs community.general.redfish_info on the lab BMCs
-	$(BENCH_VENV)/bin/python benchmarks/bench_hardware.py --label lab-4 --runs 5
+	@have=$$(grep -c '^bench-bmc-' $(OSFLEET_LAB_DIR)/bmcs.yml || true); \
+	  if [ "$$have" -lt $(BENCH_BMCS) ]; then $(LABCTL) seed --bmcs $$(( $(BENCH_BMCS) - have )); fi
+	$(BENCH_VENV)/bin/python benchmarks/bench_hardware.py --label $(BENCH_BMCS)-bmcs --runs 5
 	$(BENCH_VENV)/bin/python benchmarks/report.py
 
 bench: bench-inventory bench-hardware  ## every benchmark; results in docs/benchmarks.md

@@ -44,6 +44,34 @@ def inventory_section(results):
     return "\n".join(lines) + "\n"
 
 
+def hardware_section(results):
+    lines = ["## Hardware: `hardware_scan` vs `community.general.redfish_info` vs raw sushy", "",
+             "Reading power, identity and sensors (thermal, power) from every Redfish BMC of the lab:",
+             "`hardware_scan` in one task; `redfish_info` one task per host (the way it is used) at forks 5",
+             "and 20; the floor is a plain thread pool of sushy reads in one Python process. Redfish BMCs",
+             "are reached through a local TLS proxy for all three (redfish_info speaks HTTPS only).", "",
+             "| BMCs | runs | hardware_scan | redfish_info forks 5 | redfish_info forks 20 | sushy floor "
+             "| forks 5 / scan | forks 20 / scan | scan / floor |",
+             "|---|---|---|---|---|---|---|---|---|"]
+    for r in results:
+        res, ratio = r["results"], r["ratio_median"]
+        lines.append("| %s (%s Redfish) | %d | %.2f s | %.2f s | %.2f s | %.2f s | **%.1f×** | %.1f× | %.1f× |" % (
+            r["bmcs"]["total"], r["bmcs"]["redfish"], r["runs"],
+            res["hardware_scan (redfish hosts, 1 task)"]["median"], res["redfish_info forks=5"]["median"],
+            res["redfish_info forks=20"]["median"], res["sushy thread pool (floor, in-process)"]["median"],
+            ratio["redfish_info_forks5 / hardware_scan"], ratio["redfish_info_forks20 / hardware_scan"],
+            ratio["hardware_scan / floor"]))
+    lines += ["", "Command: `make bench-hardware` (`benchmarks/bench_hardware.py --label <N>-bmcs --runs 5` after "
+              "`lab/labctl seed --bmcs` up to 200).", ""]
+    for r in results:
+        lines.append("- %s (%s): %s" % (r["label"], r["when"], r.get("notes", "")))
+        every = r["results"].get("hardware_scan (all hosts incl. IPMI, 1 task)")
+        if every:
+            lines.append("  hardware_scan over every BMC of the map (IPMI included, which redfish_info cannot "
+                         "read): median %.2f s." % every["median"])
+    return "\n".join(lines) + "\n"
+
+
 def _paths(by_path):
     top = sorted(by_path.items(), key=lambda kv: -kv[1])[:6]
     return ", ".join("`%s` ×%d" % kv for kv in top)
@@ -55,6 +83,10 @@ def main():
     parts = [HEADER]
     if inventory:
         parts.append(inventory_section(inventory))
+    hardware = sorted((json.loads(p.read_text()) for p in BENCH.glob("hardware-*.json")),
+                      key=lambda r: int(r["bmcs"]["total"]))
+    if hardware:
+        parts.append(hardware_section(hardware))
     (REPO / "docs" / "benchmarks.md").write_text("\n".join(parts))
     print("[bench] wrote docs/benchmarks.md")
 
