@@ -1,0 +1,126 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, osfleet.day2 contributors
+# Apache License 2.0 (see LICENSE)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: quarantine_info
+short_description: List quarantine cases and verify a case's evidence and chain of custody
+version_added: 0.1.0
+description:
+  - Lists the servers carrying the quarantine mark (metadata C(osfleet_quarantine_case) or tag
+    C(osfleet-quarantine)) with their case IDs.
+  - With O(case_id), loads the case's evidence manifest and re-downloads and re-hashes every evidence image,
+    checks every volume snapshot is still available and, with O(evidence_dir), compares the local copies.
+  - With O(audit_log), verifies the hash chain of that audit log and that the manifest's SHA-256 is the one the
+    log recorded when the evidence was taken (a replaced manifest is detected).
+author:
+  - osfleet.day2 contributors (@osfleet)
+extends_documentation_fragment:
+  - osfleet.day2.cloud
+attributes:
+  check_mode:
+    support: full
+    description: Reads only.
+  diff_mode:
+    support: none
+options:
+  case_id:
+    description: The case to verify. Omit to only list the cases.
+    type: str
+  evidence_dir:
+    description: Where O(osfleet.day2.server_quarantine#module:evidence_dir) wrote the local copies.
+    type: path
+  audit_log:
+    description: The audit log the quarantine run wrote; its chain is verified.
+    type: path
+  audit_head:
+    description: A head kept elsewhere (C({seq, hash}), the C(audit) a run returned) to detect a truncated log.
+    type: dict
+notes:
+  - Needs admin credentials (servers of all projects, the case's images).
+"""
+
+EXAMPLES = r"""
+- name: Which servers are quarantined?
+  osfleet.day2.quarantine_info:
+    cloud: lab-admin
+  register: cases
+
+- name: Verify the evidence and the custody chain of a case
+  osfleet.day2.quarantine_info:
+    cloud: lab-admin
+    case_id: SEC-2026-042
+    audit_log: /var/log/osfleet/audit.jsonl
+  register: check
+  failed_when: not check.verification.ok
+"""
+
+RETURN = r"""
+cases:
+  description: Servers carrying the quarantine mark.
+  returned: always
+  type: list
+  elements: dict
+  sample: [{"case_id": "SEC-2026-042", "server_id": "...", "server_name": "tenant-a-vm01", "status": "PAUSED",
+            "locked": true, "locked_reason": "osfleet quarantine case SEC-2026-042", "project_id": "..."}]
+manifest:
+  description: The case's evidence manifest.
+  returned: when O(case_id) is given and the evidence exists
+  type: dict
+verification:
+  description: C(ok), and the C(problems) found in the evidence (C(evidence)) and the audit log (C(audit)).
+  returned: when O(case_id) is given
+  type: dict
+"""
+
+from ansible_collections.osfleet.day2.plugins.module_utils.audit_log import AuditLog
+from ansible_collections.osfleet.day2.plugins.module_utils.module_base import Day2Module
+from ansible_collections.osfleet.day2.plugins.module_utils.quarantine import list_cases
+from ansible_collections.osfleet.day2.plugins.module_utils.quarantine_evidence import load_manifest, verify_manifest
+from ansible_collections.osfleet.day2.plugins.module_utils.quarantine_record import validate_case_id
+
+
+class QuarantineInfoModule(Day2Module):
+    changes_state = False
+    argument_spec = dict(
+        case_id=dict(type="str"),
+        evidence_dir=dict(type="path"),
+        audit_log=dict(type="path"),
+        audit_head=dict(type="dict"),
+    )
+
+    def execute(self):
+        p = self.params
+        result = dict(changed=False, cases=list_cases(self.conn))
+        if not p["case_id"]:
+            return result
+        case_id = validate_case_id(p["case_id"])
+        manifest = load_manifest(self.conn, case_id)
+        evidence = ["no evidence manifest for case %s" % case_id] if manifest is None else \
+            verify_manifest(self.conn, manifest, p["evidence_dir"])
+        audit = []
+        if p["audit_log"]:
+            log = AuditLog(p["audit_log"])
+            audit = list(log.verify(p["audit_head"]).errors)
+            recorded = [e.get("after", {}).get("manifest", {}) for e in log.entries()
+                        if e.get("action") == "server_quarantine.evidence" and "(case %s)" % case_id in e.get("target", "")]
+            if not recorded:
+                audit.append("the audit log has no evidence entry for case %s" % case_id)
+            elif manifest is not None and recorded[-1].get("sha256") != manifest["_self"]["sha256"]:
+                audit.append("manifest %s has SHA-256 %s, the audit log recorded %s (manifest replaced)"
+                             % (manifest["_self"]["id"], manifest["_self"]["sha256"], recorded[-1].get("sha256")))
+        if manifest is not None:
+            result["manifest"] = manifest
+        result["verification"] = dict(ok=not evidence and not audit, evidence=evidence, audit=audit)
+        return result
+
+
+def main():
+    QuarantineInfoModule().run()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,335 @@
+# -*- coding: utf-8 -*-
+"""The quarantine core against an in-memory cloud: plan, resume, idempotence, release, verification."""
+from __future__ import annotations
+
+import copy
+import hashlib
+import itertools
+import json
+
+import pytest
+
+from ansible_collections.osfleet.day2.plugins.module_utils import quarantine_evidence as ev
+from ansible_collections.osfleet.day2.plugins.module_utils.errors import ValidationError
+from ansible_collections.osfleet.day2.plugins.module_utils.fleet_marks import QUARANTINE_META_KEY, QUARANTINE_TAG
+from ansible_collections.osfleet.day2.plugins.module_utils.quarantine import (
+    QUARANTINE_STEPS,
+    Case,
+    Options,
+    StopAfter,
+    list_cases,
+)
+
+_ids = itertools.count(1)
+
+
+class R:
+    """A resource: attributes, and to_dict like openstacksdk's."""
+
+    def __init__(self, **kw):
+        self.__dict__.update(kw)
+
+    def to_dict(self, computed=True):
+        return dict(self.__dict__)
+
+
+class Response:
+    def __init__(self, data):
+        self.content = data
+
+    def iter_content(self, chunk_size):
+        for i in range(0, len(self.content), chunk_size):
+            yield self.content[i:i + chunk_size]
+
+
+def _id(x):
+    return x if isinstance(x, str) else x.id
+
+
+class FakeCloud:
+    def __init__(self):
+        self.calls = []
+        self.server = R(id="srv-1", name="web-1", project_id="tenant-a", status="ACTIVE", is_locked=False,
+                        locked_reason=None, metadata={"owner": "alice"}, tags=["web"], compute_host="compute-01",
+                        task_state=None)
+        self._ports = {p.id: p for p in (
+            R(id="port-1", network_id="net", device_id="srv-1", security_group_ids=["sg-default"],
+              is_port_security_enabled=True, is_admin_state_up=True, fixed_ips=[{"ip_address": "10.0.0.5"}]),
+            R(id="port-2", network_id="net", device_id="srv-1", security_group_ids=[],
+              is_port_security_enabled=False, is_admin_state_up=True, fixed_ips=[{"ip_address": "10.0.0.6"}]))}
+        self.fips = {"fip-1": R(id="fip-1", floating_ip_address="203.0.113.7", port_id="port-1",
+                                fixed_ip_address="10.0.0.5")}
+        self.groups, self.rules, self._images, self._snapshots, self._members = {}, {}, {}, {}, {}
+        self.compute, self.network, self.image, self.block_storage, self.identity = self, self, self, self, self
+
+    def _log(self, name):
+        self.calls.append(name)
+
+    # compute
+    def find_server(self, ref, ignore_missing=True, all_projects=False):
+        return copy.deepcopy(self.server) if ref in (self.server.id, self.server.name) else None
+
+    def get_server(self, sid):
+        return copy.deepcopy(self.server)
+
+    def servers(self, **query):
+        return [copy.deepcopy(self.server)]
+
+    def volume_attachments(self, server):
+        return [R(volume_id="vol-1", device="/dev/vdb")]
+
+    def lock_server(self, server, locked_reason=None):
+        self._log("lock")
+        self.server.is_locked, self.server.locked_reason = True, locked_reason
+
+    def unlock_server(self, server):
+        self._log("unlock")
+        self.server.is_locked, self.server.locked_reason = False, None
+
+    def set_server_metadata(self, server, **meta):
+        self._log("set_metadata")
+        self.server.metadata.update(meta)
+
+    def delete_server_metadata(self, server, keys):
+        for k in keys:
+            self.server.metadata.pop(k, None)
+
+    def add_tag_to_server(self, server, tag):
+        self.server.tags = sorted(set(self.server.tags) | {tag})
+
+    def remove_tag_from_server(self, server, tag):
+        self.server.tags = [t for t in self.server.tags if t != tag]
+
+    def create_server_image(self, server, name, metadata=None):
+        self._log("create_server_image")
+        return self.create_image(name=name, data=b"disk-bytes" * 100)
+
+    def get_server_console_output(self, server):
+        return {"output": "login: root\n"}
+
+    def server_actions(self, server):
+        return [R(action="create", request_id="req-1", start_time="t0")]
+
+    def get_server_diagnostics(self, server):
+        from ansible_collections.osfleet.day2.plugins.module_utils.errors import CloudError
+        raise CloudError("not implemented", status_code=501)
+
+    def pause_server(self, server):
+        self._log("pause")
+        self.server.status = "PAUSED"
+
+    def unpause_server(self, server):
+        self.server.status = "ACTIVE"
+
+    def stop_server(self, server):
+        self.server.status = "SHUTOFF"
+
+    def start_server(self, server):
+        self.server.status = "ACTIVE"
+
+    # network
+    def ports(self, device_id=None):
+        return [copy.deepcopy(p) for p in self.ports_of(device_id)]
+
+    def ports_of(self, device_id):
+        return [p for p in self._ports.values() if p.device_id == device_id]
+
+    def update_port(self, port, **attrs):
+        self._log("update_port")
+        p = self._ports[_id(port)]
+        for key, value in attrs.items():
+            setattr(p, {"port_security_enabled": "is_port_security_enabled",
+                        "admin_state_up": "is_admin_state_up"}.get(key, key), value)
+
+    def ips(self, port_id=None, **query):
+        return [copy.deepcopy(f) for f in self.fips.values() if port_id is None or f.port_id == port_id]
+
+    def get_ip(self, fid):
+        return copy.deepcopy(self.fips[fid])
+
+    def update_ip(self, fip, port_id=None, fixed_ip_address=None):
+        self._log("update_ip")
+        f = self.fips[_id(fip)]
+        f.port_id, f.fixed_ip_address = port_id, fixed_ip_address
+
+    def security_groups(self, name=None, project_id=None):
+        return [g for g in self.groups.values() if g.name == name]
+
+    def create_security_group(self, name, project_id, description):
+        g = R(id="sg-%d" % next(_ids), name=name, project_id=project_id, description=description)
+        self.groups[g.id] = g
+        self.rules["r-%d" % next(_ids)] = R(id="r-egress", security_group_id=g.id, direction="egress",
+                                            ether_type="IPv4", remote_ip_prefix=None, protocol=None)
+        return g
+
+    def delete_security_group(self, group):
+        del self.groups[_id(group)]
+
+    def security_group_rules(self, security_group_id):
+        return [r for r in self.rules.values() if r.security_group_id == security_group_id]
+
+    def delete_security_group_rule(self, rule):
+        self.rules = {k: r for k, r in self.rules.items() if r is not rule}
+
+    def create_security_group_rule(self, **attrs):
+        self.rules["r-%d" % next(_ids)] = R(protocol=None, **{k: v for k, v in attrs.items() if k != "project_id"})
+
+    # image
+    def images(self, name=None, **query):
+        return [copy.deepcopy(i) for i in self._images.values() if name is None or i.name == name]
+
+    def create_image(self, name, data=b"", **kw):
+        image = R(id="img-%d" % next(_ids), name=name, status="active", visibility="private", data=bytes(data))
+        self._images[image.id] = image
+        return copy.deepcopy(image)
+
+    def get_image(self, iid):
+        return copy.deepcopy(self._images[iid])
+
+    def download_image(self, iid, stream=False):
+        return Response(self._images[_id(iid)].data)
+
+    def update_image(self, image, **attrs):
+        self._images[_id(image)].__dict__.update(attrs)
+
+    def delete_image(self, image):
+        self._images.pop(_id(image), None)
+
+    def members(self, iid):
+        return list(self._members.get(iid, {}).values())
+
+    def add_member(self, iid, member):
+        self._members.setdefault(iid, {})[member] = R(member_id=member, status="pending")
+
+    def update_member(self, member, iid, status):
+        self._members[iid][member].status = status
+
+    # block storage
+    def snapshots(self, name=None, **query):
+        return [copy.deepcopy(s) for s in self._snapshots.values() if name is None or s.name == name]
+
+    def create_snapshot(self, volume_id, name, force, description, metadata):
+        self._log("create_snapshot")
+        snap = R(id="snap-%d" % next(_ids), name=name, status="available", size=1, volume_id=volume_id)
+        self._snapshots[snap.id] = snap
+        return snap
+
+    def wait_for_status(self, res, status, **kw):
+        return res
+
+    def get_snapshot(self, sid):
+        return self._snapshots[sid]
+
+    def delete_snapshot(self, snap):
+        del self._snapshots[_id(snap)]
+
+    # identity
+    def find_project(self, name, ignore_missing=True):
+        return R(id="proj-" + name)
+
+    def state(self):
+        return copy.deepcopy((self.server.__dict__, {k: p.__dict__ for k, p in self._ports.items()},
+                              {k: f.__dict__ for k, f in self.fips.items()}))
+
+
+@pytest.fixture
+def cloud():
+    return FakeCloud()
+
+
+def opts(**kw):
+    base = dict(case_id="SEC-1", forensic_cidr="192.0.2.0/24", evidence_project="investigators", power="pause")
+    base.update(kw)
+    return Options(**base)
+
+
+def test_plan_is_every_step_and_planning_changes_nothing(cloud):
+    before = cloud.state()
+    assert Case(cloud, "web-1", opts()).plan() == list(QUARANTINE_STEPS)
+    assert cloud.state() == before and cloud.calls == [] and cloud._images == {}
+
+
+def test_quarantine_isolates_marks_preserves_and_second_run_changes_nothing(cloud):
+    steps = []
+    ran = Case(cloud, "web-1", opts()).apply(on_step=lambda name, out: steps.append(name))
+    assert ran == steps == list(QUARANTINE_STEPS)
+    s = cloud.server
+    assert s.is_locked and s.locked_reason == "osfleet quarantine case SEC-1"
+    assert s.metadata[QUARANTINE_META_KEY] == "SEC-1" and QUARANTINE_TAG in s.tags and s.status == "PAUSED"
+    (group,) = cloud.groups.values()
+    assert group.project_id == "tenant-a"
+    assert [(r.direction, r.remote_ip_prefix) for r in cloud.security_group_rules(group.id)] == \
+        [("ingress", "192.0.2.0/24")]  # Neutron's default egress rule is gone
+    assert all(p.security_group_ids == [group.id] and p.is_port_security_enabled for p in cloud._ports.values())
+    assert cloud.fips["fip-1"].port_id is None
+    manifest = ev.load_manifest(cloud, "SEC-1")
+    assert {a["kind"] for a in manifest["artifacts"]} == {"server_image", "volume_snapshot", "console_log",
+                                                          "actions", "record"}
+    image = next(a for a in manifest["artifacts"] if a["kind"] == "server_image")
+    assert image["sha256"] == hashlib.sha256(b"disk-bytes" * 100).hexdigest()
+    assert all(m.status == "accepted" for ms in cloud._members.values() for m in ms.values())
+    assert set(cloud._members) == {a["id"] for a in manifest["artifacts"] if a["store"] == "glance"} | \
+        {manifest["_self"]["id"]}
+    cloud.calls.clear()
+    again = Case(cloud, "web-1", opts())
+    assert again.plan() == [] and again.apply() == [] and cloud.calls == []
+
+
+def test_a_run_killed_after_isolation_is_finished_by_the_next(cloud):
+    with pytest.raises(StopAfter):
+        Case(cloud, "web-1", opts()).apply(stop_after="detach_floating_ips")
+    assert not cloud._snapshots and cloud.server.status == "ACTIVE"
+    case = Case(cloud, "web-1", opts())
+    assert case.record.ports[0].security_group_ids == ["sg-default"]  # the record holds the pre-state, not now
+    assert case.plan() == ["evidence", "share", "power"]
+    assert case.apply() == ["evidence", "share", "power"]
+    assert cloud.calls.count("create_server_image") == 1 and cloud.calls.count("lock") == 1
+
+
+def test_release_restores_the_recorded_state_and_keeps_evidence(cloud):
+    before = cloud.state()
+    Case(cloud, "web-1", opts()).apply()
+    ran = Case(cloud, "web-1", opts(state="released")).apply()
+    assert ran == ["restore_power", "restore_ports", "restore_floating_ips", "delete_group", "restore_lock",
+                   "restore_marks"]
+    assert cloud.state() == before
+    assert cloud.groups == {} and ev.load_manifest(cloud, "SEC-1") is not None and cloud._snapshots
+    assert Case(cloud, "web-1", opts(state="released")).plan() == []
+
+
+def test_release_deletes_evidence_when_told(cloud):
+    Case(cloud, "web-1", opts()).apply()
+    Case(cloud, "web-1", opts(state="released", delete_evidence=True)).apply()
+    assert cloud._images == {} and cloud._snapshots == {}
+    assert Case(cloud, "web-1", opts(state="released", delete_evidence=True)).apply() == []
+
+
+def test_port_down_isolation(cloud):
+    Case(cloud, "web-1", opts(isolation="port_down", power="keep")).apply()
+    assert all(not p.is_admin_state_up for p in cloud._ports.values()) and cloud.groups == {}
+    Case(cloud, "web-1", opts(state="released")).apply()
+    assert all(p.is_admin_state_up for p in cloud._ports.values())
+
+
+def test_verification_detects_a_replaced_artifact_and_a_changed_local_copy(cloud, tmp_path):
+    Case(cloud, "web-1", opts(evidence_dir=str(tmp_path))).apply()
+    manifest = ev.load_manifest(cloud, "SEC-1")
+    assert ev.verify_manifest(cloud, manifest, str(tmp_path)) == []
+    console = next(a for a in manifest["artifacts"] if a["kind"] == "console_log")
+    cloud._images[console["id"]].data = b"edited\n"
+    (tmp_path / "SEC-1" / "actions.json").chmod(0o600)
+    (tmp_path / "SEC-1" / "actions.json").write_text(json.dumps([]))
+    problems = ev.verify_manifest(cloud, manifest, str(tmp_path))
+    assert any(p.startswith("console_log %s: SHA-256" % console["id"]) for p in problems)
+    assert any("actions.json" in p for p in problems)
+
+
+def test_cases_are_listed_and_bad_input_names_the_field(cloud):
+    Case(cloud, "web-1", opts(power="keep")).apply()
+    assert [(c["case_id"], c["server_id"]) for c in list_cases(cloud)] == [("SEC-1", "srv-1")]
+    with pytest.raises(ValidationError) as err:
+        Case(cloud, "web-1", opts(forensic_cidr="not-a-cidr"))
+    assert err.value.field == "forensic_cidr"
+    with pytest.raises(ValidationError) as err:
+        Case(cloud, "web-1", opts(case_id="../x"))
+    assert err.value.field == "case_id"

@@ -1,0 +1,81 @@
+# -*- coding: utf-8 -*-
+"""server_quarantine and quarantine_info end to end, with the cloud in memory."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from ansible.module_utils.testing import patch_module_args
+
+from ansible_collections.osfleet.day2.plugins.module_utils.audit_log import AuditLog
+from ansible_collections.osfleet.day2.plugins.module_utils.module_base import Day2Module
+from ansible_collections.osfleet.day2.plugins.modules import quarantine_info, server_quarantine
+from ansible_collections.osfleet.day2.tests.unit.plugins.module_utils.test_quarantine import FakeCloud
+
+
+@pytest.fixture
+def cloud():
+    return FakeCloud()
+
+
+@pytest.fixture
+def run(cloud, tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(Day2Module, "conn", property(lambda self: cloud))
+    audit = str(tmp_path / "audit.jsonl")
+
+    def _run(module=server_quarantine, **args):
+        if module is server_quarantine:
+            args.setdefault("audit_log", audit)
+        with patch_module_args(args):
+            with pytest.raises(SystemExit):
+                module.main()
+        return json.loads(capsys.readouterr().out)
+    _run.audit = audit
+    return _run
+
+
+def test_check_mode_reports_the_plan_and_changes_nothing(run, cloud):
+    before = cloud.state()
+    out = run(server="web-1", case_id="SEC-1", _ansible_check_mode=True, _ansible_diff=True)
+    assert out["changed"] is True
+    assert out["steps"] == ["record", "lock", "mark", "isolate", "detach_floating_ips", "evidence"]
+    assert out["diff"]["before"]["locked"] is False
+    assert cloud.state() == before and cloud.calls == [] and AuditLog(run.audit).entries() == []
+
+
+def test_every_step_is_a_custody_entry_and_info_verifies_the_case(run, cloud):
+    out = run(server="web-1", case_id="SEC-1", evidence_project="investigators", power="stop")
+    assert out["changed"] is True and out["audit"]["entries"] == 8
+    entries = AuditLog(run.audit).entries()
+    assert [e["action"] for e in entries] == ["server_quarantine." + s for s in out["steps"]]
+    assert AuditLog(run.audit).verify().ok
+    assert run(server="web-1", case_id="SEC-1", evidence_project="investigators", power="stop")["changed"] is False
+    info = run(quarantine_info, case_id="SEC-1", audit_log=run.audit)
+    assert info["verification"] == {"ok": True, "evidence": [], "audit": []}
+    assert info["cases"][0]["case_id"] == "SEC-1"
+
+
+def test_info_detects_an_edited_audit_line_and_a_replaced_manifest(run, cloud, tmp_path):
+    run(server="web-1", case_id="SEC-1")
+    lines = open(run.audit).read().splitlines()
+    edited = json.loads(lines[1])
+    edited["after"]["locked_reason"] = "nothing happened"
+    with open(run.audit, "w") as fh:
+        fh.write("\n".join([lines[0], json.dumps(edited)] + lines[2:]) + "\n")
+    info = run(quarantine_info, case_id="SEC-1", audit_log=run.audit)
+    assert info["verification"]["ok"] is False
+    assert any("altered" in p for p in info["verification"]["audit"])
+    manifest = next(i for i in cloud._images.values() if i.name.endswith("-manifest"))
+    manifest.data = json.dumps({"case_id": "SEC-1", "artifacts": []}).encode()
+    info = run(quarantine_info, case_id="SEC-1", audit_log=run.audit)
+    assert any("manifest replaced" in p for p in info["verification"]["audit"])
+
+
+def test_release_finds_the_case_on_the_server(run, cloud):
+    before = cloud.state()
+    run(server="web-1", case_id="SEC-1", power="pause")
+    out = run(server="web-1", state="released")
+    assert out["changed"] is True and out["case_id"] == "SEC-1"
+    assert cloud.state() == before
+    assert run(server="web-1", state="released")["changed"] is False
