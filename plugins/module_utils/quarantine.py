@@ -102,9 +102,8 @@ class Case:
 
     def group(self) -> Optional[Any]:
         with api_call("find security group", resource=self.opts.group_name):
-            found = [g for g in self.conn.network.security_groups(name=self.opts.group_name,
-                                                                   project_id=self.server.project_id)
-                     if g.name == self.opts.group_name]
+            groups = self.conn.network.security_groups(name=self.opts.group_name, project_id=self.server.project_id)
+            found = [g for g in groups if g.name == self.opts.group_name]
         return found[0] if found else None
 
     def evidence_project_id(self) -> Optional[str]:

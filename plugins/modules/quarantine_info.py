@@ -26,6 +26,7 @@ attributes:
     description: Reads only.
   diff_mode:
     support: none
+    description: Changes nothing, so there is no diff.
 options:
   case_id:
     description: The case to verify. Omit to only list the cases.
