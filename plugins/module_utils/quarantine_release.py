@@ -153,4 +153,3 @@ class ReleaseSteps:
             for tag in set(self.record.tags) - set(self.server.tags or []):
                 self.conn.compute.add_tag_to_server(self.server, tag)
         return {"before": before, "after": {"metadata": self.record.metadata, "tags": self.record.tags}}
-
