@@ -160,6 +160,7 @@ def main() -> int:
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--out", default=str(REPO / "docs" / "bench"))
     ap.add_argument("--bmcs", default=str(LAB / "bmcs.yml"))
+    ap.add_argument("--note", default="", help="a remark kept with the results (e.g. what else ran)")
     args = ap.parse_args()
     bmcs = yaml.safe_load(Path(args.bmcs).read_text())
     work = Path(tempfile.mkdtemp(prefix="bench-hardware-"))
@@ -210,7 +211,9 @@ def main() -> int:
             "hardware_scan / floor": round(ours / results["sushy thread pool (floor, in-process)"]["median"], 2),
         },
         "notes": "Redfish BMCs reached through a local TLS proxy (redfish_info is HTTPS-only); ansible-playbook "
-                 "from .venv-bench for both; module interpreter .venv/bin/python.",
+                 "from .venv-bench for both; module interpreter .venv/bin/python."
+                 + (" " + args.note if args.note else "")
+                 + " Load average at the end: %.1f." % os.getloadavg()[0],
     }
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)

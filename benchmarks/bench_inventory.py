@@ -35,7 +35,9 @@ CONFIGS = {
 
 
 def run_once(bindir: Path, config: Path, counter: Path):
+    # An inventory source that cannot be parsed must fail the run, not give an empty inventory.
     env = dict(os.environ, OS_CLIENT_CONFIG_FILE=str(LAB / "clouds.yaml"), OSFLEET_COUNT_REQUESTS=str(counter),
+               ANSIBLE_COLLECTIONS_PATH=str(REPO / ".cache" / "collections"), ANSIBLE_INVENTORY_UNPARSED_FAILED="1",
                PYTHONPATH=os.pathsep.join([str(HERE / "sitecustomize"), os.environ.get("PYTHONPATH", "")]))
     start = time.perf_counter()
     proc = subprocess.run([str(bindir / "ansible-inventory"), "-i", str(config), "--list"], capture_output=True,
@@ -45,6 +47,8 @@ def run_once(bindir: Path, config: Path, counter: Path):
         raise SystemExit("%s failed:\n%s" % (config.name, proc.stderr[-2000:]))
     data = json.loads(proc.stdout)
     hosts = data.get("_meta", {}).get("hostvars", {})
+    if not hosts:
+        raise SystemExit("%s returned an empty inventory:\n%s" % (config.name, proc.stderr[-2000:]))
     lines = counter.read_text().splitlines()
     requests = json.loads(lines[-1])
     return elapsed, len(hosts), requests
