@@ -72,6 +72,12 @@ def hardware_section(results):
     return "\n".join(lines) + "\n"
 
 
+def _notes(name):
+    """Hand-written reading notes kept beside the results (docs/bench/<name>-notes.md)."""
+    path = BENCH / ("%s-notes.md" % name)
+    return "\n" + path.read_text() if path.exists() else ""
+
+
 def _paths(by_path):
     top = sorted(by_path.items(), key=lambda kv: -kv[1])[:6]
     return ", ".join("`%s` ×%d" % kv for kv in top)
@@ -82,11 +88,11 @@ def main():
                        key=lambda r: int(r["label"].split("-")[0]) if r["label"][0].isdigit() else 0)
     parts = [HEADER]
     if inventory:
-        parts.append(inventory_section(inventory))
+        parts.append(inventory_section(inventory) + _notes("inventory"))
     hardware = sorted((json.loads(p.read_text()) for p in BENCH.glob("hardware-*.json")),
                       key=lambda r: int(r["bmcs"]["total"]))
     if hardware:
-        parts.append(hardware_section(hardware))
+        parts.append(hardware_section(hardware) + _notes("hardware"))
     (REPO / "docs" / "benchmarks.md").write_text("\n".join(parts))
     print("[bench] wrote docs/benchmarks.md")
 
