@@ -2,9 +2,23 @@
 """Shared fixtures: a stand-in for the Nova services API (the network boundary)."""
 from __future__ import annotations
 
+import json
 import types
 
 import pytest
+
+from ansible.module_utils.testing import patch_module_args
+
+
+@pytest.fixture
+def module_main(capsys):
+    """module_main(module, args): run a module's main() with these args and return its JSON result."""
+    def _main(module, args):
+        with patch_module_args(args):
+            with pytest.raises(SystemExit):
+                module.main()
+        return json.loads(capsys.readouterr().out)
+    return _main
 
 
 class FakeComputeProxy:

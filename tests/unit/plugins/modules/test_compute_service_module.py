@@ -2,11 +2,9 @@
 """The compute_service module end to end, with the Nova API stubbed."""
 from __future__ import annotations
 
-import json
 
 import pytest
 
-from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.osfleet.day2.plugins.module_utils.audit_log import AuditLog
 from ansible_collections.osfleet.day2.plugins.module_utils.module_base import Day2Module
@@ -14,16 +12,13 @@ from ansible_collections.osfleet.day2.plugins.modules import compute_service
 
 
 @pytest.fixture
-def run(fake_conn, tmp_path, monkeypatch, capsys):
+def run(fake_conn, tmp_path, monkeypatch, module_main):
     monkeypatch.setattr(Day2Module, "conn", property(lambda self: fake_conn))
     audit = str(tmp_path / "audit.jsonl")
 
     def _run(**args):
         args.setdefault("audit_log", audit)
-        with patch_module_args(args):
-            with pytest.raises(SystemExit):
-                compute_service.main()
-        return json.loads(capsys.readouterr().out)
+        return module_main(compute_service, args)
     _run.audit = audit
     return _run
 

@@ -16,8 +16,8 @@ def bmc():
 
 
 @pytest.fixture
-def run(monkeypatch, capsys, bmc, tmp_path):
-    r = make_runner(hardware_boot, monkeypatch, capsys, bmc, audit=str(tmp_path / "audit.jsonl"))
+def run(monkeypatch, module_main, bmc, tmp_path):
+    r = make_runner(hardware_boot, monkeypatch, module_main, bmc, audit=str(tmp_path / "audit.jsonl"))
     r.audit = str(tmp_path / "audit.jsonl")
     return r
 

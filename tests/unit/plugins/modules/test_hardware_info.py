@@ -15,8 +15,8 @@ def bmc():
 
 
 @pytest.fixture
-def run(monkeypatch, capsys, bmc):
-    return make_runner(hardware_info, monkeypatch, capsys, bmc, audit=None)
+def run(monkeypatch, module_main, bmc):
+    return make_runner(hardware_info, monkeypatch, module_main, bmc, audit=None)
 
 
 def test_reads_what_is_asked_and_closes(run, bmc):
@@ -38,11 +38,11 @@ def test_gather_defaults_to_everything(run, bmc):
     (BmcAuthError("authentication failed for redfish://bmc-02.example"), "BmcAuthError"),
     (BmcUnreachable("redfish://bmc-02.example: unreachable: connection refused"), "BmcUnreachable"),
 ])
-def test_bmc_errors_fail_cleanly(monkeypatch, capsys, exc, error_type):
+def test_bmc_errors_fail_cleanly(monkeypatch, module_main, exc, error_type):
     def boom(params):
         raise exc
     monkeypatch.setattr(hardware_info, "open_from_params", boom)
-    out = make_runner(hardware_info, monkeypatch, capsys, None, audit=None)
+    out = make_runner(hardware_info, monkeypatch, module_main, None, audit=None)
     monkeypatch.setattr(hardware_info, "open_from_params", boom)
     res = out()
     assert res["failed"] is True

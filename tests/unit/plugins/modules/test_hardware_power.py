@@ -29,9 +29,9 @@ def servers(fake_conn):
 
 
 @pytest.fixture
-def run(monkeypatch, capsys, bmc, tmp_path, fake_conn, servers):
+def run(monkeypatch, module_main, bmc, tmp_path, fake_conn, servers):
     monkeypatch.setattr(Day2Module, "conn", property(lambda self: fake_conn))
-    r = make_runner(hardware_power, monkeypatch, capsys, bmc, audit=str(tmp_path / "audit.jsonl"))
+    r = make_runner(hardware_power, monkeypatch, module_main, bmc, audit=str(tmp_path / "audit.jsonl"))
     r.audit = str(tmp_path / "audit.jsonl")
     return r
 

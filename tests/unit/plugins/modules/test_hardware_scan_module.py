@@ -5,7 +5,6 @@ import json
 
 import pytest
 
-from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.osfleet.day2.plugins.module_utils import hardware_scan as core
 from ansible_collections.osfleet.day2.plugins.module_utils.bmc.errors import BmcAuthError
@@ -20,7 +19,7 @@ BMCS = {
 
 
 @pytest.fixture
-def run(monkeypatch, capsys):
+def run(monkeypatch, module_main):
     def opener(address, username, password, **kw):
         if address.startswith("ipmi"):
             raise BmcAuthError("authentication failed for %s" % address, resource=address)
@@ -29,12 +28,10 @@ def run(monkeypatch, capsys):
     monkeypatch.setattr(core, "scan", lambda targets, **kw: real_scan(targets, opener=opener, **kw))
 
     def _run(**args):
-        with patch_module_args(args):
-            with pytest.raises(SystemExit):
-                hardware_scan.main()
-        out = capsys.readouterr().out
-        assert "pw-one-secret" not in out and "pw-three-secret" not in out
-        return json.loads(out)
+        out = module_main(hardware_scan, args)
+        text = json.dumps(out)
+        assert "pw-one-secret" not in text and "pw-three-secret" not in text
+        return out
     return _run
 
 

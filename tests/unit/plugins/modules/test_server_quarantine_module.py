@@ -6,7 +6,6 @@ import json
 
 import pytest
 
-from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.osfleet.day2.plugins.module_utils.audit_log import AuditLog
 from ansible_collections.osfleet.day2.plugins.module_utils.module_base import Day2Module
@@ -20,17 +19,14 @@ def cloud():
 
 
 @pytest.fixture
-def run(cloud, tmp_path, monkeypatch, capsys):
+def run(cloud, tmp_path, monkeypatch, module_main):
     monkeypatch.setattr(Day2Module, "conn", property(lambda self: cloud))
     audit = str(tmp_path / "audit.jsonl")
 
     def _run(module=server_quarantine, **args):
         if module is server_quarantine:
             args.setdefault("audit_log", audit)
-        with patch_module_args(args):
-            with pytest.raises(SystemExit):
-                module.main()
-        return json.loads(capsys.readouterr().out)
+        return module_main(module, args)
     _run.audit = audit
     return _run
 

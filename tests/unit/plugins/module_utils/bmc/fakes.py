@@ -4,10 +4,6 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
-from ansible.module_utils.testing import patch_module_args
-
 from ansible_collections.osfleet.day2.plugins.module_utils.bmc.deadline import Deadline
 from ansible_collections.osfleet.day2.plugins.module_utils.bmc.state import BootOverride, HardwareState, Temperature
 
@@ -59,7 +55,7 @@ class FakeBmc:
                       BootOverride(target, "continuous" if persistent else "once", mode or self._boot.mode))
 
 
-def make_runner(module, monkeypatch, capsys, bmc, audit):
+def make_runner(module, monkeypatch, module_main, bmc, audit):
     def _open(params, tls_prefix=""):
         if bmc is not None:
             bmc.deadline = Deadline(params["timeout"], bmc.address)
@@ -70,10 +66,7 @@ def make_runner(module, monkeypatch, capsys, bmc, audit):
         args = dict(BMC_ARGS, **args)
         if audit:
             args.setdefault("audit_log", audit)
-        with patch_module_args(args):
-            with pytest.raises(SystemExit):
-                module.main()
-        out = capsys.readouterr().out
-        assert BMC_ARGS["password"] not in out
-        return json.loads(out)
+        out = module_main(module, args)
+        assert BMC_ARGS["password"] not in json.dumps(out)
+        return out
     return _run
