@@ -104,8 +104,8 @@ class Day2Module:
                                "entries": len(self.audit_entries)}
         return result
 
-    def diff(self, before: Any, after: Any) -> Optional[Dict[str, Any]]:
-        """A ``diff`` value when the user asked for --diff, else None."""
-        if not self.diff_mode:
-            return None
-        return {"before": before, "after": after}
+    def add_diff(self, result: Dict[str, Any], before: Any, after: Any) -> Dict[str, Any]:
+        """Put ``diff`` into ``result`` when the user asked for --diff; return ``result``."""
+        if self.diff_mode:
+            result["diff"] = {"before": before, "after": after}
+        return result

@@ -188,10 +188,7 @@ class ComputeServiceModule(Day2Module):
         else:
             final = predict(current, steps)
         result = dict(changed=bool(steps), service=final.to_dict(), steps=[s.to_dict() for s in steps])
-        diff = self.diff(current.to_dict(), final.to_dict())
-        if diff:
-            result["diff"] = diff
-        return result
+        return self.add_diff(result, current.to_dict(), final.to_dict())
 
 
 def main():

@@ -120,10 +120,7 @@ class HardwareBootModule(Day2Module):
                 self.record("hardware_boot.set", p["address"], asdict(current), asdict(final),
                             {"protocol": bmc.protocol})
         result = dict(changed=changed, boot=asdict(final), previous_boot=asdict(current))
-        diff = self.diff(asdict(current), asdict(final))
-        if diff:
-            result["diff"] = diff
-        return result
+        return self.add_diff(result, asdict(current), asdict(final))
 
 
 def main():

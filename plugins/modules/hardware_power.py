@@ -167,10 +167,7 @@ class HardwarePowerModule(Day2Module):
                              "interlock": result.get("interlock")})
                 final = power.wait_for(bmc, plan.target) if p["wait"] else bmc.power_state()
         result.update(changed=plan.changed, power_state=final)
-        diff = self.diff({"power_state": plan.current}, {"power_state": final})
-        if diff:
-            result["diff"] = diff
-        return result
+        return self.add_diff(result, {"power_state": plan.current}, {"power_state": final})
 
 
 def main():

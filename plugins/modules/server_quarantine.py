@@ -190,7 +190,7 @@ class ServerQuarantineModule(Day2Module):
             if not self.check_mode:
                 case.refresh()
             after = case.state() if not self.check_mode else dict(before, planned_steps=steps)
-            result["diff"] = self.diff(before, after)
+            self.add_diff(result, before, after)
         return result
 
 
