@@ -102,7 +102,7 @@ def stop(name: str, timeout: float = 15.0) -> bool:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             _reap(pid)
-            if not pid_alive(pid) and not _group_alive(pid):
+            if not pid_alive(pid) and not group_alive(pid):
                 return True
             time.sleep(0.2)
     return True
@@ -117,7 +117,8 @@ def _reap(pid: int) -> None:
         pass
 
 
-def _group_alive(pgid: int) -> bool:
+def group_alive(pgid: int) -> bool:
+    """Whether any process of process group ``pgid`` is still there."""
     try:
         os.killpg(pgid, 0)
         return True

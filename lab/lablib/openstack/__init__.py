@@ -111,14 +111,6 @@ def up() -> None:
               flush=True)
 
 
-def _group_alive(pid: int) -> bool:
-    try:
-        os.killpg(pid, 0)
-        return True
-    except (ProcessLookupError, PermissionError):
-        return False
-
-
 def stop_services(svcs, grace: float = 8.0) -> None:
     """SIGTERM every daemon's process group at once, give them ``grace`` seconds
     together, then let procs.stop() finish (SIGKILL) the stragglers."""
@@ -129,10 +121,10 @@ def stop_services(svcs, grace: float = 8.0) -> None:
         except (ProcessLookupError, PermissionError):
             pass
     deadline = time.monotonic() + grace
-    while time.monotonic() < deadline and any(_group_alive(p) for p in pids):
+    while time.monotonic() < deadline and any(procs.group_alive(p) for p in pids):
         time.sleep(0.2)
     for pid in pids:
-        if _group_alive(pid):
+        if procs.group_alive(pid):
             try:
                 os.killpg(pid, signal.SIGKILL)
             except (ProcessLookupError, PermissionError):
