@@ -12,7 +12,15 @@ The disks live in a JSON file (``osflab_disks_file``, by default
 ``cinder_id`` is set while Cinder manages a disk. Unmanaging a volume (managed
 or created in Cinder) puts it back on the list. Loaded through PYTHONPATH as
 ``osflab_cinder_driver.FileBackedFakeDriver``.
+
+Volume *data* is a few bytes per volume, so upload-to-image and volume-from-image
+work: a volume's bytes are ``osflab volume <id>\n`` until something is written
+(an image copied in, or the bytes of the snapshot or volume it was made from),
+kept in ``<dir of osflab_disks_file>/volume-data/<volume or snapshot id>``.
+Snapshots and clones copy their source's bytes, so a volume made from a
+snapshot uploads the same bytes as the original volume had when snapshotted.
 """
+import io
 import json
 import os
 import threading
@@ -24,6 +32,8 @@ from cinder import exception
 from cinder.tests import fake_driver
 from cinder.volume import configuration
 from cinder.volume import volume_utils
+
+MAX_DATA = 1 << 20  # a lab image copied into a volume is kept up to 1 MiB
 
 LOG = logging.getLogger(__name__)
 
@@ -76,6 +86,64 @@ class FileBackedFakeDriver(fake_driver.FakeLoggingVolumeDriver):
                 return disk
         raise exception.ManageExistingInvalidReference(
             existing_ref=existing_ref, reason="no such disk on the lab backend")
+
+    # --------------------------------------------------------- volume data
+    def _data_path(self, res_id):
+        return os.path.join(os.path.dirname(os.path.abspath(self._disks_file)), "volume-data", res_id)
+
+    def _read_data(self, res_id):
+        try:
+            with open(self._data_path(res_id), "rb") as fh:
+                return fh.read()
+        except FileNotFoundError:
+            return ("osflab volume %s\n" % res_id).encode()
+
+    def _write_data(self, res_id, data):
+        path = self._data_path(res_id)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path + ".tmp", "wb") as fh:
+            fh.write(data)
+        os.replace(path + ".tmp", path)
+
+    def _drop_data(self, res_id):
+        try:
+            os.unlink(self._data_path(res_id))
+        except FileNotFoundError:
+            pass
+
+    def create_snapshot(self, snapshot):
+        super().create_snapshot(snapshot)
+        self._write_data(snapshot.id, self._read_data(snapshot.volume_id))
+
+    def delete_snapshot(self, snapshot):
+        super().delete_snapshot(snapshot)
+        self._drop_data(snapshot.id)
+
+    def create_volume_from_snapshot(self, volume, snapshot):
+        super().create_volume_from_snapshot(volume, snapshot)
+        self._write_data(volume.id, self._read_data(snapshot.id))
+
+    def create_cloned_volume(self, volume, src_vref):
+        super().create_cloned_volume(volume, src_vref)
+        self._write_data(volume.id, self._read_data(src_vref["id"]))
+
+    def copy_volume_to_image(self, context, volume, image_service, image_meta):
+        """Upload the volume's bytes (raw only: there is no qemu-img conversion here)."""
+        if image_meta.get("disk_format") != "raw":
+            raise exception.ImageUnacceptable(
+                image_id=image_meta.get("id"),
+                reason="the lab backend uploads disk_format raw only")
+        volume_utils.upload_volume(context, image_service, image_meta, self._data_path(volume.id), volume,
+                                   run_as_root=False, volume_fd=io.BytesIO(self._read_data(volume.id)))
+
+    def copy_image_to_volume(self, context, volume, image_service, image_id, disable_sparse=False):
+        data = bytearray()
+        for chunk in image_service.download(context, image_id):
+            data += chunk
+            if len(data) > MAX_DATA:
+                raise exception.ImageTooBig(image_id=image_id,
+                                            reason="the lab backend keeps at most %d bytes" % MAX_DATA)
+        self._write_data(volume.id, bytes(data))
 
     # -------------------------------------------------------------- stats
     def _update_volume_stats(self):
@@ -147,4 +215,5 @@ class FileBackedFakeDriver(fake_driver.FakeLoggingVolumeDriver):
             if len(kept) != len(data["disks"]):
                 data["disks"] = kept
                 self._save(data)
+        self._drop_data(volume.id)
         return super().delete_volume(volume)
