@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Dict, List, Optional
 
 from ansible_collections.osfleet.day2.plugins.module_utils import quarantine_evidence as ev
+from ansible_collections.osfleet.day2.plugins.module_utils import quarantine_volumes as qv
 from ansible_collections.osfleet.day2.plugins.module_utils.cloud import api_call
 from ansible_collections.osfleet.day2.plugins.module_utils.errors import CloudError, ValidationError
 from ansible_collections.osfleet.day2.plugins.module_utils.fleet_marks import QUARANTINE_META_KEY, QUARANTINE_TAG
@@ -78,11 +79,18 @@ class Options:
 
 
 class Case(ReleaseSteps):
-    """One server under one case; every ``<step>_done`` reads the cloud."""
+    """One server under one case; every ``<step>_done`` reads the cloud.
 
-    def __init__(self, conn: Any, server_ref: str, options: Options) -> None:
+    ``evidence_conn`` makes a connection scoped to the evidence project (the
+    investigators' credentials) to accept volume transfers; without it the
+    operator's credentials are re-scoped to that project.
+    """
+
+    def __init__(self, conn: Any, server_ref: str, options: Options,
+                 evidence_conn: Optional[Callable[[], Any]] = None) -> None:
         options.validate()
         self.conn = conn
+        self.evidence_conn = evidence_conn
         self.opts = options
         self.server = find_server(conn, server_ref)
         loaded = load_record(conn, options.case_id)
@@ -156,14 +164,23 @@ class Case(ReleaseSteps):
         self.manifest = ev.load_manifest(self.conn, self.opts.case_id)
         return self.manifest is not None
 
+    def _shared_artifacts(self) -> tuple:
+        """The images (evidence, record, manifest) shared by membership and the volumes given by transfer."""
+        if self.manifest is None:
+            self.evidence_done()
+        arts = self.manifest["artifacts"]
+        images = [a["id"] for a in arts if a["store"] == "glance"] + [self.manifest["_self"]["id"]]
+        return images, [a for a in arts if a["kind"] == "evidence_volume"]
+
     def share_done(self) -> bool:
         project = self.evidence_project_id()
         if project is None:
             return True
         if self.manifest is None and not self.evidence_done():
             return False
-        ids = [a["id"] for a in self.manifest["artifacts"] if a["store"] == "glance"] + [self.manifest["_self"]["id"]]
-        return all(ev.image_shared(self.conn, i, project) for i in ids)
+        images, volumes = self._shared_artifacts()
+        return (all(ev.image_shared(self.conn, i, project) for i in images)
+                and all(qv.volume_owner(self.conn, v["id"]) == project for v in volumes))
 
     def power_done(self) -> bool:
         return self.opts.power == "keep" or self.server.status == POWER_STATUS[self.opts.power]
@@ -244,7 +261,8 @@ class Case(ReleaseSteps):
     def do_evidence(self) -> Dict[str, Any]:
         case, server, timeout = self.opts.case_id, self.server, self.opts.timeout
         artifacts = [ev.server_image(self.conn, server, case, timeout)]
-        artifacts += ev.volume_snapshots(self.conn, case, self.record.volumes, timeout)
+        snapshots = ev.volume_snapshots(self.conn, case, self.record.volumes, timeout)
+        artifacts += snapshots + qv.volume_evidence(self.conn, case, snapshots, timeout)
         artifacts.append(ev.collect_blob(self.conn, case, "console_log", ev.console_log(self.conn, server),
                                          self.opts.evidence_dir))
         artifacts.append(ev.collect_blob(self.conn, case, "actions", ev.action_history(self.conn, server),
@@ -263,14 +281,20 @@ class Case(ReleaseSteps):
 
     def do_share(self) -> Dict[str, Any]:
         project = self.evidence_project_id()
-        if self.manifest is None:
-            self.evidence_done()
-        ids = [a["id"] for a in self.manifest["artifacts"] if a["store"] == "glance"] + [self.manifest["_self"]["id"]]
-        for image_id in ids:
+        images, volumes = self._shared_artifacts()
+        for image_id in images:
             ev.share_image(self.conn, image_id, project)
-        return {"after": {"project": project, "images": ids},
-                "details": {"volume_snapshots": "not shared: Cinder has no snapshot sharing; investigators "
-                                                "get them through an admin (see docs/quarantine.md)"}}
+        transferred = [v["id"] for v in volumes
+                       if qv.transfer_volume(self.conn, self._accepting_conn, v["id"], v["name"], project)]
+        return {"after": {"project": project, "images": images, "volumes": [v["id"] for v in volumes]},
+                "details": {"transferred": transferred,
+                            "volume_snapshots": "kept in the operator's project (Cinder has no snapshot sharing); "
+                                                "the evidence volumes made from them are transferred"}}
+
+    def _accepting_conn(self) -> Any:
+        if self.evidence_conn is not None:
+            return self.evidence_conn()
+        return self.conn.connect_as(project_id=self.evidence_project_id())
 
     def do_power(self) -> Dict[str, Any]:
         before = self.server.status

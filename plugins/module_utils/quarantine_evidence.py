@@ -19,6 +19,7 @@ from typing import Any, Dict, List, Optional
 
 from ansible_collections.osfleet.day2.plugins.module_utils.cloud import api_call
 from ansible_collections.osfleet.day2.plugins.module_utils.errors import CloudError, ConflictError
+from ansible_collections.osfleet.day2.plugins.module_utils.quarantine_volumes import verify_volume
 from ansible_collections.osfleet.day2.plugins.module_utils.quarantine_record import (
     artifact_name,
     canonical_json,
@@ -66,7 +67,7 @@ def snapshot_name(case_id: str, volume_id: str) -> str:
 
 
 def volume_snapshots(conn: Any, case_id: str, volumes: List[Dict[str, Any]], timeout: int) -> List[Dict[str, Any]]:
-    """A forced snapshot of every attached volume; the block data stays in Cinder (no hash: no download path)."""
+    """A forced snapshot of every attached volume (hashed through the evidence volume made from it)."""
     out = []
     for volume in volumes:
         name = snapshot_name(case_id, volume["id"])
@@ -193,6 +194,8 @@ def verify_manifest(conn: Any, manifest: Dict[str, Any], evidence_dir: Optional[
                 continue
             if sha != art["sha256"]:
                 problems.append("%s %s: SHA-256 %s, manifest says %s" % (art["kind"], art["id"], sha, art["sha256"]))
+        elif art["kind"] == "evidence_volume":
+            problems += verify_volume(conn, art)
         elif art["store"] == "cinder":
             try:
                 with api_call("get volume snapshot", resource=art["id"]):

@@ -14,7 +14,9 @@ from __future__ import annotations
 from typing import Any, Dict, List
 
 from ansible_collections.osfleet.day2.plugins.module_utils import quarantine_evidence as ev
+from ansible_collections.osfleet.day2.plugins.module_utils import quarantine_volumes as qv
 from ansible_collections.osfleet.day2.plugins.module_utils.cloud import api_call
+from ansible_collections.osfleet.day2.plugins.module_utils.errors import ConflictError
 from ansible_collections.osfleet.day2.plugins.module_utils.quarantine_record import (
     artifact_name,
     find_image,
@@ -110,27 +112,43 @@ class ReleaseSteps:
         return {"after": {"locked": self.record.locked, "locked_reason": self.record.locked_reason}}
 
     def _evidence_left(self) -> List[Any]:
+        """What the case made, volumes first (a snapshot may not go while volumes made from it exist)."""
+        case = self.opts.case_id
         left = []
-        for kind in ("server_image", "console_log", "actions", "diagnostics", "manifest", "record"):
-            image = find_image(self.conn, artifact_name(self.opts.case_id, kind))
+        for vol in self.record.volumes:
+            copy = qv.find_volume(self.conn, qv.copy_name(case, vol["id"]))
+            if copy is not None:
+                left.append(("volume", copy))
+        kinds = ["server_image", "console_log", "actions", "diagnostics", "manifest", "record"]
+        for name in [artifact_name(case, k) for k in kinds] + [qv.data_name(case, v["id"]) for v in self.record.volumes]:
+            image = find_image(self.conn, name)
             if image is not None:
                 left.append(("image", image))
         for vol in self.record.volumes:
-            name = ev.snapshot_name(self.opts.case_id, vol["id"])
+            name = ev.snapshot_name(case, vol["id"])
             with api_call("list volume snapshots", resource=name):
                 left += [("snapshot", s) for s in self.conn.block_storage.snapshots(all_projects=True, name=name)
-                         if s.name == name]
+                         if s.name == name and s.status not in qv.GONE]
         return left
 
     def delete_evidence_done(self) -> bool:
         return not self.opts.delete_evidence or not self._evidence_left()
 
     def do_delete_evidence(self) -> Dict[str, Any]:
+        """Deletes the evidence volumes too, also once transferred to the investigators: the case is closed."""
         gone = []
         for kind, res in self._evidence_left():
             with api_call("delete evidence " + kind, resource=res.id):
                 if kind == "image":
                     self.conn.image.delete_image(res)
+                elif kind == "volume":
+                    if res.status == "in-use":
+                        raise ConflictError("evidence volume %s is attached (by the investigators?); detach it "
+                                            "before deleting the evidence" % res.id, resource=res.id)
+                    for transfer in self.conn.block_storage.transfers(all_projects=True):
+                        if transfer.volume_id == res.id:
+                            self.conn.block_storage.delete_transfer(transfer)
+                    self.conn.block_storage.delete_volume(res)
                 else:
                     self.conn.block_storage.delete_snapshot(res)
             gone.append({"kind": kind, "id": res.id, "name": res.name})

@@ -12,8 +12,10 @@ version_added: 0.1.0
 description:
   - Lists the servers carrying the quarantine mark (metadata C(osfleet_quarantine_case) or tag
     C(osfleet-quarantine)) with their case IDs.
-  - With O(case_id), loads the case's evidence manifest and re-downloads and re-hashes every evidence image,
-    checks every volume snapshot is still available and, with O(evidence_dir), compares the local copies.
+  - With O(case_id), loads the case's evidence manifest and re-downloads and re-hashes every evidence image (the
+    uploaded data of the evidence volumes included), checks every volume snapshot is still available and every
+    evidence volume still exists (available, or attached by the investigators) and, with O(evidence_dir), compares
+    the local copies.
   - With O(audit_log), verifies the hash chain of that audit log and that the manifest's SHA-256 is the one the
     log recorded when the evidence was taken (a replaced manifest is detected).
 author:

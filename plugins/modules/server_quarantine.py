@@ -12,9 +12,10 @@ version_added: 0.1.0
 description:
   - With O(state=quarantined), records the server's pre-state in a case record, locks the server with a reason
     naming the case, marks it (metadata C(osfleet_quarantine_case) and tag C(osfleet-quarantine)), isolates its
-    network, detaches its floating IPs, preserves evidence (server image, forced volume snapshots, console log,
-    instance action history, diagnostics where the driver has them, a manifest with the SHA-256 of each downloaded
-    artifact), shares the evidence images with O(evidence_project), and optionally pauses or stops the server.
+    network, detaches its floating IPs, preserves evidence (server image, forced volume snapshots, a volume made
+    from each snapshot and uploaded to an image, console log, instance action history, diagnostics where the driver
+    has them, a manifest with the SHA-256 of each downloaded artifact), shares the evidence images with
+    O(evidence_project) and transfers the evidence volumes to it, and optionally pauses or stops the server.
   - With O(state=released), restores exactly the recorded pre-state (power, security groups, port security and
     admin state, floating IPs, lock, metadata and tags), deletes the quarantine security group, and keeps the
     evidence unless O(delete_evidence=true).
@@ -57,8 +58,18 @@ options:
   evidence_project:
     description:
       - Name or ID of the investigators' project. The evidence images are shared with it and the membership is
-        accepted on its behalf. Omit to keep the evidence in the operator's project only.
+        accepted on its behalf; the evidence volumes (one per attached volume, made from its snapshot) are given
+        to it with a volume transfer. Omit to keep the evidence in the operator's project only.
     type: str
+  evidence_cloud:
+    description:
+      - Credentials scoped to O(evidence_project), used only to accept the volume transfers (Cinder accepts a
+        transfer only from a token of the receiving project). A cloud name from C(clouds.yaml) or a dict of cloud
+        settings, like O(cloud); the other connection options (region, TLS, interface, timeout) are the
+        operator's.
+      - Omit to re-scope the operator's own credentials to O(evidence_project); that needs the operator to have a
+        role there.
+    type: raw
   isolation:
     description:
       - V(security_group) replaces every port's security groups with C(osfleet-quarantine-<case_id>) (created in the
@@ -73,7 +84,9 @@ options:
     choices: [keep, pause, stop]
     default: keep
   delete_evidence:
-    description: With O(state=released), also delete the evidence images, volume snapshots and the case record.
+    description:
+      - With O(state=released), also delete the evidence images, volume snapshots, evidence volumes (also once
+        transferred to O(evidence_project); an attached one is refused) and the case record.
     type: bool
     default: false
   evidence_dir:
@@ -82,7 +95,8 @@ options:
         the diagnostics and the manifest is written (under C(<evidence_dir>/<case_id>/), mode 0400).
     type: path
   timeout:
-    description: Seconds to wait for the server image, each volume snapshot and each power change.
+    description: Seconds to wait for the server image, each volume snapshot, evidence volume and upload, and each
+      power change.
     type: int
     default: 600
 notes:
@@ -101,6 +115,7 @@ EXAMPLES = r"""
     case_id: SEC-2026-042
     forensic_cidr: 192.0.2.0/24
     evidence_project: investigators
+    evidence_cloud: investigators     # a clouds.yaml entry of an investigator: accepts the volume transfers
     power: pause
 
 - name: Release it once the case is closed, keeping the evidence
@@ -131,7 +146,11 @@ record:
   returned: when a case record exists
   type: dict
 manifest:
-  description: The evidence manifest; each artifact with its kind, store, ID, name and SHA-256.
+  description:
+    - The evidence manifest; each artifact with its kind, store, ID, name and SHA-256.
+    - Kinds C(server_image), C(volume_snapshot), C(evidence_volume) (the volume made from a snapshot, with
+      C(data_image), or C(note) saying why it has no hash), C(volume_data) (its uploaded data, hashed),
+      C(console_log), C(actions), C(diagnostics), C(record).
   returned: when the evidence has been taken
   type: dict
 audit:
@@ -140,6 +159,7 @@ audit:
   type: dict
 """
 
+from ansible_collections.osfleet.day2.plugins.module_utils.cloud import CloudOptions, connect
 from ansible_collections.osfleet.day2.plugins.module_utils.errors import ValidationError
 from ansible_collections.osfleet.day2.plugins.module_utils.fleet_marks import QUARANTINE_META_KEY
 from ansible_collections.osfleet.day2.plugins.module_utils.module_base import Day2Module
@@ -154,6 +174,7 @@ class ServerQuarantineModule(Day2Module):
         state=dict(type="str", default="quarantined", choices=["quarantined", "released"]),
         forensic_cidr=dict(type="str"),
         evidence_project=dict(type="str"),
+        evidence_cloud=dict(type="raw"),
         isolation=dict(type="str", default="security_group", choices=["security_group", "port_down"]),
         power=dict(type="str", default="keep", choices=["keep", "pause", "stop"]),
         delete_evidence=dict(type="bool", default=False),
@@ -174,7 +195,7 @@ class ServerQuarantineModule(Day2Module):
                        delete_evidence=p["delete_evidence"], evidence_dir=p["evidence_dir"], timeout=p["timeout"])
         if opts.delete_evidence and opts.state != "released":
             raise ValidationError("delete_evidence is only valid with state=released", field="delete_evidence")
-        case = Case(self.conn, p["server"], opts)
+        case = Case(self.conn, p["server"], opts, evidence_conn=self.evidence_conn if p["evidence_cloud"] else None)
         target = "server %s (case %s)" % (case.server.id, case_id)
         before = case.state() if self.diff_mode else None
         steps = case.plan()
@@ -192,6 +213,13 @@ class ServerQuarantineModule(Day2Module):
             after = case.state() if not self.check_mode else dict(before, planned_steps=steps)
             self.add_diff(result, before, after)
         return result
+
+    def evidence_conn(self):
+        """A connection with the investigators' credentials and the operator's other connection settings."""
+        p = self.params
+        return connect(CloudOptions(cloud=p["evidence_cloud"], region_name=p["region_name"],
+                                    validate_certs=p["validate_certs"], ca_cert=p["ca_cert"],
+                                    interface=p["interface"], api_timeout=p["api_timeout"]))
 
 
 def main():

@@ -10,7 +10,8 @@ import json
 import pytest
 
 from ansible_collections.osfleet.day2.plugins.module_utils import quarantine_evidence as ev
-from ansible_collections.osfleet.day2.plugins.module_utils.errors import ValidationError
+from ansible_collections.osfleet.day2.plugins.module_utils import quarantine_volumes as qv
+from ansible_collections.osfleet.day2.plugins.module_utils.errors import ConflictError, ValidationError
 from ansible_collections.osfleet.day2.plugins.module_utils.fleet_marks import QUARANTINE_META_KEY, QUARANTINE_TAG
 from ansible_collections.osfleet.day2.plugins.module_utils.quarantine import (
     QUARANTINE_STEPS,
@@ -60,6 +61,11 @@ class FakeCloud:
         self.fips = {"fip-1": R(id="fip-1", floating_ip_address="203.0.113.7", port_id="port-1",
                                 fixed_ip_address="10.0.0.5")}
         self.groups, self.rules, self._images, self._snapshots, self._members = {}, {}, {}, {}, {}
+        self._volumes = {"vol-1": R(id="vol-1", name="data", status="in-use", size=1, project_id="tenant-a",
+                                    data=b"vol-1 blocks")}
+        self._transfers = {}
+        self.can_upload = True  # False: the backend's copy_volume_to_image fails (Cinder deletes the image)
+        self.current_project_id = "ops"
         self.compute, self.network, self.image, self.block_storage, self.identity = self, self, self, self, self
 
     def _log(self, name):
@@ -210,9 +216,57 @@ class FakeCloud:
 
     def create_snapshot(self, volume_id, name, force, description, metadata):
         self._log("create_snapshot")
-        snap = R(id="snap-%d" % next(_ids), name=name, status="available", size=1, volume_id=volume_id)
+        snap = R(id="snap-%d" % next(_ids), name=name, status="available", size=1, volume_id=volume_id,
+                 data=self._volumes[volume_id].data)
         self._snapshots[snap.id] = snap
         return snap
+
+    def volumes(self, details=True, all_projects=False, name=None):
+        return [copy.deepcopy(v) for v in self._volumes.values() if name is None or v.name == name]
+
+    def create_volume(self, name, snapshot_id, size, description, metadata):
+        self._log("create_volume")
+        vol = R(id="vol-%d" % next(_ids), name=name, status="available", size=size, project_id="ops",
+                data=self._snapshots[snapshot_id].data)
+        self._volumes[vol.id] = vol
+        return copy.deepcopy(vol)
+
+    def get_volume(self, vid):
+        return copy.deepcopy(self._volumes[_id(vid)])
+
+    def delete_volume(self, volume):
+        self._log("delete_volume")
+        assert self._volumes[_id(volume)].status in ("available", "error")
+        del self._volumes[_id(volume)]
+
+    def upload_volume_to_image(self, volume, name, disk_format, container_format, visibility):
+        self._log("upload_volume_to_image")
+        assert disk_format == "raw" and self._volumes[_id(volume)].status == "available"
+        if self.can_upload:
+            self.create_image(name=name, data=self._volumes[_id(volume)].data)
+
+    def transfers(self, all_projects=False):
+        return list(self._transfers.values())
+
+    def create_transfer(self, volume_id, name):
+        self._log("create_transfer")
+        transfer = R(id="xfer-%d" % next(_ids), volume_id=volume_id, name=name, auth_key="key-%d" % next(_ids))
+        self._transfers[transfer.id] = transfer
+        self._volumes[volume_id].status = "awaiting-transfer"
+        return copy.deepcopy(transfer)
+
+    def delete_transfer(self, transfer):
+        self._volumes[self._transfers.pop(_id(transfer)).volume_id].status = "available"
+
+    def accept(self, project_id, transfer_id, auth_key):
+        transfer = self._transfers[transfer_id]
+        assert auth_key == transfer.auth_key
+        self.delete_transfer(transfer_id)
+        self._volumes[transfer.volume_id].project_id = project_id
+        self._log("accept_transfer by %s" % project_id)
+
+    def connect_as(self, project_id):
+        return Receiver(self, project_id)
 
     def wait_for_status(self, res, status, **kw):
         return res
@@ -230,6 +284,17 @@ class FakeCloud:
     def state(self):
         return copy.deepcopy((self.server.__dict__, {k: p.__dict__ for k, p in self._ports.items()},
                               {k: f.__dict__ for k, f in self.fips.items()}))
+
+
+class Receiver:
+    """A connection scoped to another project: accepts volume transfers into it."""
+
+    def __init__(self, cloud, project_id):
+        self.cloud, self.current_project_id = cloud, project_id
+        self.block_storage = self
+
+    def accept_transfer(self, transfer_id, auth_key):
+        self.cloud.accept(self.current_project_id, transfer_id, auth_key)
 
 
 @pytest.fixture
@@ -263,8 +328,8 @@ def test_quarantine_isolates_marks_preserves_and_second_run_changes_nothing(clou
     assert all(p.security_group_ids == [group.id] and p.is_port_security_enabled for p in cloud._ports.values())
     assert cloud.fips["fip-1"].port_id is None
     manifest = ev.load_manifest(cloud, "SEC-1")
-    assert {a["kind"] for a in manifest["artifacts"]} == {"server_image", "volume_snapshot", "console_log",
-                                                          "actions", "record"}
+    assert {a["kind"] for a in manifest["artifacts"]} == {"server_image", "volume_snapshot", "evidence_volume",
+                                                          "volume_data", "console_log", "actions", "record"}
     image = next(a for a in manifest["artifacts"] if a["kind"] == "server_image")
     assert image["sha256"] == hashlib.sha256(b"disk-bytes" * 100).hexdigest()
     assert all(m.status == "accepted" for ms in cloud._members.values() for m in ms.values())
@@ -333,3 +398,98 @@ def test_cases_are_listed_and_bad_input_names_the_field(cloud):
     with pytest.raises(ValidationError) as err:
         Case(cloud, "web-1", opts(case_id="../x"))
     assert err.value.field == "case_id"
+
+
+def _artifact(manifest, kind):
+    return next(a for a in manifest["artifacts"] if a["kind"] == kind)
+
+
+def test_volume_evidence_is_hashed_and_transferred_to_the_investigators(cloud):
+    """Snapshot -> evidence volume -> raw image hashed; the volume is accepted by the investigators' credentials."""
+    receivers = []
+
+    def investigators():
+        receivers.append(Receiver(cloud, "proj-investigators"))
+        return receivers[-1]
+    Case(cloud, "web-1", opts(), evidence_conn=investigators).apply()
+    manifest = ev.load_manifest(cloud, "SEC-1")
+    copy_ = _artifact(manifest, "evidence_volume")
+    data = _artifact(manifest, "volume_data")
+    snap = _artifact(manifest, "volume_snapshot")
+    assert copy_["snapshot_id"] == snap["id"] and copy_["volume_id"] == data["volume_id"] == "vol-1"
+    assert copy_["name"] == "osfleet-case-SEC-1-volume-vol-1-copy" and copy_["data_image"] == data["name"]
+    assert data["sha256"] == hashlib.sha256(b"vol-1 blocks").hexdigest() and data["size"] == len(b"vol-1 blocks")
+    assert cloud._volumes[copy_["id"]].project_id == "proj-investigators" and len(receivers) == 1
+    assert cloud._transfers == {} and cloud._volumes["vol-1"].project_id == "tenant-a"
+    assert any(m.member_id == "proj-investigators" and m.status == "accepted" for m in cloud.members(data["id"]))
+    assert ev.verify_manifest(cloud, manifest) == []
+    assert Case(cloud, "web-1", opts(), evidence_conn=investigators).plan() == [] and len(receivers) == 1
+
+
+def test_without_evidence_credentials_the_operator_is_rescoped_to_the_evidence_project(cloud):
+    Case(cloud, "web-1", opts()).apply()
+    copy_ = _artifact(ev.load_manifest(cloud, "SEC-1"), "evidence_volume")
+    assert cloud._volumes[copy_["id"]].project_id == "proj-investigators"
+    assert "accept_transfer by proj-investigators" in cloud.calls
+
+
+def test_credentials_of_another_project_are_refused_before_any_transfer(cloud):
+    with pytest.raises(ValidationError) as err:
+        Case(cloud, "web-1", opts(), evidence_conn=lambda: Receiver(cloud, "tenant-b")).apply()
+    assert err.value.field == "evidence_cloud" and "tenant-b" in err.value.message
+    assert cloud._transfers == {} and all(v.project_id != "tenant-b" for v in cloud._volumes.values())
+    assert Case(cloud, "web-1", opts()).plan() == ["share", "power"]  # the evidence is kept; share is retried
+
+
+def test_volume_evidence_resumes_what_a_killed_run_left(cloud):
+    """A killed run left the evidence volume, a dead upload and an unaccepted transfer: each is reused or redone."""
+    with pytest.raises(StopAfter):
+        Case(cloud, "web-1", opts()).apply(stop_after="detach_floating_ips")
+    ev.volume_snapshots(cloud, "SEC-1", [{"id": "vol-1"}], 10)
+    snap = next(iter(cloud._snapshots.values()))
+    left = cloud.create_volume("osfleet-case-SEC-1-volume-vol-1-copy", snap.id, 1, "", {})
+    dead = cloud.create_image(name="osfleet-case-SEC-1-volume-vol-1-data")
+    cloud._images[dead.id].status = "queued"
+    cloud.calls.clear()
+    with pytest.raises(StopAfter):
+        Case(cloud, "web-1", opts()).apply(stop_after="evidence")
+    manifest = ev.load_manifest(cloud, "SEC-1")
+    assert _artifact(manifest, "evidence_volume")["id"] == left.id and dead.id not in cloud._images
+    assert "create_volume" not in cloud.calls and cloud.calls.count("upload_volume_to_image") == 1
+    stale = cloud.create_transfer(left.id, "from a killed run")  # its auth key died with that run
+    assert Case(cloud, "web-1", opts()).apply() == ["share", "power"]
+    assert stale.id not in cloud._transfers and cloud._volumes[left.id].project_id == "proj-investigators"
+
+
+def test_a_backend_that_cannot_upload_leaves_the_volume_unhashed_and_says_so(cloud, monkeypatch):
+    monkeypatch.setattr(qv, "WAIT_STEP", 0)
+    cloud.can_upload = False
+    assert Case(cloud, "web-1", opts()).apply() == list(QUARANTINE_STEPS)
+    manifest = ev.load_manifest(cloud, "SEC-1")
+    copy_ = _artifact(manifest, "evidence_volume")
+    assert copy_["sha256"] is None and copy_["data_image"] is None and "copy_volume_to_image" in copy_["note"]
+    assert "volume_data" not in {a["kind"] for a in manifest["artifacts"]}
+    assert cloud._volumes[copy_["id"]].project_id == "proj-investigators"  # still given to the investigators
+    assert ev.verify_manifest(cloud, manifest) == []
+
+
+def test_verification_reports_a_deleted_evidence_volume_and_replaced_volume_data(cloud):
+    Case(cloud, "web-1", opts()).apply()
+    manifest = ev.load_manifest(cloud, "SEC-1")
+    copy_, data = _artifact(manifest, "evidence_volume"), _artifact(manifest, "volume_data")
+    cloud._images[data["id"]].data = b"other blocks"
+    del cloud._volumes[copy_["id"]]
+    problems = ev.verify_manifest(cloud, manifest)
+    assert any(p.startswith("volume_data %s: SHA-256" % data["id"]) for p in problems)
+    assert any(p.startswith("evidence volume %s" % copy_["id"]) for p in problems)
+
+
+def test_deleting_the_evidence_takes_the_transferred_volume_but_not_an_attached_one(cloud):
+    Case(cloud, "web-1", opts()).apply()
+    copy_ = _artifact(ev.load_manifest(cloud, "SEC-1"), "evidence_volume")
+    cloud._volumes[copy_["id"]].status = "in-use"  # an investigator attached it
+    with pytest.raises(ConflictError):
+        Case(cloud, "web-1", opts(state="released", delete_evidence=True)).apply()
+    cloud._volumes[copy_["id"]].status = "available"
+    Case(cloud, "web-1", opts(state="released", delete_evidence=True)).apply()
+    assert set(cloud._volumes) == {"vol-1"} and cloud._images == {} and cloud._snapshots == {}

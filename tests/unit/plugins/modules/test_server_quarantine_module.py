@@ -75,3 +75,22 @@ def test_release_finds_the_case_on_the_server(run, cloud):
     assert out["changed"] is True and out["case_id"] == "SEC-1"
     assert cloud.state() == before
     assert run(server="web-1", state="released")["changed"] is False
+
+
+def test_evidence_cloud_accepts_the_volume_transfers_without_the_operators_auth(run, cloud, monkeypatch):
+    from ansible_collections.osfleet.day2.tests.unit.plugins.module_utils.test_quarantine import Receiver
+    made = []
+
+    def fake_connect(options):
+        made.append(options)
+        return Receiver(cloud, "proj-investigators")
+    monkeypatch.setattr(server_quarantine, "connect", fake_connect)
+    out = run(server="web-1", case_id="SEC-1", evidence_project="investigators", evidence_cloud="investigators",
+              auth={"username": "operator", "password": "secret"}, region_name="RegionOne")
+    assert not out.get("failed") and "share" in out["steps"]
+    (options,) = made
+    assert options.cloud == "investigators" and options.auth is None and options.region_name == "RegionOne"
+    copy_ = next(a for a in out["manifest"]["artifacts"] if a["kind"] == "evidence_volume")
+    assert cloud._volumes[copy_["id"]].project_id == "proj-investigators"
+    share = [e for e in AuditLog(run.audit).entries() if e["action"] == "server_quarantine.share"][0]
+    assert share["after"]["volumes"] == [copy_["id"]] and share["details"]["transferred"] == [copy_["id"]]
