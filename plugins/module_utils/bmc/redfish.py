@@ -12,7 +12,9 @@ which checks the values against what the BMC allows.
 sushy's HTTP session is replaced by :class:`DeadlineSession`, which bounds
 every request by the call's deadline, retries HTTP 503 honouring
 Retry-After, and turns connection failures into typed errors before sushy's
-own fixed retry loop (3 x 2 s) would run.
+own fixed retry loop (3 x 2 s) would run. Its HTTPS goes through one TLS
+context per verification setting for the whole process (:mod:`redfish_tls`),
+not a new one per connection.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from ansible_collections.osfleet.day2.plugins.module_utils.bmc.errors import (
     BmcUnreachable,
     BmcUnsupported,
 )
+from ansible_collections.osfleet.day2.plugins.module_utils.bmc.redfish_tls import SharedContextAdapter, tls_context
 from ansible_collections.osfleet.day2.plugins.module_utils.bmc.state import (
     GATHER_CHOICES,
     BootOverride,
@@ -132,6 +135,13 @@ class RedfishBmc(Bmc):
         self.where = where
         verify: Any = (ca_path or True) if validate_certs else False
         self.session = DeadlineSession(deadline)
+        if where.scheme == "https":
+            try:
+                context = tls_context(validate_certs, ca_path)
+            except (OSError, ValueError) as exc:  # ssl.SSLError is an OSError
+                raise BmcError("%s: cannot load CA certificates from %s: %s"
+                               % (address, ca_path or "the default bundle", exc), resource=address)
+            self.session.mount("https://", SharedContextAdapter(context))
         conn = sushy_connector.Connector(where.base_url, verify=verify, server_side_retries=0)
         self.session.headers.update(conn._session.headers)  # sushy's defaults (Connection: close)
         conn._session.close()

@@ -24,7 +24,7 @@ def load(name: str):
 
 
 class FakeRedfish:
-    def __init__(self, docs, username="admin", password="secret"):
+    def __init__(self, docs, username="admin", password="secret", tls=None):
         self.docs = {k.rstrip("/") or "/": v for k, v in docs.items()}
         self.username, self.password = username, password
         self.sessions = {}
@@ -129,12 +129,17 @@ class FakeRedfish:
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.handle_error = lambda request, client_address: None  # clients that gave up
+        self.scheme = "http"
+        if tls is not None:  # an ssl.SSLContext: serve HTTPS, handshake in the handler thread
+            self.server.socket = tls.wrap_socket(self.server.socket, server_side=True,
+                                                 do_handshake_on_connect=False)
+            self.scheme = "https"
         self.port = self.server.server_address[1]
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     def address(self, system_path=None):
         system_path = system_path or next(p for p in self.docs if "/Systems/" in p and p.count("/") == 4)
-        return "redfish+http://127.0.0.1:%d%s" % (self.port, system_path)
+        return "redfish+%s://127.0.0.1:%d%s" % (self.scheme, self.port, system_path)
 
 
 @pytest.fixture
@@ -145,3 +150,52 @@ def fake_redfish():
     yield fake
     fake.server.shutdown()
     fake.server.server_close()
+
+
+def self_signed_cert(directory: Path, name: str, san_ip: str = None, san_dns: str = None):
+    """A self-signed certificate and key (PEM files) for ``name``; returns (cert path, key path)."""
+    import datetime
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
+    alt = [x509.IPAddress(ipaddress.ip_address(san_ip))] if san_ip else []
+    alt += [x509.DNSName(san_dns)] if san_dns else []
+    now = datetime.datetime.now(datetime.timezone.utc)
+    cert = (x509.CertificateBuilder().subject_name(subject).issuer_name(subject).public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - datetime.timedelta(minutes=5)).not_valid_after(now + datetime.timedelta(days=1))
+            .add_extension(x509.SubjectAlternativeName(alt), critical=False)
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+            .sign(key, hashes.SHA256()))
+    cert_path, key_path = directory / ("%s.crt" % name), directory / ("%s.key" % name)
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    return cert_path, key_path
+
+
+@pytest.fixture
+def https_redfish(tmp_path):
+    """https_redfish(cert_name="bmc", san_ip="127.0.0.1", san_dns=None) -> (FakeRedfish over TLS, cert path)."""
+    import ssl
+
+    started = []
+
+    def _start(cert_name="bmc", san_ip="127.0.0.1", san_dns=None):
+        cert, key = self_signed_cert(tmp_path, cert_name, san_ip, san_dns)
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(str(cert), str(key))
+        fake = FakeRedfish(load("redfish_raw_healthy.json"), tls=ctx)
+        fake.thread.start()
+        started.append(fake)
+        return fake, str(cert)
+    yield _start
+    for fake in started:
+        fake.server.shutdown()
+        fake.server.server_close()
