@@ -184,8 +184,8 @@ class HostDrain:
 
     def _under_way(self, item: DrainItem, server: Dict[str, Any]) -> bool:
         state = task_state(server)
-        if state and ("migrat" in state or "resize" in state) or server.get("status") in ("VERIFY_RESIZE",
-                                                                                           "MIGRATING", "RESIZE"):
+        moving = ("VERIFY_RESIZE", "MIGRATING", "RESIZE")
+        if state and ("migrat" in state or "resize" in state) or server.get("status") in moving:
             item.phase = LIVE_MIGRATE if "migrat" in (state or "") else MIGRATE
             item.status = IN_PROGRESS
             item.started = self.clock()
@@ -272,8 +272,8 @@ class HostDrain:
             return self._fail_now(item, "the server went to ERROR: %s" % fault)
         if task_state(server):
             if self.clock() - item.started > self.options.migration_timeout:
-                return self._fail_now(item, "still %s after %d s" % (task_state(server),
-                                                                      self.options.migration_timeout))
+                return self._fail_now(item, "still %s after %d s"
+                                      % (task_state(server), self.options.migration_timeout))
             return False
         host = server_host(server)
         if item.phase == POLICY_STOP:

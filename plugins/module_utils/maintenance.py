@@ -169,9 +169,9 @@ class MaintenanceWindows:
                 raise ConflictError("window %r already ended (%s); schedule a new window under another name"
                                     % (desired.name, current.state), field="name", resource=mm.aggregate_name(desired.name))
             if current.state not in (mm.SCHEDULED, mm.NOTIFIED) and current.settings() != desired.settings():
+                differs = ", ".join(_differences(current, desired))
                 raise ConflictError("window %r is %s: its settings can no longer change (differs in %s); "
-                                    "cancel it and schedule a new one" % (desired.name, current.state,
-                                                                         ", ".join(_differences(current, desired))),
+                                    "cancel it and schedule a new one" % (desired.name, current.state, differs),
                                     field="name", resource=mm.aggregate_name(desired.name))
         self._check_hosts(desired)
         if agg is None:
@@ -269,8 +269,7 @@ class MaintenanceWindows:
             wanted[mm.S_HOST] = notice.metadata[mm.S_HOST]
         current = {k: notice.metadata.get(k) for k in wanted}
         # the detail changes with every look (waiting...); only rewrite it with something else
-        if {k: v for k, v in wanted.items() if k != mm.S_DETAIL} != {k: v for k, v in current.items()
-                                                                    if k != mm.S_DETAIL}:
+        if _without_detail(wanted) != _without_detail(current):
             self._change("server_notice", notice.id, {"status": status, "action": action})
             if not self.check_mode:
                 self._server_metadata(notice.id, wanted)
@@ -459,8 +458,8 @@ class MaintenanceWindows:
         self._flush(view)
 
     def _settle(self, view: WindowView, rec: ServerRecord, server: Dict[str, Any], status: str, detail: str) -> None:
-        self._audit("maintenance.server." + status, rec.id, rec.status, status, {"window": view.window.name,
-                                                                                  "detail": detail})
+        self._audit("maintenance.server." + status, rec.id, rec.status, status,
+                    {"window": view.window.name, "detail": detail})
         self._server_metadata(rec.id, {mm.S_STATUS: status, mm.S_DETAIL: detail})
         rec = replace(rec, status=status, host=server_host(server) or "")
         if rec.notified != status and self._send(view.window, rec.project_id, "maintenance.server", [rec],
@@ -618,6 +617,10 @@ def _notice(server: Dict[str, Any]) -> mm.ServerNotice:
     return mm.ServerNotice(id=server["id"], name=server.get("name") or "", project_id=server.get("tenant_id") or "",
                            status=server.get("status") or "", task_state=server.get("OS-EXT-STS:task_state"),
                            host=server_host(server), metadata=dict(server.get("metadata") or {}))
+
+
+def _without_detail(notice: Dict[str, Any]) -> Dict[str, Any]:
+    return {k: v for k, v in notice.items() if k != mm.S_DETAIL}
 
 
 def _differences(a: mm.Window, b: mm.Window) -> List[str]:

@@ -123,8 +123,8 @@ class NovaActions:
                 return None
             raise NotFoundError("%s %s: not found" % (what, resource), resource=resource)
         if response.status_code >= 400:
-            raise CloudError("%s %s failed (HTTP %s): %s" % (what, resource, response.status_code,
-                                                            _message(response)),
+            raise CloudError("%s %s failed (HTTP %s): %s"
+                             % (what, resource, response.status_code, _message(response)),
                              call=what, resource=resource, status_code=response.status_code,
                              request_id=response.headers.get("x-openstack-request-id"))
         return response

@@ -25,6 +25,7 @@ attributes:
     description: Reads only.
   diff_mode:
     support: none
+    description: Reads only; there is nothing to diff.
 options:
   name:
     description: Only this window. Omit for every window.
