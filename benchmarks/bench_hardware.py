@@ -1,21 +1,29 @@
 #!/usr/bin/env python3
 """Benchmark: hardware_scan (one task) vs community.general.redfish_info (a task per host) vs a thread pool.
 
-    bench_hardware.py --label lab-4 [--runs 5] [--out docs/bench] [--bmcs PATH]
+    bench_hardware.py --label 200-bmcs [--runs 5] [--slow-runs 3] [--out docs/bench] [--bmcs PATH]
 
 Reads the lab's BMC map (OSFLEET_BMC_LAB_DIR, else OSFLEET_LAB_DIR, else .lab). community.general's
 redfish_info only speaks HTTPS and the lab's Redfish BMCs plain HTTP, so every Redfish BMC gets a local TLS
-proxy (self-signed, validate_certs off) and all three contenders go through it:
+proxy (self-signed, validate_certs off; one child process for all of them, so that no contender shares a GIL
+with it) and every contender goes through it:
 
 * osfleet.day2.hardware_scan in ONE task over the Redfish BMCs (gather power, identity, sensors), and
   again over every BMC of the map (IPMI included; redfish_info cannot read IPMI);
 * community.general.redfish_info, one task per Redfish host (Systems/GetSystemInventory,
   Chassis/GetChassisThermals and GetChassisPower: two tasks), with --forks 5 and --forks 20;
-* the floor: a plain ThreadPoolExecutor of sushy reads (log in, system, chassis thermal and power,
-  log out), in this process.
+* the floor: a plain ThreadPoolExecutor of sushy reads of the same documents as hardware_scan (service
+  root, log in, system, chassis, thermal, power, log out), in this process, with the same TLS set-up as
+  hardware_scan (one SSLContext for the process);
+* the same thread pool with sushy's TLS defaults, where requests builds a new SSLContext and loads the CA
+  bundle for every connection (and sushy closes the connection after every request).
 
 Both playbook runs use .venv-bench's ansible-playbook (same ansible-core) and the toolchain's python
-as the module interpreter (it has sushy and pyghmi). Median of --runs after one warm-up each.
+as the module interpreter (it has sushy and pyghmi). Each contender runs once as a warm-up (redfish_info on
+4 hosts only: it warms the same code and files in seconds instead of minutes), then --runs times,
+alternating the order; redfish_info, which takes minutes at 200 BMCs, runs in the first --slow-runs of
+them. The proxy counts TLS connections, which is the number of HTTP requests (every client closes after
+each). Medians, ratios and the load average before and after go to docs/bench/hardware-<label>.json.
 """
 from __future__ import annotations
 
@@ -28,7 +36,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -42,21 +49,47 @@ LAB = Path(os.environ.get("OSFLEET_BMC_LAB_DIR") or os.environ.get("OSFLEET_LAB_
 BENCH_BIN = REPO / ".venv-bench" / "bin"
 MODULE_PY = REPO / ".venv" / "bin" / "python"
 COLLECTIONS = REPO / ".cache" / "collections"
+FLOOR = "sushy thread pool (floor, in-process)"
+FLOOR_SUSHY_TLS_DEFAULTS = "sushy thread pool, sushy TLS defaults (in-process)"
 
 
 # ---- TLS proxy ----------------------------------------------------------------------------------
 
 class TlsProxy:
-    """TLS on 127.0.0.1:<random> -> plain TCP backend, one per Redfish BMC, in a background loop."""
+    """TLS on 127.0.0.1:<random> -> plain TCP backend, one listener per Redfish BMC.
 
-    def __init__(self, cert: Path, key: Path):
-        self.ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-        self.ctx.load_cert_chain(str(cert), str(key))
-        self.loop = asyncio.new_event_loop()
-        threading.Thread(target=self.loop.run_forever, daemon=True).start()
+    It runs in a child process of its own (``--serve-proxy``) so that its TLS handshakes never share a
+    GIL with a contender: the in-process floor would otherwise pay for them and the playbooks not."""
 
-    def add(self, backend_port: int) -> int:
+    def __init__(self, cert: Path, key: Path, backend_ports):
+        self.proc = subprocess.Popen(
+            [sys.executable, str(Path(__file__).resolve()), "--serve-proxy", str(cert), str(key)]
+            + [str(p) for p in backend_ports], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        line = self.proc.stdout.readline()
+        if not line:
+            raise SystemExit("the TLS proxy did not start")
+        self.ports = {int(k): v for k, v in json.loads(line).items()}
+
+    def connections(self) -> int:
+        """TLS connections accepted since the last call."""
+        self.proc.stdin.write("count\n")
+        self.proc.stdin.flush()
+        return int(self.proc.stdout.readline())
+
+    def stop(self):
+        self.proc.stdin.close()
+        self.proc.wait(10)
+
+
+def serve_proxy(cert: str, key: str, backend_ports) -> int:
+    """The proxy process: print {backend port: proxy port} as one JSON line, serve until stdin closes."""
+    ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ctx.load_cert_chain(cert, key)
+    accepted = [0]
+
+    def handler(backend_port):
         async def handle(reader, writer):
+            accepted[0] += 1
             try:
                 up_r, up_w = await asyncio.open_connection("127.0.0.1", backend_port)
             except OSError:
@@ -73,11 +106,20 @@ class TlsProxy:
                 finally:
                     w.close()
             await asyncio.gather(pipe(reader, up_w), pipe(up_r, writer))
+        return handle
 
-        async def start():
-            server = await asyncio.start_server(handle, "127.0.0.1", 0, ssl=self.ctx)
-            return server.sockets[0].getsockname()[1]
-        return asyncio.run_coroutine_threadsafe(start(), self.loop).result(10)
+    async def main():
+        ports = {}
+        for port in backend_ports:
+            server = await asyncio.start_server(handler(port), "127.0.0.1", 0, ssl=ctx, backlog=512)
+            ports[port] = server.sockets[0].getsockname()[1]
+        print(json.dumps(ports), flush=True)
+        loop = asyncio.get_running_loop()
+        while (await loop.run_in_executor(None, sys.stdin.readline)).strip() == "count":  # EOF: done
+            print(accepted[0], flush=True)
+            accepted[0] = 0
+    asyncio.run(main())
+    return 0
 
 
 def self_signed(work: Path):
@@ -111,8 +153,8 @@ def scan_play(work: Path, name: str, bmcs: dict, out_json: Path) -> Path:
     return path
 
 
-def redfish_info_play(work: Path, hosts: dict) -> tuple:
-    inv = work / "redfish_hosts.yml"
+def redfish_info_play(work: Path, hosts: dict, name: str = "redfish_hosts") -> tuple:
+    inv = work / ("%s.yml" % name)
     inv.write_text(json.dumps({"all": {"hosts": {h: {"baseuri": "127.0.0.1:%d" % b["proxy_port"],
                                                      "bmc_user": b["username"], "bmc_password": b["password"]}
                                                  for h, b in hosts.items()}}}))
@@ -128,14 +170,28 @@ def redfish_info_play(work: Path, hosts: dict) -> tuple:
     return path, inv
 
 
-def floor(hosts: dict, workers: int = 32) -> float:
+def floor(hosts: dict, workers: int = 32, shared_tls: bool = True) -> float:
+    """sushy reads of what hardware_scan reads; ``shared_tls``: through one SSLContext, as hardware_scan does."""
     import sushy
     import urllib3
+    from sushy import connector as sushy_connector
     urllib3.disable_warnings()
+    adapter = None
+    if shared_tls:
+        sys.path.insert(0, str(COLLECTIONS))
+        from ansible_collections.osfleet.day2.plugins.module_utils.bmc.redfish_tls import (
+            SharedContextAdapter,
+            tls_context,
+        )
+        adapter = SharedContextAdapter(tls_context(False))
 
     def one(b):
-        root = sushy.Sushy("https://127.0.0.1:%d" % b["proxy_port"], username=b["username"],
-                           password=b["password"], verify=False)
+        url = "https://127.0.0.1:%d" % b["proxy_port"]
+        conn = sushy_connector.Connector(url, verify=False, server_side_retries=10, server_side_retries_delay=3,
+                                         default_request_timeout=60)  # what sushy.Sushy would build
+        if adapter is not None:
+            conn._session.mount("https://", adapter)
+        root = sushy.Sushy(url, username=b["username"], password=b["password"], verify=False, connector=conn)
         try:
             system = root.get_system(urlparse(b["address"]).path)
             chassis = system.json["Links"]["Chassis"][0]["@odata.id"]
@@ -146,6 +202,7 @@ def floor(hosts: dict, workers: int = 32) -> float:
         finally:
             root._auth.close()
             root._auth = None
+            conn.close()
     start = time.perf_counter()
     with ThreadPoolExecutor(max_workers=workers) as pool:
         list(pool.map(one, hosts.values()))
@@ -155,72 +212,104 @@ def floor(hosts: dict, workers: int = 32) -> float:
 # ---- main ------------------------------------------------------------------------------------------
 
 def main() -> int:
+    if sys.argv[1:2] == ["--serve-proxy"]:
+        return serve_proxy(sys.argv[2], sys.argv[3], [int(p) for p in sys.argv[4:]])
     ap = argparse.ArgumentParser()
     ap.add_argument("--label", required=True)
     ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--slow-runs", type=int, default=3,
+                    help="runs of redfish_info (minutes each at 200 BMCs), within the first of --runs")
     ap.add_argument("--out", default=str(REPO / "docs" / "bench"))
     ap.add_argument("--bmcs", default=str(LAB / "bmcs.yml"))
     ap.add_argument("--note", default="", help="a remark kept with the results (e.g. what else ran)")
     args = ap.parse_args()
     bmcs = yaml.safe_load(Path(args.bmcs).read_text())
     work = Path(tempfile.mkdtemp(prefix="bench-hardware-"))
-    proxy = TlsProxy(*self_signed(work))
+    backends = [urlparse(b["address"]).port for b in bmcs.values() if b.get("type", "redfish") == "redfish"]
+    proxy = TlsProxy(*self_signed(work), backends)
     redfish = {}
     scan_all = {}
     for host, b in bmcs.items():
         entry = {k: b[k] for k in ("address", "username", "password")}
         if b.get("type", "redfish") == "redfish":
             url = urlparse(b["address"])
-            b = dict(b, proxy_port=proxy.add(url.port))
+            b = dict(b, proxy_port=proxy.ports[url.port])
             redfish[host] = b
             entry["address"] = "redfish+https://127.0.0.1:%d%s" % (b["proxy_port"], url.path)
             entry["verify"] = False
         scan_all[host] = entry
     scan_redfish = {h: e for h, e in scan_all.items() if h in redfish}
     rf_play, rf_inv = redfish_info_play(work, redfish)
+    _warm_play, warm_inv = redfish_info_play(work, dict(list(redfish.items())[:4]), name="redfish_info_warm")
+    scan, every, rf5, rf20 = ("hardware_scan (redfish hosts, 1 task)", "hardware_scan (all hosts incl. IPMI, 1 task)",
+                              "redfish_info forks=5", "redfish_info forks=20")
+    floor_shared, floor_defaults = FLOOR, FLOOR_SUSHY_TLS_DEFAULTS
     contenders = {
-        "hardware_scan (redfish hosts, 1 task)": lambda: play(
-            scan_play(work, "scan_redfish", scan_redfish, work / "scan_redfish.json"), 5, "localhost,"),
-        "redfish_info forks=5": lambda: play(rf_play, 5, str(rf_inv)),
-        "redfish_info forks=20": lambda: play(rf_play, 20, str(rf_inv)),
-        "sushy thread pool (floor, in-process)": lambda: floor(redfish),
-        "hardware_scan (all hosts incl. IPMI, 1 task)": lambda: play(
-            scan_play(work, "scan_all", scan_all, work / "scan_all.json"), 5, "localhost,"),
+        scan: lambda: play(scan_play(work, "scan_redfish", scan_redfish, work / "scan_redfish.json"), 5,
+                           "localhost,"),
+        rf5: lambda: play(rf_play, 5, str(rf_inv)),
+        rf20: lambda: play(rf_play, 20, str(rf_inv)),
+        floor_shared: lambda: floor(redfish, shared_tls=True),
+        floor_defaults: lambda: floor(redfish, shared_tls=False),
+        every: lambda: play(scan_play(work, "scan_all", scan_all, work / "scan_all.json"), 5, "localhost,"),
     }
-    results = {name: {"seconds": []} for name in contenders}
-    for name, fn in contenders.items():  # warm-up, not counted
-        fn()
-    for i in range(args.runs):
-        order = list(contenders) if i % 2 == 0 else list(reversed(contenders))
-        for name in order:
-            elapsed = contenders[name]()
-            results[name]["seconds"].append(round(elapsed, 3))
-            print("[bench] run %d %-46s %6.2fs" % (i + 1, name, elapsed), flush=True)
+    warm_ups = dict(contenders, **{rf5: lambda: play(rf_play, 5, str(warm_inv)),
+                                   rf20: lambda: play(rf_play, 20, str(warm_inv))})
+    slow = {rf5, rf20}
+    results = {name: {"seconds": [], "connections": []} for name in contenders}
+    load_before = os.getloadavg()
+    started = time.monotonic()
+    try:
+        for name, fn in warm_ups.items():  # not counted
+            fn()
+        proxy.connections()
+        for i in range(args.runs):
+            order = list(contenders) if i % 2 == 0 else list(reversed(contenders))
+            for name in order:
+                if name in slow and i >= args.slow_runs:
+                    continue
+                elapsed = contenders[name]()
+                results[name]["seconds"].append(round(elapsed, 3))
+                results[name]["connections"].append(proxy.connections())
+                print("[bench] run %d %-50s %7.2fs %6d TLS connections  load %.1f" % (
+                    i + 1, name, elapsed, results[name]["connections"][-1], os.getloadavg()[0]), flush=True)
+    finally:
+        proxy.stop()
+    load_after = os.getloadavg()
     for r in results.values():
         r["median"] = round(statistics.median(r["seconds"]), 3)
+        r["runs"] = len(r["seconds"])
+        r["connections_per_bmc"] = round(r.pop("connections")[-1] / len(redfish), 2)
+    results[every]["connections_per_bmc"] = None  # IPMI hosts do not go through the proxy
     statuses = json.loads((work / "scan_all.json").read_text())["summary"]
-    ours = results["hardware_scan (redfish hosts, 1 task)"]["median"]
+    ours = results[scan]["median"]
     summary = {
-        "label": args.label, "runs": args.runs, "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "label": args.label, "runs": args.runs, "slow_runs": min(args.slow_runs, args.runs),
+        "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "command": " ".join([Path(sys.argv[0]).name] + sys.argv[1:]), "results": results,
         "bmcs": {"total": len(bmcs), "redfish": len(redfish), "ipmi": len(bmcs) - len(redfish)},
         "last_scan_summary": statuses,
+        "load_average": {"before": [round(x, 2) for x in load_before], "after": [round(x, 2) for x in load_after],
+                         "cores": os.cpu_count()},
+        "wall_seconds": round(time.monotonic() - started),
         "ratio_median": {
-            "redfish_info_forks5 / hardware_scan": round(results["redfish_info forks=5"]["median"] / ours, 2),
-            "redfish_info_forks20 / hardware_scan": round(results["redfish_info forks=20"]["median"] / ours, 2),
-            "hardware_scan / floor": round(ours / results["sushy thread pool (floor, in-process)"]["median"], 2),
+            "redfish_info_forks5 / hardware_scan": round(results[rf5]["median"] / ours, 2),
+            "redfish_info_forks20 / hardware_scan": round(results[rf20]["median"] / ours, 2),
+            "hardware_scan / floor": round(ours / results[floor_shared]["median"], 2),
+            "hardware_scan / floor_sushy_tls_defaults": round(ours / results[floor_defaults]["median"], 2),
         },
-        "notes": "Redfish BMCs reached through a local TLS proxy (redfish_info is HTTPS-only); ansible-playbook "
-                 "from .venv-bench for both; module interpreter .venv/bin/python."
-                 + (" " + args.note if args.note else "")
-                 + " Load average at the end: %.1f." % os.getloadavg()[0],
+        "notes": "Redfish BMCs reached through a local TLS proxy in a process of its own (redfish_info is "
+                 "HTTPS-only); ansible-playbook from .venv-bench for both; module interpreter .venv/bin/python."
+                 + (" " + args.note if args.note else ""),
     }
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     (out / ("hardware-%s.json" % args.label)).write_text(json.dumps(summary, indent=2, sort_keys=True) + "\n")
     for name, r in results.items():
-        print("[bench] %s: %-46s median %.2fs" % (args.label, name, r["median"]))
+        print("[bench] %s: %-50s median %7.2fs of %d runs" % (args.label, name, r["median"], r["runs"]))
     print("[bench] ratios: %s" % summary["ratio_median"])
+    print("[bench] load average before %s, after %s" % (summary["load_average"]["before"],
+                                                         summary["load_average"]["after"]))
     return 0
 
 
