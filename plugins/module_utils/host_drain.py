@@ -23,7 +23,12 @@ import time
 from dataclasses import asdict, dataclass, field
 from typing import Any, Callable, Dict, List, Optional
 
-from ansible_collections.osfleet.day2.plugins.module_utils.errors import CloudError, Day2Error, ValidationError
+from ansible_collections.osfleet.day2.plugins.module_utils.errors import (
+    CloudError,
+    Day2Error,
+    NotFoundError,
+    ValidationError,
+)
 from ansible_collections.osfleet.day2.plugins.module_utils.nova_actions import server_host, task_state
 
 # what the drain can do with one server
@@ -183,15 +188,21 @@ class HostDrain:
         return server is not None and self._under_way(item, server)
 
     def _under_way(self, item: DrainItem, server: Dict[str, Any]) -> bool:
-        state = task_state(server)
-        moving = ("VERIFY_RESIZE", "MIGRATING", "RESIZE")
-        if state and ("migrat" in state or "resize" in state) or server.get("status") in moving:
-            item.phase = LIVE_MIGRATE if "migrat" in (state or "") else MIGRATE
-            item.status = IN_PROGRESS
-            item.started = self.clock()
-            item.detail = "resuming: a %s started earlier is still under way" % item.phase.replace("_", " ")
-            return True
-        return False
+        state = task_state(server) or ""
+        status = server.get("status")
+        # a cold migration's task states are resize_* (resize_migrating too): test them first
+        if "resize" in state or status in ("VERIFY_RESIZE", "RESIZE"):
+            item.phase = MIGRATE
+        elif "migrat" in state or status == "MIGRATING":
+            item.phase = LIVE_MIGRATE
+        elif state == "powering-off" and item.action in (SHUTDOWN, SHUTDOWN_MOVE):
+            item.phase = "stop"  # another stop would be refused (409) while this one runs
+        else:
+            return False
+        item.status = IN_PROGRESS
+        item.started = self.clock()
+        item.detail = "resuming: a %s started earlier is still under way" % item.phase.replace("_", " ")
+        return True
 
     def _start(self, item: DrainItem) -> bool:
         """Start the item's action; False when it finished at once (kept, gone, failed to start)."""
@@ -240,6 +251,9 @@ class HostDrain:
                 self.nova.cold_migrate(item.id, target)
             else:
                 self.nova.stop(item.id)
+        except NotFoundError:
+            self._finish(item, GONE, "the server was deleted before it could be moved")
+            return False
         except CloudError as exc:
             self._failure(item, "Nova refused to %s: %s" % (phase.replace("_", " "), exc.message))
             return False
@@ -295,7 +309,8 @@ class HostDrain:
             if migration is not None and mstatus not in MIGRATION_OK:
                 if mstatus in MIGRATION_BAD:
                     return self._fail_now(item, "on %s but migration %s is %s" % (host, migration.get("id"), mstatus))
-                return False  # Nova finishes the record just after the server: look again
+                # Nova finishes the record just after the server: look again, but not for ever
+                return self._record_timeout(item, migration, "on %s but " % host)
             item.migration_id = str(migration.get("id")) if migration else None
             verb = "live-migrated" if item.phase == LIVE_MIGRATE else "migrated"
             return self._finish(item, MOVED, "%s to %s" % (verb, host), new_host=host)
@@ -305,7 +320,14 @@ class HostDrain:
                                   % (migration.get("id"), mstatus, item.source_host))
         if migration is None or mstatus in MIGRATION_OK:
             return self._fail_now(item, "the server is still on %s and no migration is under way" % item.source_host)
-        return False
+        return self._record_timeout(item, migration, "still on %s and " % item.source_host)
+
+    def _record_timeout(self, item: DrainItem, migration: Dict[str, Any], where: str) -> bool:
+        """False (look again) until migration_timeout; then the move fails, as one with a task state would."""
+        if self.clock() - item.started <= self.options.migration_timeout:
+            return False
+        return self._fail_now(item, "%smigration %s still %s after %d s" % (
+            where, migration.get("id"), migration.get("status"), self.options.migration_timeout))
 
     def _latest_migration(self, item: DrainItem) -> Optional[Dict[str, Any]]:
         try:
@@ -417,7 +439,7 @@ def drain_host(conn: Any, nova: Any, host: str, options: DrainOptions, action: s
                            remaining=sum(1 for i in items if i.action != KEEP))
 
     def on_change(item: DrainItem) -> None:
-        if audit is not None and item.status != IN_PROGRESS:
+        if audit is not None and item.status not in (IN_PROGRESS, KEPT):  # keeping a server changes nothing
             audit("host_drain.server." + item.status, item.id, item.source_host, item.new_host,
                   {"server": item.name, "action": item.action, "detail": item.detail, "migration": item.migration_id})
 
