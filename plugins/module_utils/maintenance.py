@@ -19,6 +19,7 @@ Transitions::
 
 from __future__ import annotations
 
+import hashlib
 import time
 from dataclasses import dataclass, replace
 from typing import Any, Callable, Dict, List, Optional, Tuple
@@ -161,6 +162,8 @@ class MaintenanceWindows:
     # ======================================================================
     def schedule(self, desired: mm.Window) -> WindowView:
         desired.validate()
+        # the record lists hosts sorted (Nova's order); compare like with like, or each run is a "change"
+        desired = replace(desired, hosts=tuple(sorted(desired.hosts)))
         agg = self.find(desired.name)
         if agg is not None:
             view = self.view(agg)
@@ -242,7 +245,8 @@ class MaintenanceWindows:
         for project_id, recs in sorted(by_project.items()):
             fresh = [r for r in recs if not r.notified]
             if fresh:
-                if self._send(view.window, project_id, "maintenance.scheduled", recs, view.window.name + ":scheduled"):
+                if self._send(view.window, project_id, "maintenance.scheduled", recs,
+                              _scheduled_id(view.window.name, fresh, recs)):
                     for rec in fresh:
                         self._set_record(view, replace(rec, notified="scheduled"))
         return servers
@@ -325,7 +329,13 @@ class MaintenanceWindows:
                 url = project.get(PROJECT_WEBHOOK_URL)
                 secret = project.get(PROJECT_WEBHOOK_SECRET)
                 if url and secret:
-                    self._targets[project["id"]] = Target(url, secret)
+                    target = Target(str(url), str(secret))
+                    try:  # a project sets these itself: a file:// or ftp:// url must not reach urllib
+                        target.validate("project %s" % project["name"])
+                    except ValidationError as exc:
+                        self.warnings.append("%s; its notices are not sent" % exc.message)
+                        continue
+                    self._targets[project["id"]] = target
             for key, target in self.webhook_map.items():  # the mapping given to the module wins
                 self._targets[names.get(key, key)] = target
         return self._targets.get(project_id)
@@ -491,14 +501,14 @@ class MaintenanceWindows:
                                 field="state")
         return self._end(view, mm.COMPLETE, restart_stopped)
 
-    def cancel(self, name: str) -> WindowView:
+    def cancel(self, name: str, restart_stopped: bool = True) -> WindowView:
         agg = self.find(name)
         if agg is None:
             raise NotFoundError("no maintenance window %r" % name, field="name", resource=mm.aggregate_name(name))
         view = self.view(agg)
         if view.window.state in mm.ENDED:
             return view
-        return self._end(view, mm.CANCELLED, restart_stopped=True)
+        return self._end(view, mm.CANCELLED, restart_stopped)
 
     def _end(self, view: WindowView, state: str, restart_stopped: bool) -> WindowView:
         window = view.window
@@ -596,6 +606,8 @@ class MaintenanceWindows:
         The window record, not the server, is what accounts for the server, so
         a notice that cannot be written loses nothing.
         """
+        if self.check_mode:
+            return
         try:
             self.nova.set_metadata(server_id, items)
         except CloudError as exc:
@@ -626,6 +638,19 @@ def _without_detail(notice: Dict[str, Any]) -> Dict[str, Any]:
 def _differences(a: mm.Window, b: mm.Window) -> List[str]:
     sa, sb = a.settings(), b.settings()
     return sorted(k for k in sa if sa[k] != sb.get(k))
+
+
+def _scheduled_id(window: str, fresh: List[ServerRecord], recs: List[ServerRecord]) -> str:
+    """The delivery id of a project's 'scheduled' notice.
+
+    The same when a notice that failed is sent again (the receiver drops the
+    duplicate); a new one when servers came to the hosts after the project was
+    told, or the receiver would drop that notice as a duplicate too.
+    """
+    if len(fresh) == len(recs):
+        return window + ":scheduled"
+    digest = hashlib.sha256(",".join(sorted(r.id for r in fresh)).encode("utf-8")).hexdigest()[:12]
+    return "%s:scheduled:%s" % (window, digest)
 
 
 def validate_webhooks(raw: Optional[Dict[str, Any]]) -> Dict[str, Target]:

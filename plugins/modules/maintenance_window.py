@@ -306,7 +306,7 @@ class MaintenanceWindowModule(Day2Module):
         elif state == "completed":
             view = service.complete(p["name"], restart_stopped=p["restart_stopped"])
         else:
-            view = service.cancel(p["name"])
+            view = service.cancel(p["name"], restart_stopped=p["restart_stopped"])
         for warning in service.warnings:
             self.ansible.warn(warning)
         window = view.to_dict()

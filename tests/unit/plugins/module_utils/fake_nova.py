@@ -219,6 +219,12 @@ class FakeNova:
     def in_motion(self) -> List[str]:
         return [sid for sid, op in self.ops.items() if op.kind in ("live", "cold", "stop")]
 
+    def _schedulable(self, host: str) -> bool:
+        """The scheduler's view: with compute services given, only hosts whose service is enabled."""
+        if self.services is None:
+            return True
+        return any(r["host"] == host and r["status"] == "enabled" for r in self.services._services.values())
+
     def _get(self, server_id: str, what: str) -> Dict[str, Any]:
         if server_id not in self._servers:
             raise NotFoundError("%s %s: not found" % (what, server_id), resource=server_id)
@@ -237,7 +243,7 @@ class FakeNova:
                 or self.behaviour.get(server_id) == "refuse"):
             raise self._conflict(server_id, what, server)
         source = server[HOST_KEY]
-        dest = host or next(h for h in self.hosts if h != source)
+        dest = host or next(h for h in self.hosts if h != source and self._schedulable(h))
         outcome = self.behaviour.get(server_id, "ok")
         migration = None
         if kind in ("live", "cold"):
@@ -294,6 +300,13 @@ class FakeNova:
             self.ops[server_id] = Op("lag", op.lag, op.dest, op.migration, "ok", op.prev_status)
         else:
             op.migration["status"] = "completed"
+
+
+def add_compute_services(proxy, *hosts: str) -> None:
+    """More enabled nova-compute services in conftest's FakeComputeProxy (somewhere to move servers to)."""
+    for host in hosts:
+        sid = "svc-%s" % host
+        proxy._services[sid] = dict(id=sid, host=host, binary="nova-compute", zone="az1", status="enabled")
 
 
 class FakeResponse:

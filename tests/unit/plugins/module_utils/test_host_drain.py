@@ -6,7 +6,11 @@ import pytest
 
 from ansible_collections.osfleet.day2.plugins.module_utils import host_drain as hd
 from ansible_collections.osfleet.day2.plugins.module_utils.errors import ValidationError
-from ansible_collections.osfleet.day2.tests.unit.plugins.module_utils.fake_nova import FakeClock, FakeNova
+from ansible_collections.osfleet.day2.tests.unit.plugins.module_utils.fake_nova import (
+    FakeClock,
+    FakeNova,
+    add_compute_services,
+)
 
 SOURCE = "compute-01"
 
@@ -301,7 +305,8 @@ def test_unknown_action_names_the_field(nova):
 
 @pytest.fixture
 def cloud(fake_conn):
-    nova = FakeNova(services=fake_conn.compute)
+    add_compute_services(fake_conn.compute, "compute-04")
+    nova = FakeNova(hosts=("compute-01", "compute-02", "compute-03", "compute-04"), services=fake_conn.compute)
     audit = []
     return fake_conn, nova, audit
 
