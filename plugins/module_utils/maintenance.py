@@ -184,7 +184,7 @@ class MaintenanceWindows:
                          updated_at=view.window.updated_at, aggregate_id=view.window.aggregate_id)
         self._sync_hosts(agg, view.window, window)
         if view.window.settings() != window.settings() or agg.get("_new"):
-            self._set_window_meta(window, view.window, "maintenance.schedule")
+            self._set_window_meta(window, None if agg.get("_new") else view.window, "maintenance.schedule")
         view = WindowView(window, view.records)
         self._notify(view)
         if window.state == mm.SCHEDULED:
@@ -579,9 +579,10 @@ class MaintenanceWindows:
                                    mm.W_UPDATED: window.updated_at})
         return WindowView(window, view.records)
 
-    def _set_window_meta(self, window: mm.Window, before: mm.Window, action: str) -> None:
+    def _set_window_meta(self, window: mm.Window, before: Optional[mm.Window], action: str) -> None:
+        """``before`` is None for a new window (its fresh aggregate holds no settings yet, only defaults)."""
         self._change("window_settings", window.name, window.settings())
-        self._audit(action, window.name, before.settings() if before.aggregate_id else None, window.settings())
+        self._audit(action, window.name, before.settings() if before is not None else None, window.settings())
         self._pending_meta.update(window.to_metadata())
 
     def _set_record(self, view: WindowView, rec: ServerRecord) -> None:

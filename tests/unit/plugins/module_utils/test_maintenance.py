@@ -1,5 +1,5 @@
 # -*- coding: utf-8 -*-
-"""Maintenance windows over a Nova in memory: schedule, answers, drain, ready, complete; resume, check mode, webhooks."""
+"""Maintenance windows over a Nova in memory: schedule, answers, drain, ready, complete; resume, check mode."""
 from __future__ import annotations
 
 from dataclasses import replace
@@ -105,6 +105,8 @@ def test_schedule_creates_the_window_record_and_the_notices_then_a_second_run_ch
         assert "waiting for the reply deadline" in notice[mm.S_DETAIL]
     assert cloud.states() == ["notified"]
     assert {a[0] for a in cloud.audit} == {"maintenance.schedule", "maintenance.hosts", "maintenance.state"}
+    [created] = [a for a in cloud.audit if a[0] == "maintenance.schedule"]
+    assert created[2] is None and created[3]["hosts"] == [HOST]  # a new window has no "before"
     assert cloud.svc()["status"] == "enabled"  # scheduling does not touch the host
 
     before, entries = cloud.writes(), len(cloud.audit)
@@ -145,6 +147,9 @@ def test_changing_settings_is_allowed_until_the_drain_starts(cloud):
     service.schedule(later)
     assert [c["change"] for c in service.changes] == ["window_settings", "server_notice"]
     assert cloud.nova.raw("s1")["metadata"][mm.S_REPLY_BY] == "2026-12-04T13:00:00Z"
+    changed = [a for a in cloud.audit if a[0] == "maintenance.schedule"][-1]
+    assert changed[2]["reply_deadline"] == "2026-12-04T11:00:00Z" and changed[3]["reply_deadline"] == \
+        "2026-12-04T13:00:00Z"
     cloud.service().start("w1", wait=False)
     with pytest.raises(ConflictError) as err:
         cloud.service().schedule(cloud.window(max_parallel=8))
