@@ -229,7 +229,8 @@ class HostDrain:
         if item.action in (SHUTDOWN, SHUTDOWN_MOVE):
             if status == "SHUTOFF":
                 if item.action == SHUTDOWN:
-                    self._finish(item, SHUT_DOWN, "already stopped")
+                    # kept, not shut_down: a window starts again only the servers it stopped itself
+                    self._finish(item, KEPT, "already stopped: left as it is")
                     return None
                 return MIGRATE
             return "stop"
@@ -348,8 +349,8 @@ class HostDrain:
             item.detail = "could not move (%s); stopping it in place" % message
             try:
                 server = self.nova.server(item.id)
-                if server is not None and server.get("status") == "SHUTOFF":
-                    self._finish(item, STOPPED, item.detail)
+                if server is not None and server.get("status") == "SHUTOFF":  # not stopped by us: not 'stopped'
+                    self._finish(item, SKIPPED, "could not move (%s); already stopped, left on the host" % message)
                     return
                 self.nova.stop(item.id)
             except (CloudError, Day2Error) as exc:

@@ -152,9 +152,9 @@ def test_changing_settings_is_allowed_until_the_drain_starts(cloud):
         "2026-12-04T13:00:00Z"
     cloud.service().start("w1", wait=False)
     with pytest.raises(ConflictError) as err:
-        cloud.service().schedule(cloud.window(max_parallel=8))
+        cloud.service().schedule(cloud.window(default_action="migrate"))
     assert err.value.field == "name"
-    assert "can no longer change (differs in max_parallel" in err.value.message
+    assert "can no longer change (differs in default_action" in err.value.message
 
 
 def test_schedule_refuses_unknown_hosts_and_hosts_of_another_window(cloud):
@@ -593,3 +593,21 @@ def test_without_keystone_rights_the_window_still_works_and_says_why_no_webhooks
     service = cloud.service()
     assert service.schedule(cloud.window()).window.state == "notified"
     assert any("cannot list projects" in w for w in service.warnings)
+
+
+def test_completion_does_not_start_servers_that_were_off_before_the_window(cloud):
+    nova = cloud.nova
+    nova.add_server("was-off", status="SHUTOFF")
+    nova.add_server("stuck-off", status="SHUTOFF", metadata={mm.S_ON_FAILURE: "stop"})
+    nova.add_server("running")
+    nova.behaviour["stuck-off"] = "error"  # its cold migration fails; it was already off
+    cloud.service().schedule(cloud.window(reply_deadline=None, default_action="shutdown"))
+    cloud.answer("stuck-off", "migrate")
+    view = cloud.service().start("w1")
+    assert view.window.state == "ready"
+    assert nova.raw("running")["status"] == "SHUTOFF" and view.records["running"].status == "shut_down"
+    cloud.service().complete("w1")
+    assert nova.raw("running")["status"] == "ACTIVE"  # the window stopped it: started again
+    assert nova.raw("was-off")["status"] == "SHUTOFF"  # off before the window: left off
+    assert nova.raw("stuck-off")["status"] == "SHUTOFF"
+    assert ("start", "was-off") not in nova.writes and ("start", "stuck-off") not in nova.writes
