@@ -259,6 +259,7 @@ class Case(ReleaseSteps):
         return {"before": {"floating_ips": detached}, "after": {"floating_ips": []}}
 
     def do_evidence(self) -> Dict[str, Any]:
+        self.wait_idle()  # Nova refuses createImage during another task (a migration by other tooling)
         case, server, timeout = self.opts.case_id, self.server, self.opts.timeout
         artifacts = [ev.server_image(self.conn, server, case, timeout)]
         snapshots = ev.volume_snapshots(self.conn, case, self.record.volumes, timeout)
@@ -297,6 +298,7 @@ class Case(ReleaseSteps):
         return self.conn.connect_as(project_id=self.evidence_project_id())
 
     def do_power(self) -> Dict[str, Any]:
+        self.wait_idle()
         before = self.server.status
         with api_call(self.opts.power + " server", resource=self.server.id):
             if self.opts.power == "pause":
@@ -305,6 +307,17 @@ class Case(ReleaseSteps):
                 self.conn.compute.stop_server(self.server)
         self.wait_status(POWER_STATUS[self.opts.power])
         return {"before": {"status": before}, "after": {"status": self.server.status}}
+
+    def wait_idle(self) -> None:
+        """Wait out a task Nova is running on the server (a live migration by an admin tool, an image upload)."""
+        deadline = time.time() + self.opts.timeout
+        self.refresh()
+        while getattr(self.server, "task_state", None):
+            if time.time() > deadline:
+                raise CloudError("server %s still busy (%s) after %ds" % (self.server.id, self.server.task_state,
+                                                                          self.opts.timeout), resource=self.server.id)
+            time.sleep(ev.WAIT_STEP)
+            self.refresh()
 
     def wait_status(self, status: str) -> None:
         deadline = time.time() + self.opts.timeout

@@ -31,6 +31,7 @@ class ReleaseSteps:
         return self.server.status == self.record.status or self.server.status not in ("PAUSED", "SHUTOFF", "ACTIVE")
 
     def do_restore_power(self) -> Dict[str, Any]:
+        self.wait_idle()
         before, want = self.server.status, self.record.status
         with api_call("restore power", resource=self.server.id):
             if before == "PAUSED":

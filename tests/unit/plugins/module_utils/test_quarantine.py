@@ -65,6 +65,7 @@ class FakeCloud:
                                     data=b"vol-1 blocks")}
         self._transfers = {}
         self.can_upload = True  # False: the backend's copy_volume_to_image fails (Cinder deletes the image)
+        self.busy = 0
         self.current_project_id = "ops"
         self.compute, self.network, self.image, self.block_storage, self.identity = self, self, self, self, self
 
@@ -76,6 +77,9 @@ class FakeCloud:
         return copy.deepcopy(self.server) if ref in (self.server.id, self.server.name) else None
 
     def get_server(self, sid):
+        if self.busy:  # another tool's task (a live migration) ends after a few reads
+            self.busy -= 1
+            self.server.task_state = "migrating" if self.busy else None
         return copy.deepcopy(self.server)
 
     def servers(self, **query):
@@ -121,6 +125,7 @@ class FakeCloud:
         raise CloudError("not implemented", status_code=501)
 
     def pause_server(self, server):
+        assert self.server.task_state is None, "Nova: 409 Cannot 'pause' instance while it is in task_state"
         self._log("pause")
         self.server.status = "PAUSED"
 
@@ -493,3 +498,12 @@ def test_deleting_the_evidence_takes_the_transferred_volume_but_not_an_attached_
     cloud._volumes[copy_["id"]].status = "available"
     Case(cloud, "web-1", opts(state="released", delete_evidence=True)).apply()
     assert set(cloud._volumes) == {"vol-1"} and cloud._images == {} and cloud._snapshots == {}
+
+
+def test_power_waits_out_another_tools_task_instead_of_failing(cloud, monkeypatch):
+    monkeypatch.setattr(ev, "WAIT_STEP", 0)
+    with pytest.raises(StopAfter):
+        Case(cloud, "web-1", opts()).apply(stop_after="share")
+    cloud.server.task_state, cloud.busy = "migrating", 4  # an admin's live migration started meanwhile
+    assert Case(cloud, "web-1", opts()).apply() == ["power"]
+    assert cloud.server.status == "PAUSED" and cloud.busy == 0
