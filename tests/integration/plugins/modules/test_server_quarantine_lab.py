@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import time
 import uuid
 
 import pytest
@@ -21,87 +20,25 @@ from ansible_collections.osfleet.day2.plugins.module_utils.audit_log import Audi
 from ansible_collections.osfleet.day2.plugins.module_utils.fleet_marks import QUARANTINE_META_KEY, QUARANTINE_TAG
 from ansible_collections.osfleet.day2.plugins.module_utils.quarantine import Case, Options, StopAfter
 from ansible_collections.osfleet.day2.plugins.module_utils.quarantine_record import artifact_name
+from ansible_collections.osfleet.day2.tests.integration.plugins.modules.quarantine_lab_server import (
+    server_state,
+    throwaway_server,
+)
 
 CASE = "IT-" + uuid.uuid4().hex[:8]
 
 
-def _snapshot(conn, server_id):
-    """Every attribute quarantine changes and release must put back."""
-    server = conn.compute.get_server(server_id)
-    ports = sorted(conn.network.ports(device_id=server_id), key=lambda p: p.id)
-    return {
-        "status": server.status, "locked": server.is_locked, "locked_reason": server.locked_reason,
-        "metadata": dict(server.metadata), "tags": sorted(server.tags or []),
-        "ports": {p.id: (sorted(p.security_group_ids), p.is_port_security_enabled, p.is_admin_state_up)
-                  for p in ports},
-        "floating_ips": sorted((f.floating_ip_address, f.port_id, f.fixed_ip_address)
-                               for f in conn.network.ips(project_id=server.project_id) if f.port_id in
-                               {p.id for p in ports}),
-    }
-
-
 @pytest.fixture(scope="module")
 def tenant_server(lab):
-    import openstack
-    tenant = openstack.connect(cloud="tenant-a")
-    admin = openstack.connect(cloud="lab-admin")
-    name = "qtest-" + CASE.lower()
-    # tenant-a-net may be full (benchmarks fill it): a small network of our own behind tenant-a's router
-    external = [n for n in tenant.network.networks() if n.is_router_external][0]
-    router = [r for r in tenant.network.routers(project_id=tenant.current_project_id) if r.external_gateway_info][0]
-    net = tenant.network.create_network(name=name + "-net")
-    made = {"net": net, "router": router}
-    try:
-        made["subnet"] = subnet = tenant.network.create_subnet(
-            network_id=net.id, ip_version=4, cidr="10.251.%d.0/28" % (int(CASE[-2:], 16) % 250))
-        tenant.network.add_interface_to_router(router, subnet_id=subnet.id)
-        ports = made["ports"] = [tenant.network.create_port(network_id=net.id, name="%s-p%d" % (name, i))
-                                 for i in (1, 2)]
-    except Exception:
-        _cleanup(admin, made)
-        raise
-    try:
-        server = tenant.compute.create_server(
-            name=name, image_id=tenant.image.find_image("cirros-lab", ignore_missing=False).id,
-            flavor_id=tenant.compute.find_flavor("c1.nano", ignore_missing=False).id,
-            networks=[{"port": p.id} for p in ports], metadata={"owner": "alice", "role": "web"})
-        made["server"] = server = tenant.compute.wait_for_server(server, wait=300)
-        made["volume"] = volume = tenant.block_storage.create_volume(size=1, name=name + "-vol")
-        tenant.block_storage.wait_for_status(volume, "available", wait=120)
-        tenant.compute.create_volume_attachment(server, volume_id=volume.id)
-        tenant.block_storage.wait_for_status(volume, "in-use", wait=120)
-        made["fip"] = tenant.network.create_ip(floating_network_id=external.id, port_id=ports[0].id)
-        yield tenant.compute.get_server(server.id)
-    finally:
-        if "server" in made:  # release (idempotent) and drop the evidence, then delete what we made
-            Case(admin, made["server"].id, Options(case_id=CASE, state="released", delete_evidence=True)).apply()
-            admin.compute.delete_server(made["server"].id)
-            admin.compute.wait_for_delete(made["server"], wait=120)
-        _cleanup(admin, made)
-
-
-def _cleanup(admin, made):
-    if "fip" in made:
-        admin.network.delete_ip(made["fip"].id)
-    if "volume" in made:
-        admin.block_storage.wait_for_status(made["volume"], "available", wait=120)
-        deadline = time.time() + 120  # snapshot deletion is asynchronous; a volume with snapshots cannot go
-        while list(admin.block_storage.snapshots(all_projects=True, volume_id=made["volume"].id)) \
-                and time.time() < deadline:
-            time.sleep(2)
-        admin.block_storage.delete_volume(made["volume"].id)
-    for port in made.get("ports", []):
-        admin.network.delete_port(port.id)
-    if "subnet" in made:
-        admin.network.remove_interface_from_router(made["router"], subnet_id=made["subnet"].id)
-    admin.network.delete_network(made["net"].id)
+    with throwaway_server(CASE) as server:
+        yield server
 
 
 def test_quarantine_evidence_resume_tamper_and_release(lab, admin_conn, run_module, tenant_server, tmp_path):
     import openstack
     from openstack import exceptions
     sid = tenant_server.id
-    before = _snapshot(admin_conn, sid)
+    before = server_state(admin_conn, sid)
     assert len(before["ports"]) == 2 and len(before["floating_ips"]) == 1
     evidence_dir = str(tmp_path / "evidence")
     args = dict(server=sid, case_id=CASE, forensic_cidr="192.0.2.0/24", evidence_project="investigators",
@@ -112,7 +49,7 @@ def test_quarantine_evidence_resume_tamper_and_release(lab, admin_conn, run_modu
     assert planned["changed"] is True and not planned["failed"]
     assert planned["steps"] == ["record", "lock", "mark", "isolate", "detach_floating_ips", "evidence", "share",
                                 "power"]
-    assert _snapshot(admin_conn, sid) == before
+    assert server_state(admin_conn, sid) == before
     assert not list(admin_conn.image.images(name=artifact_name(CASE, "record")))
     assert not AuditLog(str(run_module.audit_log)).entries()
 
@@ -209,7 +146,7 @@ def test_quarantine_evidence_resume_tamper_and_release(lab, admin_conn, run_modu
     released = run_module("server_quarantine", server=sid, case_id=CASE, state="released")
     assert not released["failed"], released
     assert released["changed"] is True
-    assert _snapshot(admin_conn, sid) == before
+    assert server_state(admin_conn, sid) == before
     assert admin_conn.network.find_security_group("osfleet-quarantine-" + CASE) is None
     assert admin_conn.image.get_image(image_entry["id"]).status == "active"
     assert run_module("server_quarantine", server=sid, case_id=CASE, state="released")["changed"] is False
