@@ -101,11 +101,12 @@ class DrainItem:
     seconds: Optional[float] = None
     phase: str = ""           # the Nova action in flight: live_migrate, migrate, stop
     started: float = 0.0
+    confirm_sent: bool = False
     groups: List[str] = field(default_factory=list)
 
     def to_dict(self) -> Dict[str, Any]:
         out = asdict(self)
-        for key in ("phase", "started", "groups"):
+        for key in ("phase", "started", "groups", "confirm_sent"):
             out.pop(key)
         return out
 
@@ -276,11 +277,18 @@ class HostDrain:
             return self._finish(item, GONE, "the server was deleted during the drain")
         status = server.get("status")
         if status == "VERIFY_RESIZE":
-            try:
-                self.nova.confirm_resize(item.id)
-            except CloudError as exc:
-                if exc.status_code != 409:
-                    return self._fail_now(item, "could not confirm the migration: %s" % exc.message)
+            # the server shows VERIFY_RESIZE until the confirmation is done: confirm once, then wait
+            if not item.confirm_sent:
+                try:
+                    self.nova.confirm_resize(item.id)
+                except CloudError as exc:
+                    # 409: not VERIFY_RESIZE any more; 400: Nova is already confirming it (another run asked)
+                    if exc.status_code not in (400, 409):
+                        return self._fail_now(item, "could not confirm the migration: %s" % exc.message)
+                item.confirm_sent = True
+            if self.clock() - item.started > self.options.migration_timeout:
+                return self._fail_now(item, "still VERIFY_RESIZE after %d s: the confirmation did not finish"
+                                      % self.options.migration_timeout)
             return False
         if status == "ERROR":
             fault = (server.get("fault") or {}).get("message") or "no fault recorded"

@@ -48,6 +48,10 @@ DRAIN_ACTION = {"live_migrate": "live_migrate", "migrate": "migrate", "shutdown"
 # project properties a project may set to receive notices
 PROJECT_WEBHOOK_URL = "osfleet_maintenance_webhook"
 PROJECT_WEBHOOK_SECRET = "osfleet_maintenance_webhook_secret"
+# what may still change once the window has started: timing and pacing, not hosts or what happens to servers
+MUTABLE_WHILE_DRAINING = ("reply_deadline", "end_at", "max_parallel", "max_impacted_members")
+# a record's "notified" starts with this when its owner got the notice by webhook
+WEBHOOK_MARK = "w:"
 
 Audit = Callable[[str, str, Any, Any, Optional[Dict[str, Any]]], None]
 
@@ -75,7 +79,8 @@ class ServerRecord:
 
     def to_dict(self) -> Dict[str, Any]:
         return {"id": self.id, "name": self.name, "project_id": self.project_id, "status": self.status,
-                "action": self.action, "host": self.host, "notified": self.notified}
+                "action": self.action, "host": self.host, "notified": _event(self.notified),
+                "webhook": self.notified.startswith(WEBHOOK_MARK)}
 
 
 @dataclass
@@ -171,8 +176,9 @@ class MaintenanceWindows:
             if current.state in mm.ENDED:
                 raise ConflictError("window %r already ended (%s); schedule a new window under another name"
                                     % (desired.name, current.state), field="name", resource=mm.aggregate_name(desired.name))
-            if current.state not in (mm.SCHEDULED, mm.NOTIFIED) and current.settings() != desired.settings():
-                differs = ", ".join(_differences(current, desired))
+            fixed = [k for k in _differences(current, desired) if k not in MUTABLE_WHILE_DRAINING]
+            if current.state not in (mm.SCHEDULED, mm.NOTIFIED) and fixed:
+                differs = ", ".join(fixed)
                 raise ConflictError("window %r is %s: its settings can no longer change (differs in %s); "
                                     "cancel it and schedule a new one" % (desired.name, current.state, differs),
                                     field="name", resource=mm.aggregate_name(desired.name))
@@ -245,10 +251,11 @@ class MaintenanceWindows:
         for project_id, recs in sorted(by_project.items()):
             fresh = [r for r in recs if not r.notified]
             if fresh:
-                if self._send(view.window, project_id, "maintenance.scheduled", recs,
-                              _scheduled_id(view.window.name, fresh, recs)):
+                mark = self._send(view.window, project_id, "maintenance.scheduled", recs,
+                                  _scheduled_id(view.window.name, fresh, recs))
+                if mark is not None:
                     for rec in fresh:
-                        self._set_record(view, replace(rec, notified="scheduled"))
+                        self._set_record(view, replace(rec, notified=mark + "scheduled"))
         return servers
 
     def _servers_on_hosts(self, window: mm.Window) -> List[Dict[str, Any]]:
@@ -283,14 +290,17 @@ class MaintenanceWindows:
         return notice
 
     def _send(self, window: mm.Window, project_id: str, event: str, recs: List[ServerRecord],
-              delivery_id: str) -> bool:
-        """True when the project got the notice or has no webhook (nothing to retry)."""
+              delivery_id: str) -> Optional[str]:
+        """The mark to record: ``"w:"`` delivered, ``""`` no webhook; None: retry on the next run."""
         target = self._target(project_id)
         if target is None:
-            return True
+            if any(r.notified.startswith(WEBHOOK_MARK) for r in recs):
+                self.warnings.append("project %s got earlier notices of window %s by webhook but this run has no "
+                                     "webhook for it: pass the same webhooks to every run" % (project_id, window.name))
+            return ""
         self._change("webhook", project_id, {"event": event})
         if self.check_mode:
-            return False
+            return None
         payload = {
             "id": "%s:%s" % (delivery_id, project_id),
             "type": event,
@@ -312,7 +322,7 @@ class MaintenanceWindows:
                                  % (project_id, event, result.error or result.status))
         else:
             self._audit("maintenance.webhook", project_id, None, event, {"delivery": payload["id"]})
-        return result.ok
+        return WEBHOOK_MARK if result.ok else None
 
     def _target(self, project_id: str) -> Optional[Target]:
         if self._targets is None:
@@ -460,10 +470,11 @@ class MaintenanceWindows:
                      "from": item.source_host, "to": item.new_host, "migration": item.migration_id})
         self._server_metadata(item.id, {mm.S_STATUS: status, mm.S_DETAIL: item.detail[:mm.MAX_META]})
         rec = replace(rec, status=status, host=host)
-        if status != mm.IN_PROGRESS and rec.notified != status:
-            if self._send(view.window, rec.project_id, "maintenance.server", [rec],
-                          "%s:%s:%s" % (view.window.name, item.id, status)):
-                rec = replace(rec, notified=status)
+        if status != mm.IN_PROGRESS and _event(rec.notified) != status:
+            mark = self._send(view.window, rec.project_id, "maintenance.server", [rec],
+                              "%s:%s:%s" % (view.window.name, item.id, status))
+            if mark is not None:
+                rec = replace(rec, notified=mark + status)
         self._set_record(view, rec)
         self._flush(view)
 
@@ -472,9 +483,11 @@ class MaintenanceWindows:
                     {"window": view.window.name, "detail": detail})
         self._server_metadata(rec.id, {mm.S_STATUS: status, mm.S_DETAIL: detail})
         rec = replace(rec, status=status, host=server_host(server) or "")
-        if rec.notified != status and self._send(view.window, rec.project_id, "maintenance.server", [rec],
-                                                 "%s:%s:%s" % (view.window.name, rec.id, status)):
-            rec = replace(rec, notified=status)
+        if _event(rec.notified) != status:
+            mark = self._send(view.window, rec.project_id, "maintenance.server", [rec],
+                              "%s:%s:%s" % (view.window.name, rec.id, status))
+            if mark is not None:
+                rec = replace(rec, notified=mark + status)
         self._set_record(view, rec)
 
     # ======================================================================
@@ -535,8 +548,6 @@ class MaintenanceWindows:
         for rec in view.records.values():
             by_project.setdefault(rec.project_id, []).append(rec)
         for sid, rec in sorted(view.records.items()):
-            if rec.notified == "ended" and rec.status == "ended":
-                continue
             server = self.nova.server(sid)
             if server is None:
                 continue
@@ -557,11 +568,12 @@ class MaintenanceWindows:
                             self.warnings.append("could not clear the notice on %s: %s" % (sid, exc.message))
                             break
         for project_id, recs in sorted(by_project.items()):
-            if all(r.notified == "ended" for r in recs):
+            if all(_event(r.notified) == "ended" for r in recs):
                 continue
-            if self._send(window, project_id, event, recs, "%s:%s" % (window.name, state)):
+            mark = self._send(window, project_id, event, recs, "%s:%s" % (window.name, state))
+            if mark is not None:
                 for rec in recs:
-                    self._set_record(view, replace(rec, notified="ended"))
+                    self._set_record(view, replace(rec, notified=mark + "ended"))
         view = self._transition(view, state)
         self._flush(view)
         return view
@@ -630,6 +642,11 @@ def _notice(server: Dict[str, Any]) -> mm.ServerNotice:
     return mm.ServerNotice(id=server["id"], name=server.get("name") or "", project_id=server.get("tenant_id") or "",
                            status=server.get("status") or "", task_state=server.get("OS-EXT-STS:task_state"),
                            host=server_host(server), metadata=dict(server.get("metadata") or {}))
+
+
+def _event(notified: str) -> str:
+    """The last notice a record's owner got, without the delivered-by-webhook mark."""
+    return notified[len(WEBHOOK_MARK):] if notified.startswith(WEBHOOK_MARK) else notified
 
 
 def _without_detail(notice: Dict[str, Any]) -> Dict[str, Any]:

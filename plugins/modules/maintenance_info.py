@@ -78,7 +78,9 @@ windows:
     servers:
       description:
         - Each affected server with C(id), C(name), C(project_id), C(status), C(action), C(host) and
-          C(notified) (the last notice its owner's webhook took). With O(live=true), also C(answer), C(policy) and
+          C(notified) (the last notice handled for its owner: scheduled, a server status, or ended) and
+          C(webhook) (whether that notice was delivered to the project's webhook). With O(live=true), also
+          C(answer), C(policy) and
           C(server_status) for servers still on the hosts.
       type: list
       elements: dict
@@ -96,7 +98,7 @@ windows:
       reply_deadline: "2026-12-04T12:00:00Z"
       services: {compute-07: {status: enabled, state: up, disabled_reason: null}}
       servers: [{id: 6f1c..., name: web-1, project_id: 9a2b..., status: pending, action: pending,
-                 host: compute-07, notified: scheduled, answer: keep}]
+                 host: compute-07, notified: scheduled, webhook: true, answer: keep}]
       progress: {pending: 1}
 """
 
@@ -137,7 +139,7 @@ class MaintenanceInfoModule(Day2Module):
                     md = server.get("metadata") or {}
                     window["servers"].append(dict(id=server["id"], name=server.get("name"),
                                                   project_id=server.get("tenant_id"), status="not_notified",
-                                                  action="", host=server.get("OS-EXT-SRV-ATTR:host"), notified="",
+                                                  action="", host=server.get("OS-EXT-SRV-ATTR:host"), notified="", webhook=False,
                                                   answer=md.get(S_ANSWER), policy=md.get(S_POLICY),
                                                   server_status=server["status"]))
             out.append(window)

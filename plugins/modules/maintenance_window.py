@@ -48,6 +48,9 @@ options:
   state:
     description:
       - V(scheduled) creates or updates the window and notifies the owners; the window ends C(notified).
+        Once the window has started, only O(reply_deadline), O(end_at), O(max_parallel) and
+        O(max_impacted_members) may still change (to extend or bring forward the deadline, say); the notices
+        are updated, the webhooks are not called again.
       - V(started) disables the hosts' compute services and moves servers according to their answers until
         the hosts are empty (C(ready)). Before O(reply_deadline), only answered servers are moved.
         Started again on a C(failed) window, it retries the servers that could not move.
@@ -210,7 +213,8 @@ window:
     servers:
       description:
         - Each affected server with C(id), C(name), C(project_id), C(status) (pending, waiting, in_progress,
-          moved, kept, shut_down, stopped, skipped, gone, failed), C(action) and C(host) (where it is now).
+          moved, kept, shut_down, stopped, skipped, gone, failed), C(action), C(host) (where it is now),
+          C(notified) (the last notice handled for its owner) and C(webhook) (whether it went to a webhook).
       type: list
       elements: dict
     progress:
@@ -222,7 +226,7 @@ window:
     hosts: [compute-07]
     failed_reason: ""
     servers: [{id: 6f1c..., name: web-1, project_id: 9a2b..., status: moved, action: live_migrate,
-               host: compute-02, notified: moved}]
+               host: compute-02, notified: moved, webhook: true}]
     progress: {moved: 1}
 changes:
   description: What was changed (or, in check mode, would be), in order.

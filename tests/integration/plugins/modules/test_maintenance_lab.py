@@ -49,8 +49,9 @@ class Receiver:
         self.url = "http://127.0.0.1:%d/" % port
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
-    def events(self, project=None):
-        return [n["event"] for n in self.notices if project is None or n["project"] == project]
+    def events(self, project=None, window=None):
+        return [n["event"] for n in self.notices if (project is None or n["project"] == project)
+                and (window is None or n["body"]["window"]["name"] == window)]
 
     def close(self):
         self.server.shutdown()
@@ -135,7 +136,7 @@ def test_window_with_answers_webhooks_deadline_ready_and_complete(lab, admin_con
         WEBHOOK_PROP: receiver.url + "tenant-b", WEBHOOK_PROP + "_secret": SECRET_B}})
     try:
         args = dict(name=name, hosts=[HOST], reason="IT firmware", start_at=iso(60), end_at=iso(3600),
-                    reply_deadline=iso(45), default_action="live_migrate", max_parallel=3,
+                    reply_deadline=iso(3600), default_action="live_migrate", max_parallel=3,
                     webhooks={"tenant-a": {"url": receiver.url + "tenant-a", "secret": SECRET_A}})
         before = dict(on_host(admin))
         assert {a_keep, a_own, b_migrate, b_silent} <= set(before)
@@ -145,7 +146,7 @@ def test_window_with_answers_webhooks_deadline_ready_and_complete(lab, admin_con
         assert planned["changed"] is True and not planned["failed"], planned
         assert {c["change"] for c in planned["changes"]} >= {"create_aggregate", "server_notice", "webhook"}
         assert admin.compute.find_aggregate("osfleet-maint-" + name) is None
-        assert receiver.notices == []
+        assert receiver.events(window=name) == []
 
         out = run_module("maintenance_window", **args)
         assert out["window"]["state"] == "notified", out
@@ -153,15 +154,16 @@ def test_window_with_answers_webhooks_deadline_ready_and_complete(lab, admin_con
         for sid, md in notices.items():
             assert md["osfleet_maint_window"] == name and md["osfleet_maint_status"] == "pending", md
             assert md["osfleet_maint_reply_by"] == args["reply_deadline"]
-        assert sorted(receiver.events()) == ["maintenance.scheduled", "maintenance.scheduled"]
+        assert sorted(receiver.events(window=name)) == ["maintenance.scheduled", "maintenance.scheduled"]
         assert all(n["verified"] for n in receiver.notices)
-        scheduled_a = [n for n in receiver.notices if n["project"] == "tenant-a"][0]["body"]
+        scheduled_a = [n for n in receiver.notices if n["project"] == "tenant-a"
+                       and n["body"]["window"]["name"] == name][0]["body"]
         assert {s["id"] for s in scheduled_a["servers"]} >= {a_keep, a_own}
         assert "hosts" not in scheduled_a["window"]  # owners are not told the host names
 
         again = run_module("maintenance_window", **args)
-        assert again["changed"] is False, again["changes"]
-        assert len(receiver.notices) == 2
+        assert again["changed"] is False, (again["changes"], again.get("warnings"), again["window"]["servers"])
+        assert len(receiver.events(window=name)) == 2
 
         # owners answer with their own credentials
         tenant_a, tenant_b = openstack.connect(cloud="tenant-a"), openstack.connect(cloud="tenant-b")
@@ -188,6 +190,14 @@ def test_window_with_answers_webhooks_deadline_ready_and_complete(lab, admin_con
         # own_action: the owner takes care of it (here: deletes it)
         tenant_a.compute.delete_server(a_own)
 
+        # the operator brings the reply deadline forward (allowed while draining); the notices follow
+        args["reply_deadline"] = iso(5)
+        moved_up = run_module("maintenance_window", **args)
+        assert not moved_up["failed"], moved_up.get("msg")
+        assert admin.compute.get_server_metadata(b_silent).metadata["osfleet_maint_reply_by"] == args["reply_deadline"]
+        refused = run_module("maintenance_window", **dict(args, default_action="keep"))
+        assert refused["failed"] and "default_action" in refused["msg"], refused.get("msg")
+
         # started and waiting: the deadline passes, the silent servers get the default, the host is ready
         done = run_module("maintenance_window", name=name, state="started", wait=True, wait_timeout=300, **hooks)
         assert not done["failed"], done.get("msg")
@@ -212,8 +222,9 @@ def test_window_with_answers_webhooks_deadline_ready_and_complete(lab, admin_con
         for sid in set(before) - {a_own}:
             md = admin.compute.get_server_metadata(sid).metadata
             assert not [k for k in md if k.startswith("osfleet_maint_")], md
-        assert receiver.events("tenant-a")[-1] == "maintenance.completed"
-        assert receiver.events("tenant-b")[-1] == "maintenance.completed"
+        # (filtered by window: tenant-b's project webhook hears every window of the cloud)
+        assert receiver.events("tenant-a", name)[-1] == "maintenance.completed"
+        assert receiver.events("tenant-b", name)[-1] == "maintenance.completed"
         assert all(n["verified"] for n in receiver.notices)
         assert run_module("maintenance_window", name=name, state="completed", **hooks)["changed"] is False
 
