@@ -10,7 +10,8 @@ migration record ends in ``error`` and the server stays on its source),
 ``stuck`` (the task state never clears), ``refuse`` (HTTP 409 on the action), ``limbo`` (the task state
 clears, the server stays and the record stays ``running``),
 ``lag`` (the record says ``post-migrating`` for a few looks after the server
-landed). A server in ERROR gets HTTP 409 on every action, as in Nova.
+landed), ``confirm_stuck`` (a confirmed cold migration never leaves
+VERIFY_RESIZE). A server in ERROR gets HTTP 409 on every action, as in Nova.
 
 ``peak`` is the most servers ever in motion at once (counted when a move or
 stop starts), ``group_peak`` the same per server group, ``writes`` every
@@ -66,6 +67,7 @@ class FakeNova:
         self.hosts = list(hosts)
         self.services = services  # a FakeComputeProxy (conftest) to read compute services from, or None
         self.looks = looks
+        self.confirm_looks = 2
         self._servers: Dict[str, Dict[str, Any]] = {}
         self._migrations: Dict[str, List[Dict[str, Any]]] = {}
         self._groups: Dict[str, List[str]] = {}
@@ -182,13 +184,21 @@ class FakeNova:
         self._begin(server_id, "cold", host, ("ACTIVE", "SHUTOFF"), "migrate")
 
     def confirm_resize(self, server_id: str) -> None:
+        """As Nova: the record goes 'confirming' and the server stays VERIFY_RESIZE until the compute is done.
+
+        A second confirm meanwhile finds no 'finished' migration: HTTP 400 "Instance has not been resized".
+        """
         server = self._get(server_id, "confirmResize")
         self.writes.append(("confirm_resize", server_id))
         if server["status"] != "VERIFY_RESIZE":
             raise self._conflict(server_id, "confirmResize", server)
-        op_prev = server.pop("_prev_status")
-        server["status"] = op_prev
-        self._migrations[server_id][-1]["status"] = "confirmed"
+        migration = self._migrations[server_id][-1]
+        if migration["status"] != "finished":
+            raise CloudError("confirm migration %s failed (HTTP 400): Instance has not been resized." % server_id,
+                             call="confirm migration", resource=server_id, status_code=400)
+        migration["status"] = "confirming"
+        outcome = "stuck" if self.behaviour.get(server_id) == "confirm_stuck" else "ok"
+        self.ops[server_id] = Op("confirm", self.confirm_looks, None, migration, outcome, server["_prev_status"])
 
     def stop(self, server_id: str) -> None:
         self._begin(server_id, "stop", None, ("ACTIVE",), "os-stop")
@@ -273,6 +283,12 @@ class FakeNova:
         if op.kind == "lag":
             if op.looks <= 0:
                 op.migration["status"] = "completed"
+                del self.ops[server_id]
+            return
+        if op.kind == "confirm":
+            if op.looks <= 0 and op.outcome != "stuck":
+                server["status"] = server.pop("_prev_status")
+                op.migration["status"] = "confirmed"
                 del self.ops[server_id]
             return
         if op.looks > 0 or op.outcome == "stuck":

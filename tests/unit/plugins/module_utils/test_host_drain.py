@@ -99,6 +99,39 @@ def test_stopped_servers_are_cold_migrated_and_confirmed_keeping_their_power_sta
     assert {w[1] for w in nova.writes if w[0] == "confirm_resize"} == {"off", "off-live", "on-cold"}
 
 
+def test_a_cold_migration_is_confirmed_once_and_waited_for(nova, clock):
+    nova.add_server("s1", status="SHUTOFF")
+    nova.confirm_looks = 4  # Nova takes a while to finish the confirmation; a second confirm would get HTTP 400
+    _engine, items = drain(nova, clock)
+    assert items["s1"].status == "moved", items["s1"]
+    assert [w for w in nova.writes if w[0] == "confirm_resize"] == [("confirm_resize", "s1")]
+    assert nova.raw("s1")["status"] == "SHUTOFF" and nova.migrations("s1")[0]["status"] == "confirmed"
+
+
+def test_a_resumed_run_finds_a_confirmation_under_way_and_waits_for_it(nova, clock):
+    nova.add_server("s1", status="SHUTOFF")
+    nova.confirm_looks = 4
+    nova.cold_migrate("s1")  # a killed earlier run migrated it and sent the confirmation
+    while nova.raw("s1")["status"] != "VERIFY_RESIZE":
+        nova.server("s1")
+    nova.confirm_resize("s1")
+    server = nova.servers()[0]
+    item = hd.item_from_server(dict(server, **{"OS-EXT-SRV-ATTR:host": SOURCE}), "migrate")
+    item.status, item.started = "in_progress", clock()  # what a window makes of its record's in_progress
+    hd.HostDrain(nova, [item], hd.DrainOptions(), clock=clock, sleep=clock.sleep).run()
+    assert item.status == "moved", item
+    assert nova.migrations("s1")[0]["status"] == "confirmed"
+
+
+def test_a_confirmation_that_never_finishes_times_out(nova, clock):
+    nova.add_server("s1", status="SHUTOFF")
+    nova.behaviour["s1"] = "confirm_stuck"
+    nova.max_looks = 500
+    _engine, items = drain(nova, clock, migration_timeout=60, poll_interval=2, on_failure="skip")
+    assert items["s1"].status == "skipped"
+    assert "after 60 s" in items["s1"].detail
+
+
 def test_a_move_counts_only_when_its_migration_record_is_completed(nova, clock):
     nova.add_server("s1")
     nova.lag["s1"] = 4  # landed, but Nova still says post-migrating for four more looks
