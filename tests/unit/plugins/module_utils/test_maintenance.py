@@ -611,3 +611,28 @@ def test_completion_does_not_start_servers_that_were_off_before_the_window(cloud
     assert nova.raw("was-off")["status"] == "SHUTOFF"  # off before the window: left off
     assert nova.raw("stuck-off")["status"] == "SHUTOFF"
     assert ("start", "was-off") not in nova.writes and ("start", "stuck-off") not in nova.writes
+
+
+def test_the_deadline_and_pacing_may_change_while_draining_and_the_notices_follow(cloud):
+    cloud.nova.add_server("s1")
+    cloud.service().schedule(cloud.window())
+    assert cloud.service().start("w1", wait=False).window.state == "draining"
+    sooner = cloud.window(reply_deadline=cloud.clock.now(), max_parallel=2)
+    service = cloud.service()
+    view = service.schedule(sooner)
+    assert view.window.state == "draining" and view.window.max_parallel == 2
+    assert cloud.aggregate()["metadata"][mm.W_DEADLINE] == mm.format_time(sooner.reply_deadline)
+    assert cloud.nova.raw("s1")["metadata"][mm.S_REPLY_BY] == mm.format_time(sooner.reply_deadline)
+    assert "webhook" not in {c["change"] for c in service.changes}
+    assert status_of(cloud.service().start("w1")) == {"s1": "moved"}
+
+
+def test_a_run_without_the_webhook_mapping_warns_for_projects_told_by_webhook_before(cloud, receiver):
+    cloud.nova.add_server("a1", project="tenant-a")
+    hooks = {"shop": {"url": receiver.url + "shop", "secret": SECRET_A}}
+    cloud.service(webhooks=hooks).schedule(cloud.window(reply_deadline=None))
+    assert cloud.service(webhooks=hooks).windows("w1")[0].to_dict()["servers"][0]["webhook"] is True
+    forgetful = cloud.service()
+    forgetful.start("w1")
+    assert any("pass the same webhooks to every run" in w for w in forgetful.warnings)
+    assert receiver.events("shop") == ["maintenance.scheduled"]
