@@ -312,7 +312,11 @@ class HostDrain:
         return self._verify_move(item, host)
 
     def _verify_move(self, item: DrainItem, host: Optional[str]) -> bool:
-        migration = self._latest_migration(item)
+        try:
+            migration = self._latest_migration(item)
+        except CloudError as exc:  # a move counts only with its record seen: look again, not for ever
+            item.detail = "could not read the migration records: %s" % exc.message
+            return self._record_timeout(item, {"id": "record", "status": "unread"}, "")
         mstatus = (migration or {}).get("status", "")
         if host and host != item.source_host:
             if migration is not None and mstatus not in MIGRATION_OK:
@@ -339,10 +343,7 @@ class HostDrain:
             where, migration.get("id"), migration.get("status"), self.options.migration_timeout))
 
     def _latest_migration(self, item: DrainItem) -> Optional[Dict[str, Any]]:
-        try:
-            found = self.nova.migrations(item.id)
-        except CloudError:
-            return None
+        found = self.nova.migrations(item.id)
         return found[0] if found else None
 
     # -- outcomes -------------------------------------------------------------------

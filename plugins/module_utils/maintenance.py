@@ -32,7 +32,7 @@ from ansible_collections.osfleet.day2.plugins.module_utils.errors import (
     NotFoundError,
     ValidationError,
 )
-from ansible_collections.osfleet.day2.plugins.module_utils.fleet_marks import MAINTENANCE_PREFIX
+from ansible_collections.osfleet.day2.plugins.module_utils.fleet_marks import maintenance_window
 from ansible_collections.osfleet.day2.plugins.module_utils.host_drain import (
     DrainItem,
     DrainOptions,
@@ -276,8 +276,6 @@ class MaintenanceWindows:
             status = rec.status if rec.status not in (mm.PENDING, mm.WAITING) else (
                 mm.WAITING if action == "own_action" else mm.PENDING)
         wanted = mm.notice_metadata(view.window, notice, action, status, detail)
-        if notice.metadata.get(mm.S_HOST):
-            wanted[mm.S_HOST] = notice.metadata[mm.S_HOST]
         current = {k: notice.metadata.get(k) for k in wanted}
         # the detail changes with every look (waiting...); only rewrite it with something else
         if _without_detail(wanted) != _without_detail(current):
@@ -385,8 +383,7 @@ class MaintenanceWindows:
         reason = mm.service_reason(window.name, window.reason)
         for host in window.hosts:
             current = cs.find_compute_service(self.conn, host)
-            if current.status == "disabled" and (current.disabled_reason or "").startswith(
-                    MAINTENANCE_PREFIX + window.name):
+            if current.status == "disabled" and maintenance_window(current.disabled_reason) == window.name:
                 continue
             steps = cs.plan(current, cs.Desired(status="disabled", disabled_reason=reason))
             self._change("disable_service", host, {"reason": reason})
@@ -528,7 +525,7 @@ class MaintenanceWindows:
         removal_done = state == mm.COMPLETE and window.kind == "removal"
         for host in window.hosts:
             current = cs.find_compute_service(self.conn, host)
-            ours = (current.disabled_reason or "").startswith(MAINTENANCE_PREFIX + window.name)
+            ours = maintenance_window(current.disabled_reason) == window.name
             if current.status != "disabled" or not ours:
                 continue
             if removal_done:

@@ -63,7 +63,6 @@ W_UPDATED = "osfleet_maint_updated_at"
 
 # server metadata keys: the notice (written by the window)...
 S_WINDOW = "osfleet_maint_window"
-S_HOST = "osfleet_maint_host"
 S_START = "osfleet_maint_start_at"
 S_END = "osfleet_maint_end_at"
 S_KIND = "osfleet_maint_kind"
@@ -71,8 +70,8 @@ S_REPLY_BY = "osfleet_maint_reply_by"
 S_ACTION = "osfleet_maint_action"
 S_STATUS = "osfleet_maint_status"
 S_DETAIL = "osfleet_maint_detail"
-S_NOTIFIED = "osfleet_maint_notified"
-NOTICE_KEYS = (S_WINDOW, S_HOST, S_START, S_END, S_KIND, S_REPLY_BY, S_ACTION, S_STATUS, S_DETAIL, S_NOTIFIED)
+# (no host name: Nova hides host names from owners, and so do the notices)
+NOTICE_KEYS = (S_WINDOW, S_START, S_END, S_KIND, S_REPLY_BY, S_ACTION, S_STATUS, S_DETAIL)
 # ...and what the owner writes
 S_ANSWER = "osfleet_maint_answer"
 S_POLICY = "osfleet_maint_policy"
@@ -255,10 +254,6 @@ class ServerNotice:
     def window_status(self) -> Optional[str]:
         return self.metadata.get(S_STATUS) or None
 
-    @property
-    def window_host(self) -> Optional[str]:
-        return self.metadata.get(S_HOST) or None
-
 
 def resolve_action(window: Window, notice: ServerNotice, at: Optional[datetime] = None) -> Tuple[str, str]:
     """``(action, why)`` for one server: its answer, else its policy, else the default once the deadline passed.
@@ -288,7 +283,6 @@ def notice_metadata(window: Window, notice: ServerNotice, action: str, status: s
     """The notice keys for one server (the owner's own keys are never written here)."""
     return {
         S_WINDOW: window.name,
-        S_HOST: notice.window_host or notice.host or "",
         S_START: format_time(window.start_at),
         S_END: format_time(window.end_at),
         S_KIND: window.kind,

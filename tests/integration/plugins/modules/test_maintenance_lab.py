@@ -175,6 +175,15 @@ def test_window_with_answers_webhooks_deadline_ready_and_complete(lab, admin_con
         assert (answers[a_keep], answers[a_own], answers[b_migrate], answers[b_silent]) == (
             "keep", "own_action", "migrate", None)
 
+        # check mode on start: the plan (disable, the answered moves), and nothing done
+        plan = run_module("maintenance_window", check=True, name=name, state="started")
+        assert not plan["failed"], plan.get("msg")
+        planned = {(c["change"], c["target"]) for c in plan["changes"]}
+        assert ("disable_service", HOST) in planned and ("migrate", b_migrate) in planned, planned
+        assert ("live_migrate", b_silent) not in planned  # unanswered, deadline not reached
+        assert service(admin).status == "enabled"
+        assert admin.compute.get_server(b_migrate).compute_host == HOST
+
         # started before the deadline: only the answered servers move; the others wait
         hooks = {"webhooks": args["webhooks"]}  # the operator passes the same mapping to every run
         early = run_module("maintenance_window", name=name, state="started", wait=False, **hooks)

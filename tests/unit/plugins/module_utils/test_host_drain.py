@@ -402,3 +402,36 @@ def test_drain_host_action_is_validated(cloud, clock):
     with pytest.raises(ValidationError) as err:
         run_drain(cloud, clock, action="shutdown")
     assert err.value.field == "action"
+
+
+def test_a_move_does_not_count_while_its_migration_record_cannot_be_read(nova, clock):
+    from ansible_collections.osfleet.day2.plugins.module_utils.errors import CloudError
+
+    [sid] = servers(nova, 1)
+    real = nova.migrations
+    failures = {"left": 4}
+
+    def flaky(server_id):
+        if failures["left"] > 0 and nova.host_of(server_id) != SOURCE:
+            failures["left"] -= 1
+            raise CloudError("list migrations failed (HTTP 503)", status_code=503)
+        return real(server_id)
+
+    nova.migrations = flaky
+    _engine, items = drain(nova, clock)
+    assert failures["left"] == 0  # it looked again until the record could be read
+    assert items[sid].status == "moved" and items[sid].migration_id is not None
+
+
+def test_migration_records_that_stay_unreadable_fail_the_move_at_the_timeout(nova, clock):
+    from ansible_collections.osfleet.day2.plugins.module_utils.errors import CloudError
+
+    [sid] = servers(nova, 1)
+
+    def broken(server_id):
+        raise CloudError("list migrations failed (HTTP 503)", status_code=503)
+
+    nova.migrations = broken
+    _engine, items = drain(nova, clock, migration_timeout=60)
+    assert items[sid].status == "failed", items[sid]
+    assert "after 60 s" in items[sid].detail
