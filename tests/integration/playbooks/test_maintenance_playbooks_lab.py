@@ -138,8 +138,8 @@ class Playbooks:
         try:
             out = json.loads(proc.stdout.strip().splitlines()[-1])
         except (ValueError, IndexError):
-            raise AssertionError("ansible-playbook wrote no results (rc %d):\n%s\n%s" % (proc.returncode, proc.stdout,
-                                                                                        proc.stderr))
+            raise AssertionError("ansible-playbook wrote no results (rc %d):\n%s\n%s"
+                                 % (proc.returncode, proc.stdout, proc.stderr))
         if proc.returncode:
             print("  see %s" % log)
         return proc.returncode, out["tasks"], out["stats"]["localhost"]
@@ -333,7 +333,6 @@ def test_schedule_start_complete_playbooks(lab, admin_conn, playbooks, window_la
             assert notice_keys(admin, sid) == [], sid  # notices and answers
         assert receiver.events("tenant-a")[-1] == receiver.events("tenant-b")[-1] == "maintenance.completed"
         assert all(n["verified"] for n in receiver.notices)
-
 
         log = AuditLog(audit_log)
         states = [e["after"] for e in log.entries() if e["action"] == "maintenance.state"]
