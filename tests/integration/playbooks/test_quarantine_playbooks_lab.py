@@ -46,8 +46,8 @@ def playbook(name: str, **extra_vars):
     try:
         out = json.loads(proc.stdout.strip().splitlines()[-1])
     except (ValueError, IndexError):
-        raise AssertionError("ansible-playbook wrote no results (rc %d):\n%s\n%s" % (proc.returncode, proc.stdout,
-                                                                                    proc.stderr))
+        raise AssertionError("ansible-playbook wrote no results (rc %d):\n%s\n%s"
+                             % (proc.returncode, proc.stdout, proc.stderr))
     return proc.returncode, out["tasks"], out["stats"]["localhost"]
 
 
