@@ -78,7 +78,7 @@ windows:
     servers:
       description:
         - Each affected server with C(id), C(name), C(project_id), C(status), C(action), C(host) and
-          C(notified) (the last notice handled for its owner: scheduled, a server status, or ended) and
+          C(notified) (the last notice handled for its owner - scheduled, a server status, or ended) and
           C(webhook) (whether that notice was delivered to the project's webhook). With O(live=true), also
           C(answer), C(policy) and
           C(server_status) for servers still on the hosts.
