@@ -13,7 +13,6 @@ and the steps already finished; the next run plans only the rest.
 from __future__ import annotations
 
 import ipaddress
-import json
 import time
 from dataclasses import dataclass
 from typing import Any, Callable, Dict, List, Optional
@@ -372,8 +371,3 @@ def list_cases(conn: Any) -> List[Dict[str, Any]]:
                         "locked_reason": getattr(s, "locked_reason", None)})
     return sorted(out, key=lambda c: (c["case_id"], c["server_id"]))
 
-
-def manifest_summary(manifest: Optional[Dict[str, Any]]) -> Optional[Dict[str, Any]]:
-    if manifest is None:
-        return None
-    return json.loads(json.dumps(manifest))
