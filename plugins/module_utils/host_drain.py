@@ -29,6 +29,7 @@ from ansible_collections.osfleet.day2.plugins.module_utils.errors import (
     NotFoundError,
     ValidationError,
 )
+from ansible_collections.osfleet.day2.plugins.module_utils.fleet_marks import quarantine_case
 from ansible_collections.osfleet.day2.plugins.module_utils.nova_actions import server_host, task_state
 
 # what the drain can do with one server
@@ -216,7 +217,7 @@ class HostDrain:
             self._finish(item, MOVED, "already on %s" % server_host(server), new_host=server_host(server))
             return False
         if item.action == KEEP:
-            self._finish(item, KEPT, "kept on the host")
+            self._finish(item, KEPT, item.detail or "kept on the host")
             return False
         if self._under_way(item, server):
             return True
@@ -441,9 +442,14 @@ def drain_host(conn: Any, nova: Any, host: str, options: DrainOptions, action: s
     keep_set = set(keep or [])
     items = []
     for server in nova.servers_on_host(host):
-        chosen = KEEP if server["id"] in keep_set or server.get("name") in keep_set else (
+        held = quarantine_case(server.get("tags"), server.get("metadata")) is not None
+        chosen = KEEP if held or server["id"] in keep_set or server.get("name") in keep_set else (
             auto_action(server) if action == "auto" else action)
-        items.append(item_from_server(server, chosen, options.on_failure))
+        item = item_from_server(server, chosen, options.on_failure)
+        if held:  # evidence under a legal or security hold is never moved by a drain
+            item.detail = "under quarantine: kept on the host"
+            keep_set.add(server["id"])
+        items.append(item)
     if check_mode or not items:
         return DrainResult(host, items, [s.to_dict() for s in steps],
                            remaining=sum(1 for i in items if i.action != KEEP))

@@ -32,7 +32,7 @@ from ansible_collections.osfleet.day2.plugins.module_utils.errors import (
     NotFoundError,
     ValidationError,
 )
-from ansible_collections.osfleet.day2.plugins.module_utils.fleet_marks import maintenance_window
+from ansible_collections.osfleet.day2.plugins.module_utils.fleet_marks import maintenance_window, quarantine_case
 from ansible_collections.osfleet.day2.plugins.module_utils.host_drain import (
     DrainItem,
     DrainOptions,
@@ -244,6 +244,8 @@ class MaintenanceWindows:
         """Notice on every server of the window's hosts; the 'scheduled' webhook once per project."""
         servers = self._servers_on_hosts(view.window)
         for server in servers:
+            if self._held(view, server):
+                continue
             self._write_notice(view, server)
         by_project: Dict[str, List[ServerRecord]] = {}
         for rec in view.records.values():
@@ -257,6 +259,20 @@ class MaintenanceWindows:
                     for rec in fresh:
                         self._set_record(view, replace(rec, notified=mark + "scheduled"))
         return servers
+
+    def _held(self, view: WindowView, server: Dict[str, Any]) -> bool:
+        """A quarantined server is evidence: no window moves it or writes on it; it is only accounted for."""
+        case = quarantine_case(server.get("tags"), server.get("metadata"))
+        if case is None:
+            return False
+        rec = view.records.get(server["id"]) or ServerRecord(server["id"], project_id=server.get("tenant_id") or "",
+                                                              name=server.get("name") or "")
+        if rec.status != mm.HELD:
+            self._change("held", server["id"], {"case": case})
+            self._audit("maintenance.server.held", server["id"], rec.status, mm.HELD,
+                        {"window": view.window.name, "case": case})
+        self._set_record(view, replace(rec, status=mm.HELD, action="keep", host=server_host(server) or ""))
+        return True
 
     def _servers_on_hosts(self, window: mm.Window) -> List[Dict[str, Any]]:
         servers: List[Dict[str, Any]] = []
@@ -398,7 +414,11 @@ class MaintenanceWindows:
         now = self.now()
         on_hosts = {s["id"]: s for s in self._servers_on_hosts(window)}
         items: List[DrainItem] = []
+        held: List[str] = []
         for sid, server in on_hosts.items():
+            if self._held(view, server):
+                held.append(sid)
+                continue
             notice = _notice(server)
             action, why = mm.resolve_action(window, notice, now)
             rec = view.records.get(sid)
@@ -456,6 +476,11 @@ class MaintenanceWindows:
                 names = ", ".join("%s (%s): %s" % (i.name, i.id, i.detail) for i in failed)
                 reason = "%d server(s) could not be moved: %s" % (len(failed), names)
                 view = self._transition(view, mm.FAILED, reason)
+        if held and window.kind == "removal" and view.window.state != mm.FAILED:
+            names = ", ".join("%s (%s)" % (on_hosts[sid].get("name"), sid) for sid in held)
+            view = self._transition(view, mm.FAILED, "%d server(s) under quarantine cannot leave a host removed for "
+                                    "good without the investigators: %s; release the case or move them by hand"
+                                    % (len(held), names))
         return view
 
     def _on_drain_change(self, view: WindowView, item: DrainItem) -> None:

@@ -87,8 +87,9 @@ SHUT_DOWN = "shut_down"
 STOPPED = "stopped"            # could not move; on_failure=stop stopped it in place
 SKIPPED = "skipped"            # could not move; on_failure=skip left it running
 GONE = "gone"                  # the owner moved or deleted it (own_action)
+HELD = "held"                  # under a quarantine case: never touched (not moved, no notice written)
 SERVER_FAILED = "failed"
-SETTLED = (MOVED, KEPT, SHUT_DOWN, STOPPED, SKIPPED, GONE)
+SETTLED = (MOVED, KEPT, SHUT_DOWN, STOPPED, SKIPPED, GONE, HELD)
 
 MAX_META = 255
 

@@ -435,3 +435,13 @@ def test_migration_records_that_stay_unreadable_fail_the_move_at_the_timeout(nov
     _engine, items = drain(nova, clock, migration_timeout=60)
     assert items[sid].status == "failed", items[sid]
     assert "after 60 s" in items[sid].detail
+
+
+def test_drain_host_keeps_a_quarantined_server(nova, clock, fake_conn):
+    nova.add_server("web")
+    nova.add_server("evidence", metadata={"osfleet_quarantine_case": "CASE-9"})
+    result = hd.drain_host(fake_conn, nova, SOURCE, hd.DrainOptions(), clock=clock, sleep=clock.sleep)
+    items = {i.id: i for i in result.items}
+    assert items["evidence"].status == "kept" and "quarantine" in items["evidence"].detail
+    assert items["web"].status == "moved"
+    assert nova.on(SOURCE) == ["evidence"] and result.empty  # evidence counts as kept, not as left behind

@@ -636,3 +636,31 @@ def test_a_run_without_the_webhook_mapping_warns_for_projects_told_by_webhook_be
     forgetful.start("w1")
     assert any("pass the same webhooks to every run" in w for w in forgetful.warnings)
     assert receiver.events("shop") == ["maintenance.scheduled"]
+
+
+# -- quarantined servers -------------------------------------------------------------------------------------
+
+def test_a_quarantined_server_is_held_never_written_on_nor_moved(cloud):
+    nova = cloud.nova
+    nova.add_server("web")
+    evidence = nova.add_server("evidence", metadata={"osfleet_quarantine_case": "CASE-9"})
+    cloud.service().schedule(cloud.window(reply_deadline=None))
+    assert evidence["metadata"] == {"osfleet_quarantine_case": "CASE-9"}  # no notice on evidence
+    view = cloud.service().start("w1")
+    assert view.window.state == "ready"
+    assert status_of(view) == {"web": "moved", "evidence": "held"}
+    assert nova.on(HOST) == ["evidence"]
+    assert not [a for a in nova.actions if a[1] == "evidence"]
+    assert any(a[0] == "maintenance.server.held" and a[4]["case"] == "CASE-9" for a in cloud.audit)
+    cloud.service().complete("w1")
+    assert evidence["metadata"] == {"osfleet_quarantine_case": "CASE-9"}
+
+
+def test_a_removal_window_fails_rather_than_move_evidence(cloud):
+    nova = cloud.nova
+    nova.add_server("evidence", name="vm-x", metadata={"osfleet_quarantine_case": "CASE-9"})
+    cloud.service().schedule(cloud.window(kind="removal", reply_deadline=None))
+    view = cloud.service().start("w1")
+    assert view.window.state == "failed"
+    assert "under quarantine" in view.window.failed_reason and "vm-x (evidence)" in view.window.failed_reason
+    assert nova.on(HOST) == ["evidence"] and cloud.svc()["status"] == "disabled"
