@@ -24,6 +24,8 @@ description:
     advance instead. Servers nobody answered for get O(default_action) once O(reply_deadline) has passed.
   - A project with a webhook gets a JSON notice signed with HMAC-SHA256 when the window is scheduled, when
     each of its servers is acted on, and when the window ends.
+  - Servers under a quarantine case (see M(osfleet.day2.server_quarantine)) are never moved nor written on;
+    they are reported C(held). A O(kind=removal) window fails rather than move them.
   - A run killed at any point continues where it stopped when run again. A run in a state already reached
     changes nothing. Every transition and every server moved is written to the audit log.
 author:
@@ -213,8 +215,8 @@ window:
     servers:
       description:
         - Each affected server with C(id), C(name), C(project_id), C(status) (pending, waiting, in_progress,
-          moved, kept, shut_down, stopped, skipped, gone, failed), C(action), C(host) (where it is now),
-          C(notified) (the last notice handled for its owner) and C(webhook) (whether it went to a webhook).
+          moved, kept, shut_down, stopped, skipped, gone, held (under quarantine, not touched), failed),
+          C(action), C(host) (where it is now), C(notified) (the last notice handled for its owner) and C(webhook) (whether it went to a webhook).
       type: list
       elements: dict
     progress:
