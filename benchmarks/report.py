@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import statistics
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -44,31 +45,108 @@ def inventory_section(results):
     return "\n".join(lines) + "\n"
 
 
+HW_SCAN = "hardware_scan (redfish hosts, 1 task)"
+HW_EVERY = "hardware_scan (all hosts incl. IPMI, 1 task)"
+HW_FLOOR = "sushy thread pool (floor, in-process)"
+HW_FLOOR_DEFAULTS = "sushy thread pool, sushy TLS defaults (in-process)"
+HW_ORDER = (HW_SCAN, "redfish_info forks=5", "redfish_info forks=20", HW_FLOOR, HW_FLOOR_DEFAULTS, HW_EVERY)
+
+
+def _hw_floors(res):
+    """(like-for-like floor, floor with sushy's TLS defaults); runs before the split measured only the latter."""
+    if HW_FLOOR_DEFAULTS in res:
+        return res[HW_FLOOR], res[HW_FLOOR_DEFAULTS]
+    return None, res[HW_FLOOR]
+
+
+def _s(r):
+    return "%.2f s" % r["median"] if r else "—"
+
+
 def hardware_section(results):
     lines = ["## Hardware: `hardware_scan` vs `community.general.redfish_info` vs raw sushy", "",
              "Reading power, identity and sensors (thermal, power) from every Redfish BMC of the lab:",
              "`hardware_scan` in one task; `redfish_info` one task per host (the way it is used) at forks 5",
-             "and 20; the floor is a plain thread pool of sushy reads in one Python process. Redfish BMCs",
-             "are reached through a local TLS proxy for all three (redfish_info speaks HTTPS only).", "",
+             "and 20; the floor is a plain thread pool (32 threads) of sushy reads of the same documents in one",
+             "Python process, with the same TLS set-up as `hardware_scan` (one SSLContext per process). The",
+             "column \"sushy, TLS defaults\" is that thread pool left to sushy/requests' defaults, which build a",
+             "new SSLContext and load the CA bundle for every connection. Redfish BMCs are reached through a",
+             "local TLS proxy (its own process) for all of them (redfish_info speaks HTTPS only).", "",
              "| BMCs | runs | hardware_scan | redfish_info forks 5 | redfish_info forks 20 | sushy floor "
-             "| forks 5 / scan | forks 20 / scan | scan / floor |",
-             "|---|---|---|---|---|---|---|---|---|"]
+             "| sushy, TLS defaults | forks 5 / scan | forks 20 / scan | scan / floor |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
     for r in results:
-        res, ratio = r["results"], r["ratio_median"]
-        lines.append("| %s (%s Redfish) | %d | %.2f s | %.2f s | %.2f s | %.2f s | **%.1f×** | %.1f× | %.1f× |" % (
-            r["bmcs"]["total"], r["bmcs"]["redfish"], r["runs"],
-            res["hardware_scan (redfish hosts, 1 task)"]["median"], res["redfish_info forks=5"]["median"],
-            res["redfish_info forks=20"]["median"], res["sushy thread pool (floor, in-process)"]["median"],
-            ratio["redfish_info_forks5 / hardware_scan"], ratio["redfish_info_forks20 / hardware_scan"],
-            ratio["hardware_scan / floor"]))
+        res = r["results"]
+        scan = res[HW_SCAN]["median"]
+        floor, defaults = _hw_floors(res)
+        runs = "%d" % r["runs"]
+        if r.get("slow_runs", r["runs"]) < r["runs"]:
+            runs += " (redfish_info %d)" % r["slow_runs"]
+        lines.append("| %s (%s Redfish) | %s | %.2f s | %.2f s | %.2f s | %s | %s | **%.1f×** | %.1f× | %s |" % (
+            r["bmcs"]["total"], r["bmcs"]["redfish"], runs, scan, res["redfish_info forks=5"]["median"],
+            res["redfish_info forks=20"]["median"], _s(floor), _s(defaults),
+            res["redfish_info forks=5"]["median"] / scan, res["redfish_info forks=20"]["median"] / scan,
+            "**%.1f×**" % (scan / floor["median"]) if floor else "—"))
     lines += ["", "Command: `make bench-hardware` (`benchmarks/bench_hardware.py --label <N>-bmcs --runs 5` after "
-              "`lab/labctl seed --bmcs` up to 200).", ""]
+              "`lab/labctl seed --bmcs` up to 200; redfish_info runs in the first 3 of the 5 runs, "
+              "`--slow-runs`).", ""]
     for r in results:
         lines.append("- %s (%s): %s" % (r["label"], r["when"], r.get("notes", "")))
-        every = r["results"].get("hardware_scan (all hosts incl. IPMI, 1 task)")
-        if every:
+        load = r.get("load_average")
+        if load:
+            lines.append("  Load average (1, 5, 15 min) before %s, after %s on %d cores; the whole run took %d min."
+                         % (", ".join("%.1f" % x for x in load["before"]),
+                            ", ".join("%.1f" % x for x in load["after"]), load["cores"],
+                            round(r["wall_seconds"] / 60)))
+        res = r["results"]
+        order = [n for n in HW_ORDER if n in res]
+        conns = ["%s %g" % (n, res[n]["connections_per_bmc"]) for n in order
+                 if res[n].get("connections_per_bmc") is not None]
+        if conns:
+            lines.append("  HTTP requests per BMC (TLS connections counted at the proxy): %s." % ", ".join(conns))
+        lines.append("  Runs: %s." % "; ".join(
+            "%s %s s" % (n, ", ".join("%.2f" % x for x in res[n]["seconds"])) for n in order))
+        if HW_EVERY in res:
             lines.append("  hardware_scan over every BMC of the map (IPMI included, which redfish_info cannot "
-                         "read): median %.2f s." % every["median"])
+                         "read): median %.2f s." % res[HW_EVERY]["median"])
+    return "\n".join(lines) + "\n"
+
+
+DR_DRAIN, DR_LOOP = "host_drain", "openstack server migrate loop"
+
+
+def drain_section(results):
+    lines = ["## Drain: `host_drain` vs a sequential `openstack server migrate --live-migration --wait` loop", "",
+             "A lab host with its servers (c1.nano, no network, seeded onto it) emptied by `host_drain` (one",
+             "`ansible localhost -m osfleet.day2.host_drain` task, `max_parallel` moves in flight, each verified) and",
+             "by the loop operators script (`openstack compute service set --disable`, `server list --host`, then",
+             "`openstack server migrate --live-migration --wait <id>` one server at a time), alternating, on the same",
+             "lab. Between runs the servers are live-migrated back and the host enabled again. After every run: no",
+             "server lost, none in ERROR, none left on the host. HTTP requests counted in every process of both tools",
+             "by `benchmarks/sitecustomize`.", "",
+             "| servers | runs | max_parallel | host_drain median | requests | loop median | requests "
+             "| loop / host_drain | lost / ERROR / left |",
+             "|---|---|---|---|---|---|---|---|---|"]
+    for r in results:
+        d, o = r["results"][DR_DRAIN], r["results"][DR_LOOP]
+        bad = [sum(c[k] for x in (d, o) for c in x["checks"]) for k in ("lost", "error", "left_on_host")]
+        lines.append("| %d | %d | %d | %.1f s | %d | %.1f s | %d | **%.1f×** | %d / %d / %d |" % (
+            r["servers"], r["runs"], r["max_parallel"], d["median"], statistics.median(d["requests"]),
+            o["median"], statistics.median(o["requests"]), r["ratio_median"], *bad))
+    lines += ["", "Command: `make bench-drain` (`benchmarks/%s`)." % results[-1]["command"], ""]
+    for r in results:
+        d, o = r["results"][DR_DRAIN], r["results"][DR_LOOP]
+        lines.append("- %s (%s), host %s, Nova max_concurrent_live_migrations %s: host_drain runs %s s; "
+                     "loop runs %s s." % (r["label"], r["when"], r["host"], r["nova"]["max_concurrent_live_migrations"],
+                                          ", ".join("%.1f" % x for x in d["seconds"]),
+                                          ", ".join("%.1f" % x for x in o["seconds"])))
+        load = r["load_average"]
+        lines.append("  Load average (1, 5, 15 min) before %s, after %s on %d cores; the whole run took %d min." % (
+            ", ".join("%.1f" % x for x in load["before"]), ", ".join("%.1f" % x for x in load["after"]),
+            load["cores"], round(r["wall_seconds"] / 60)))
+        for name, x in ((DR_DRAIN, d), (DR_LOOP, o)):
+            lines.append("  %s: `%s`; requests by path in its last run: %s." % (
+                name, r["commands"][name], _paths(x["by_path"])))
     return "\n".join(lines) + "\n"
 
 
@@ -93,6 +171,9 @@ def main():
                       key=lambda r: int(r["bmcs"]["total"]))
     if hardware:
         parts.append(hardware_section(hardware) + _notes("hardware"))
+    drain = sorted((json.loads(p.read_text()) for p in BENCH.glob("drain-*.json")), key=lambda r: r["servers"])
+    if drain:
+        parts.append(drain_section(drain) + _notes("drain"))
     (REPO / "docs" / "benchmarks.md").write_text("\n".join(parts))
     print("[bench] wrote docs/benchmarks.md")
 
