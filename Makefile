@@ -116,7 +116,7 @@ bench-inventory: bench-venv collection-link lab-up  ## inventory benchmark vs op
 bench-hardware: venv bench-venv collection-link lab-up  ## BMC scan vs community.general.redfish_info on the lab BMCs
 	@have=$$(grep -c '^bench-bmc-' $(OSFLEET_LAB_DIR)/bmcs.yml || true); \
 	  if [ "$$have" -lt $(BENCH_BMCS) ]; then $(LABCTL) seed --bmcs $$(( $(BENCH_BMCS) - have )); fi
-	$(BENCH_VENV)/bin/python benchmarks/bench_hardware.py --label $(BENCH_BMCS)-bmcs --runs 5
+	$(BENCH_VENV)/bin/python benchmarks/bench_hardware.py --label $(BENCH_BMCS)-bmcs --runs 5 --slow-runs 3
 	$(BENCH_VENV)/bin/python benchmarks/report.py
 
 bench: bench-inventory bench-hardware  ## every benchmark; results in docs/benchmarks.md
