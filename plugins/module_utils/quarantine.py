@@ -34,7 +34,8 @@ from ansible_collections.osfleet.day2.plugins.module_utils.quarantine_record imp
 )
 from ansible_collections.osfleet.day2.plugins.module_utils.quarantine_release import ReleaseSteps
 
-QUARANTINE_STEPS = ("record", "lock", "mark", "isolate", "detach_floating_ips", "evidence", "share", "power")
+QUARANTINE_STEPS = ("record", "lock", "mark", "restore_name", "isolate", "detach_floating_ips", "evidence", "share",
+                    "power")
 RELEASE_STEPS = ("restore_power", "restore_ports", "restore_floating_ips", "delete_group", "restore_lock",
                  "delete_evidence", "restore_marks")
 POWER_STATUS = {"pause": "PAUSED", "stop": "SHUTOFF"}
@@ -147,6 +148,10 @@ class Case(ReleaseSteps):
         return ((self.server.metadata or {}).get(QUARANTINE_META_KEY) == self.opts.case_id
                 and QUARANTINE_TAG in (self.server.tags or []))
 
+    def restore_name_done(self) -> bool:
+        """Nova's lock does not cover a rename (PUT /servers/{id}); a re-run puts the recorded name back."""
+        return self.record is None or self.server.name == self.record.server_name
+
     def isolate_done(self) -> bool:
         ports = server_ports(self.conn, self.server.id)
         if self.opts.isolation == "port_down":
@@ -197,6 +202,13 @@ class Case(ReleaseSteps):
                 self.conn.compute.unlock_server(self.server)
             self.conn.compute.lock_server(self.server, locked_reason=self.opts.lock_reason)
         return {"before": before, "after": {"locked": True, "locked_reason": self.opts.lock_reason}}
+
+    def do_restore_name(self) -> Dict[str, Any]:
+        before = self.server.name
+        with api_call("restore server name", resource=self.server.id):
+            self.conn.compute.update_server(self.server, name=self.record.server_name)
+        return {"before": {"name": before}, "after": {"name": self.record.server_name},
+                "details": {"why": "renamed while quarantined (a Nova lock does not stop renames)"}}
 
     def do_mark(self) -> Dict[str, Any]:
         with api_call("mark server", resource=self.server.id):

@@ -78,6 +78,13 @@ def test_quarantine_evidence_resume_tamper_and_release(lab, admin_conn, run_modu
         with pytest.raises(exceptions.ConflictException, match="locked"):
             call()
 
+    # a lock does not stop a rename (Nova does not lock-check PUT /servers); the next run puts the name back
+    recorded_name = admin_conn.compute.get_server(sid).name
+    tenant.compute.update_server(sid, name="renamed-by-owner")
+    healed = run_module("server_quarantine", **args)
+    assert healed["changed"] is True and healed["steps"] == ["restore_name"], healed
+    assert admin_conn.compute.get_server(sid).name == recorded_name
+
     server = admin_conn.compute.get_server(sid)
     assert server.is_locked and CASE in server.locked_reason
     assert server.metadata[QUARANTINE_META_KEY] == CASE and QUARANTINE_TAG in server.tags

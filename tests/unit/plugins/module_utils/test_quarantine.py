@@ -92,6 +92,11 @@ class FakeCloud:
         self._log("lock")
         self.server.is_locked, self.server.locked_reason = True, locked_reason
 
+    def update_server(self, server, **attrs):
+        self._log("update")
+        for key, value in attrs.items():
+            setattr(self.server, key, value)
+
     def unlock_server(self, server):
         self._log("unlock")
         self.server.is_locked, self.server.locked_reason = False, None
@@ -307,6 +312,10 @@ def cloud():
     return FakeCloud()
 
 
+# a first run has no name to restore (the recorded name is the current one)
+FIRST_RUN = [s for s in QUARANTINE_STEPS if s != "restore_name"]
+
+
 def opts(**kw):
     base = dict(case_id="SEC-1", forensic_cidr="192.0.2.0/24", evidence_project="investigators", power="pause")
     base.update(kw)
@@ -315,14 +324,14 @@ def opts(**kw):
 
 def test_plan_is_every_step_and_planning_changes_nothing(cloud):
     before = cloud.state()
-    assert Case(cloud, "web-1", opts()).plan() == list(QUARANTINE_STEPS)
+    assert Case(cloud, "web-1", opts()).plan() == FIRST_RUN
     assert cloud.state() == before and cloud.calls == [] and cloud._images == {}
 
 
 def test_quarantine_isolates_marks_preserves_and_second_run_changes_nothing(cloud):
     steps = []
     ran = Case(cloud, "web-1", opts()).apply(on_step=lambda name, out: steps.append(name))
-    assert ran == steps == list(QUARANTINE_STEPS)
+    assert ran == steps == FIRST_RUN
     s = cloud.server
     assert s.is_locked and s.locked_reason == "osfleet quarantine case SEC-1"
     assert s.metadata[QUARANTINE_META_KEY] == "SEC-1" and QUARANTINE_TAG in s.tags and s.status == "PAUSED"
@@ -469,7 +478,7 @@ def test_volume_evidence_resumes_what_a_killed_run_left(cloud):
 def test_a_backend_that_cannot_upload_leaves_the_volume_unhashed_and_says_so(cloud, monkeypatch):
     monkeypatch.setattr(qv, "WAIT_STEP", 0)
     cloud.can_upload = False
-    assert Case(cloud, "web-1", opts()).apply() == list(QUARANTINE_STEPS)
+    assert Case(cloud, "web-1", opts()).apply() == FIRST_RUN
     manifest = ev.load_manifest(cloud, "SEC-1")
     copy_ = _artifact(manifest, "evidence_volume")
     assert copy_["sha256"] is None and copy_["data_image"] is None and "copy_volume_to_image" in copy_["note"]
@@ -507,3 +516,12 @@ def test_power_waits_out_another_tools_task_instead_of_failing(cloud, monkeypatc
     cloud.server.task_state, cloud.busy = "migrating", 4  # an admin's live migration started meanwhile
     assert Case(cloud, "web-1", opts()).apply() == ["power"]
     assert cloud.server.status == "PAUSED" and cloud.busy == 0
+
+
+def test_a_rename_while_quarantined_is_put_back_by_the_next_run(cloud):
+    Case(cloud, "web-1", opts()).apply()
+    cloud.server.name = "renamed-by-owner"  # Nova's lock does not stop PUT /servers/{id}
+    outcomes = []
+    assert Case(cloud, cloud.server.id, opts()).apply(on_step=lambda n, out: outcomes.append(out)) == ["restore_name"]
+    assert cloud.server.name == "web-1"
+    assert outcomes[0]["before"] == {"name": "renamed-by-owner"} and outcomes[0]["after"] == {"name": "web-1"}
