@@ -265,8 +265,8 @@ class MaintenanceWindows:
         case = quarantine_case(server.get("tags"), server.get("metadata"))
         if case is None:
             return False
-        rec = view.records.get(server["id"]) or ServerRecord(server["id"], project_id=server.get("tenant_id") or "",
-                                                              name=server.get("name") or "")
+        rec = view.records.get(server["id"]) or ServerRecord(
+            server["id"], project_id=server.get("tenant_id") or "", name=server.get("name") or "")
         if rec.status != mm.HELD:
             self._change("held", server["id"], {"case": case})
             self._audit("maintenance.server.held", server["id"], rec.status, mm.HELD,

@@ -382,4 +382,3 @@ def list_cases(conn: Any) -> List[Dict[str, Any]]:
                         "status": s.status, "locked": bool(s.is_locked),
                         "locked_reason": getattr(s, "locked_reason", None)})
     return sorted(out, key=lambda c: (c["case_id"], c["server_id"]))
-

@@ -216,7 +216,8 @@ window:
       description:
         - Each affected server with C(id), C(name), C(project_id), C(status) (pending, waiting, in_progress,
           moved, kept, shut_down, stopped, skipped, gone, held (under quarantine, not touched), failed),
-          C(action), C(host) (where it is now), C(notified) (the last notice handled for its owner) and C(webhook) (whether it went to a webhook).
+          C(action), C(host) (where it is now), C(notified) (the last notice handled for its owner) and
+          C(webhook) (whether it went to a webhook).
       type: list
       elements: dict
     progress:

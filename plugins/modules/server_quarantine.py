@@ -140,7 +140,7 @@ steps:
   returned: success
   type: list
   elements: str
-  sample: [record, lock, mark, isolate, detach_floating_ips, evidence, share, power]
+  sample: [record, lock, mark, restore_name, isolate, detach_floating_ips, evidence, share, power]
 record:
   description: The recorded pre-state (status, host, lock, metadata, tags, ports, floating IPs, volumes).
   returned: when a case record exists

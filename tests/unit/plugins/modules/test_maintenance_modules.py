@@ -186,8 +186,8 @@ def test_host_drain_check_mode_then_drain_then_nothing_to_do(run, nova, fake_con
     nova.add_server("pet-id", name="pet")
     plan = run(host_drain, host=HOST, keep=["pet"], disabled_reason="CHG-2", _ansible_check_mode=True)
     assert plan["changed"] is True and plan["remaining"] == 2
-    assert {s["id"]: s["action"] for s in plan["servers"]} == {"s1": "live_migrate", "s2": "migrate",
-                                                                "pet-id": "keep"}
+    actions = {s["id"]: s["action"] for s in plan["servers"]}
+    assert actions == {"s1": "live_migrate", "s2": "migrate", "pet-id": "keep"}
     assert nova.writes == [] and fake_conn.compute.calls == []
 
     out = run(host_drain, host=HOST, keep=["pet"], disabled_reason="CHG-2")
