@@ -15,12 +15,13 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import ssl
+import os
 import time
 import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from typing import Any, Dict, Optional
+
+from ansible.module_utils.urls import open_url
 
 from ansible_collections.osfleet.day2.plugins.module_utils.errors import ValidationError
 
@@ -77,22 +78,21 @@ def deliver(target: Target, event_type: str, delivery_id: str, payload: Dict[str
     """POST one notice; never raises for the receiver's failure (the caller records it and retries later)."""
     body = json.dumps(payload, sort_keys=True, separators=(",", ":")).encode("utf-8")
     timestamp = str(int(time.time()))
-    request = urllib.request.Request(target.url, data=body, method="POST", headers={
+    headers = {
         "Content-Type": "application/json",
-        "User-Agent": "osfleet.day2-maintenance",
         EVENT_HEADER: event_type,
         DELIVERY_HEADER: delivery_id,
         TIMESTAMP_HEADER: timestamp,
         SIGNATURE_HEADER: sign(target.secret, timestamp, body),
-    })
-    context = None
-    if target.url.startswith("https://"):
-        context = ssl.create_default_context(cafile=ca_path)
-        if not validate_certs:
-            context.check_hostname = False
-            context.verify_mode = ssl.CERT_NONE
+    }
+    if ca_path and not os.path.isfile(ca_path):
+        return Delivery(ok=False, status=None, error="ca_path %s is not a readable file" % ca_path)
     try:
-        with urllib.request.urlopen(request, timeout=timeout, context=context) as response:  # nosec B310 - http(s) only
+        # ansible's open_url: proxies from the environment, TLS verified unless told otherwise, ca_path
+        response = open_url(target.url, data=body, headers=headers, method="POST", timeout=timeout,
+                            validate_certs=validate_certs, ca_path=ca_path, follow_redirects="none",
+                            http_agent="osfleet.day2-maintenance")
+        with response:
             return Delivery(ok=200 <= response.status < 300, status=response.status)
     except urllib.error.HTTPError as exc:
         return Delivery(ok=False, status=exc.code, error="HTTP %s" % exc.code)

@@ -218,7 +218,7 @@ def test_window_with_answers_webhooks_deadline_ready_and_complete(lab, admin_con
         for sid in set(before) - {a_keep, a_own}:
             srv = admin.compute.get_server(sid)
             assert srv.status == "ACTIVE" and srv.compute_host != HOST and not srv.task_state, srv
-            migrations = [m for m in admin.compute.migrations(instance_uuid=sid)]
+            migrations = list(admin.compute.migrations(instance_uuid=sid))
             assert migrations and migrations[0].status in ("completed", "confirmed"), migrations
         assert any(n["event"] == "maintenance.server" and n["body"]["servers"][0]["id"] == b_silent
                    for n in receiver.notices)
@@ -310,7 +310,7 @@ def test_host_drain_alone_check_mode_then_drain(lab, admin_conn, run_module, cle
     ids = boot_on(admin, "tenant-a", "hd", 3)
     cleanup["servers"] += ids
     admin.compute.stop_server(ids[2])
-    for _ in range(60):
+    for _attempt in range(60):
         if admin.compute.get_server(ids[2]).status == "SHUTOFF":
             break
         time.sleep(1)

@@ -57,7 +57,7 @@ def test_every_server_moved_and_verified(nova, clock):
         assert item.migration_id == str(nova.migrations(sid)[0]["id"])
         assert item.seconds is not None and item.seconds > 0
         assert nova.raw(sid)["status"] == "ACTIVE" and nova.raw(sid)["OS-EXT-STS:task_state"] is None
-    assert [a for a in nova.actions] == [("live", sid) for sid in ids]  # each server moved once
+    assert list(nova.actions) == [("live", sid) for sid in ids]  # each server moved once
 
 
 @pytest.mark.parametrize("max_parallel", [1, 3, 8])

@@ -400,7 +400,7 @@ def test_a_run_killed_after_a_server_landed_verifies_it_from_the_record(cloud):
     service._set_record(view, replace(view.records["s1"], status="in_progress"))
     service._flush(view)
     cloud.nova.live_migrate("s1")
-    for _ in range(5):
+    for _round in range(5):
         cloud.nova.server("s1")
     assert cloud.nova.host_of("s1") != HOST
     view = cloud.service().start("w1")
