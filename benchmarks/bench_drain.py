@@ -291,8 +291,8 @@ def count_requests(counter: Path):
     return total, by_path
 
 
-def nova_pace(ids, since: float):
-    """Nova's own pace in a run: its live-migration records of our servers created since ``since``.
+def nova_pace(ids, host: str, since: float):
+    """Nova's own pace in a run: its live-migration records of our servers off ``host`` created since ``since``.
 
     The source host runs max_concurrent_live_migrations at once (1 by default), so the gaps between two
     completions are what one move costs Nova plus whatever the tool waits before starting the next one.
@@ -300,7 +300,8 @@ def nova_pace(ids, since: float):
     stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(since - 1))
     r = api("GET", "/os-migrations?migration_type=live-migration&changes-since=%s&limit=1000" % stamp)
     ours = set(ids)
-    found = [m for m in r.json()["migrations"] if m["instance_uuid"] in ours]
+    found = [m for m in r.json()["migrations"] if m["instance_uuid"] in ours and m["source_compute"] == host
+             and _epoch(m["created_at"]) >= since - 1]  # not the moves back of the gather before the run
     done = sorted(_epoch(m["updated_at"]) for m in found if m["status"] == "completed")
     gaps = [b - a for a, b in zip(done, done[1:])]
     statuses = {}
@@ -399,7 +400,7 @@ def main() -> int:
                 r["requests"].append(requests)
                 r["by_path"] = by_path
                 r["checks"].append(checks)
-                r.setdefault("nova_pace", []).append(nova_pace(ids, since))
+                r.setdefault("nova_pace", []).append(nova_pace(ids, args.host, since))
                 if name == DRAIN:
                     r["module"].append(extra)
                 loads.append({"run": i + 1, "tool": name, "before": load, "after": loadavg()})
