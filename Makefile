@@ -24,7 +24,7 @@ BENCH_VENV := $(REPO)/.venv-bench
 BENCH_SERVERS ?= 100 1000
 BENCH_BMCS ?= 200
 
-.PHONY: bench bench-inventory bench-hardware bench-venv
+.PHONY: bench bench-inventory bench-hardware bench-drain bench-venv
 .PHONY: lab-smoke
 .PHONY: help venv unit sanity lint integration molecule test build docs demo \
         lab-up lab-down lab-status lab-reset clean collection-link
@@ -119,7 +119,11 @@ bench-hardware: venv bench-venv collection-link lab-up  ## BMC scan vs community
 	$(BENCH_VENV)/bin/python benchmarks/bench_hardware.py --label $(BENCH_BMCS)-bmcs --runs 5 --slow-runs 3
 	$(BENCH_VENV)/bin/python benchmarks/report.py
 
-bench: bench-inventory bench-hardware  ## every benchmark; results in docs/benchmarks.md
+bench-drain: venv bench-venv collection-link lab-up  ## host_drain vs a sequential openstack server migrate --live-migration --wait loop, 50 servers
+	$(BENCH_VENV)/bin/python benchmarks/bench_drain.py --servers 50 --runs 3 --max-parallel 10
+	$(BENCH_VENV)/bin/python benchmarks/report.py
+
+bench: bench-inventory bench-hardware bench-drain  ## every benchmark; results in docs/benchmarks.md
 
 clean:  ## remove build and test output (keeps .venv and .lab)
 	rm -rf dist $(CACHE)/sanity tests/output
