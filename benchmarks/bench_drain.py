@@ -16,7 +16,8 @@ moves them inside that zone, for both tools), then --runs times each, alternatin
   for each server, one after the other (python-openstackclient from .venv-bench).
 
 Servers on the host that this benchmark did not create are left alone by both: host_drain gets them in
-``keep`` and the loop skips them (their ids are read before the first run and checked after each one).
+``keep`` and the loop skips them (read again right before each run, since other users' servers come and go;
+checked after it).
 Between runs the host's compute service is enabled again and the bench servers are live-migrated back
 onto the host (a small thread pool, openstacksdk), each ACTIVE with no task state. After each run: every
 bench server still exists, none is in ERROR, none is left on the host. HTTP requests are counted in every
@@ -224,19 +225,24 @@ def gather(ids, host: str, threads: int = 5) -> float:
 
 # -- the two contenders -------------------------------------------------------------------------------------
 class Runner:
-    def __init__(self, host, max_parallel, keep, work: Path):
-        self.host, self.max_parallel, self.keep, self.work = host, max_parallel, keep, work
+    def __init__(self, host, max_parallel, ours, work: Path):
+        self.host, self.max_parallel, self.ours, self.work = host, max_parallel, set(ours), work
         self.env = dict(os.environ, OS_CLIENT_CONFIG_FILE=str(CLOUDS),
                         ANSIBLE_COLLECTIONS_PATH=str(REPO / ".cache" / "collections"),
                         ANSIBLE_LOCAL_TEMP=str(REPO / ".cache" / "ansible-tmp"),
                         OSFLEET_AUDIT_LOG=str(work / "audit.jsonl"),
                         PYTHONPATH=os.pathsep.join([str(HERE / "sitecustomize"), os.environ.get("PYTHONPATH", "")]))
-        args = {"cloud": CLOUD, "host": host, "max_parallel": max_parallel}
-        if keep:
-            args["keep"] = keep
+        self.osc = [str(BIN / "openstack"), "--os-cloud", CLOUD]
+        self.keep_servers([])
+
+    def keep_servers(self, keep):
+        """The servers on the host that are not ours, for host_drain's ``keep``."""
+        self.keep = sorted(keep)
+        args = {"cloud": CLOUD, "host": self.host, "max_parallel": self.max_parallel}
+        if self.keep:
+            args["keep"] = self.keep
         self.drain_argv = [str(BIN / "ansible"), "localhost", "-m", "osfleet.day2.host_drain", "-a",
                            json.dumps(args)]
-        self.osc = [str(BIN / "openstack"), "--os-cloud", CLOUD]
 
     def _run(self, argv, counter: Path, check=True):
         env = dict(self.env, OSFLEET_COUNT_REQUESTS=str(counter))
@@ -261,7 +267,7 @@ class Runner:
         self._run(self.osc + ["compute", "service", "set", "--disable", self.host, "nova-compute"], counter)
         listing = self._run(self.osc + ["server", "list", "--all-projects", "--host", self.host, "-f", "value",
                                         "-c", "ID"], counter).stdout.split()
-        ids = [sid for sid in listing if sid not in self.keep]  # servers not ours are left alone
+        ids = [sid for sid in listing if sid in self.ours]  # servers not ours are left alone
         failed = []
         for sid in ids:
             proc = self._run(self.osc + ["server", "migrate", "--live-migration", "--wait", sid], counter,
@@ -326,7 +332,7 @@ def collection_state():
 
 
 def check_after(ids, host, others):
-    """Every bench server exists, none in ERROR, none left on the host; the others untouched."""
+    """Every bench server exists, none in ERROR, none left on the host; the others (kept) not moved."""
     found = {s["id"]: s for s in bench_servers()}
     lost = [i for i in ids if i not in found and api("GET", "/servers/%s" % i, ok=(200, 404)).status_code == 404]
     error = [i for i, s in found.items() if s["status"] == "ERROR"]
@@ -335,10 +341,11 @@ def check_after(ids, host, others):
     for s in found.values():
         hosts[host_of(s)] = hosts.get(host_of(s), 0) + 1
     on_host = {s["id"] for s in servers_on(host)}
-    others_moved = [i for i in others if i not in on_host]
+    others_moved = [i for i in others if i not in on_host and host_of(api("GET", "/servers/%s" % i, ok=(
+        200, 404)).json().get("server", {})) not in (None, host)]  # deleted by their owner is not moved
     return {"servers": len(found), "lost": len(lost), "error": len(error), "left_on_host": len(left),
             "not_active": sum(1 for s in found.values() if s["status"] != "ACTIVE"), "hosts": hosts,
-            "others_moved": len(others_moved)}
+            "others_kept": len(others), "others_moved": len(others_moved)}
 
 
 def main() -> int:
@@ -370,7 +377,7 @@ def main() -> int:
     try:
         ids = seed(args.host, zone, args.servers)
         seed_seconds = time.monotonic() - started
-        runner = Runner(args.host, args.max_parallel, others, work)
+        runner = Runner(args.host, args.max_parallel, ids, work)
         log("%d servers on %s (plus %d not ours, left alone); %d runs each, host_drain max_parallel=%d"
             % (len(ids), args.host, len(others), args.runs, args.max_parallel))
         # warm-up, not timed: imports, byte-compiled caches, tokens; changes nothing
@@ -384,6 +391,8 @@ def main() -> int:
                 if not all(host_of(s) == args.host and s["status"] == "ACTIVE" for s in bench_servers()):
                     gather_seconds.append(gather(ids, args.host))
                 set_service(args.host, True)
+                others = sorted(s["id"] for s in servers_on(args.host) if s["id"] not in ids)
+                runner.keep_servers(others)
                 counter = work / ("%s-%d.jsonl" % (name.split()[0], i))
                 load = loadavg()
                 since = time.time()
