@@ -18,10 +18,8 @@ import json
 import os
 import subprocess
 import sys
-import threading
 import time
 from datetime import datetime, timedelta, timezone
-from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 
 import openstack
@@ -29,7 +27,7 @@ import pytest
 
 from ansible_collections.osfleet.day2.plugins.module_utils import audit_log as audit_log_module
 from ansible_collections.osfleet.day2.plugins.module_utils.audit_log import AuditLog
-from ansible_collections.osfleet.day2.plugins.module_utils.webhook import verify
+from ansible_collections.osfleet.day2.tests.unit.plugins.module_utils.loopback_receiver import Receiver
 
 HOST = "compute-04"  # compute-03 belongs to the module tests, compute-01 to a benchmark
 PLAYBOOK = Path(sys.executable).parent / "ansible-playbook"
@@ -38,94 +36,19 @@ VAULT = Path(sys.executable).parent / "ansible-vault"
 COLLECTIONS = Path(audit_log_module.__file__).parents[5]
 SECRETS = {"tenant-a": "tenant-a-playbook-secret-0123456789", "tenant-b": "tenant-b-playbook-secret-9876543210"}
 
-# ansible-core has no JSON stdout callback (it is in ansible.posix): a small one, written for the test run
-CALLBACK = '''
-import json
-from ansible.plugins.callback import CallbackBase
-
-DOCUMENTATION = """
-name: maintenance_results
-type: stdout
-short_description: task results by name and the stats, as one JSON document
-description: Test only.
-author: osfleet.day2 contributors (@osfleet)
-"""
-
-
-class CallbackModule(CallbackBase):
-    CALLBACK_VERSION = 2.0
-    CALLBACK_TYPE = "stdout"
-    CALLBACK_NAME = "maintenance_results"
-
-    def __init__(self):
-        super().__init__()
-        self.tasks = {}
-
-    def _record(self, result, **flags):
-        self.tasks[result._task.get_name().split(" : ", 1)[-1]] = dict(result._result, **flags)
-
-    def v2_runner_on_ok(self, result):
-        self._record(result)
-
-    def v2_runner_on_failed(self, result, ignore_errors=False):
-        self._record(result, failed=True)
-
-    def v2_runner_on_skipped(self, result):
-        self._record(result, skipped=True)
-
-    def v2_playbook_on_stats(self, stats):
-        summary = {h: stats.summarize(h) for h in stats.processed}
-        self._display.display(json.dumps({"tasks": self.tasks, "stats": summary}, default=str))
-'''
-
-
-class Receiver:
-    """A project's webhook on loopback that checks every signature the way the project would."""
-
-    def __init__(self, secrets: dict):
-        self.notices = []
-        outer = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802 - http.server's name
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                project = self.path.strip("/")
-                ok = verify(secrets[project], self.headers["X-Osfleet-Timestamp"], body,
-                            self.headers["X-Osfleet-Signature"])
-                outer.notices.append({"project": project, "verified": ok, "event": self.headers["X-Osfleet-Event"],
-                                      "body": json.loads(body)})
-                self.send_response(204 if ok else 401)
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        self.server = HTTPServer(("127.0.0.1", 0), Handler)
-        self.url = "http://127.0.0.1:%d/" % self.server.server_address[1]
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def events(self, project):
-        return [n["event"] for n in self.notices if n["project"] == project]
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
-
 
 class Playbooks:
     """Runs the collection's playbooks by FQCN with a vault password, as `ansible-playbook` on a jump host would."""
 
     def __init__(self, workdir: Path):
         self.workdir = workdir
-        (workdir / "callback_plugins").mkdir()
-        (workdir / "callback_plugins" / "maintenance_results.py").write_text(CALLBACK)
         self.vault_password = workdir / "vault-password"
         self.vault_password.write_text("it-vault-password\n")
         self.outputs = []
 
     def run(self, name: str, *options: str, **extra_vars):
-        env = dict(os.environ, ANSIBLE_STDOUT_CALLBACK="maintenance_results",
-                   ANSIBLE_CALLBACK_PLUGINS=str(self.workdir / "callback_plugins"),
+        env = dict(os.environ, ANSIBLE_STDOUT_CALLBACK="playbook_results",
+                   ANSIBLE_CALLBACK_PLUGINS=str(Path(__file__).parent / "callback_plugins"),
                    ANSIBLE_COLLECTIONS_PATH=os.environ.get("ANSIBLE_COLLECTIONS_PATH", str(COLLECTIONS)))
         cmd = [str(PLAYBOOK), "osfleet.day2." + name, "-e", json.dumps(extra_vars), "--vault-password-file",
                str(self.vault_password), "-e", "ansible_python_interpreter=" + sys.executable, *options]

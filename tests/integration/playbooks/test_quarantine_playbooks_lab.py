@@ -38,7 +38,7 @@ def tenant_server(lab):
 
 def playbook(name: str, **extra_vars):
     """Run a playbook of the collection by FQCN; its task results by name, its stats and its exit code."""
-    env = dict(os.environ, ANSIBLE_STDOUT_CALLBACK="quarantine_results",
+    env = dict(os.environ, ANSIBLE_STDOUT_CALLBACK="playbook_results",
                ANSIBLE_CALLBACK_PLUGINS=str(Path(__file__).parent / "callback_plugins"))
     cmd = [str(PLAYBOOK), "osfleet.day2." + name, "-e", json.dumps(extra_vars),
            "-e", "ansible_python_interpreter=" + sys.executable]

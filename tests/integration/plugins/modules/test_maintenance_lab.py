@@ -7,55 +7,19 @@ import os
 import signal
 import subprocess
 import sys
-import threading
 import time
 from datetime import datetime, timedelta, timezone
-from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import openstack
 import pytest
 
 from ansible_collections.osfleet.day2.plugins.module_utils.audit_log import AuditLog
-from ansible_collections.osfleet.day2.plugins.module_utils.webhook import verify
+from ansible_collections.osfleet.day2.tests.unit.plugins.module_utils.loopback_receiver import Receiver
 
 HOST = "compute-03"
 SECRET_A = "tenant-a-webhook-secret-0123456789"
 SECRET_B = "tenant-b-webhook-secret-9876543210"
 WEBHOOK_PROP = "osfleet_maintenance_webhook"
-
-
-class Receiver:
-    """A loopback webhook receiver that checks every signature the way a project would."""
-
-    def __init__(self, port: int, secrets: dict):
-        self.notices = []
-        outer = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802 - http.server's name
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                project = self.path.strip("/")
-                ok = verify(secrets[project], self.headers["X-Osfleet-Timestamp"], body,
-                            self.headers["X-Osfleet-Signature"])
-                outer.notices.append({"project": project, "verified": ok, "event": self.headers["X-Osfleet-Event"],
-                                      "delivery": self.headers["X-Osfleet-Delivery"], "body": json.loads(body)})
-                self.send_response(204 if ok else 401)
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        self.server = HTTPServer(("127.0.0.1", port), Handler)
-        self.url = "http://127.0.0.1:%d/" % port
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def events(self, project=None, window=None):
-        return [n["event"] for n in self.notices if (project is None or n["project"] == project)
-                and (window is None or n["body"]["window"]["name"] == window)]
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
 
 
 def iso(delta_seconds: float) -> str:
@@ -129,7 +93,7 @@ def test_window_with_answers_webhooks_deadline_ready_and_complete(lab, admin_con
     cleanup["servers"] += [a_keep, a_own, b_migrate, b_silent]
     name = "it-window-%d" % os.getpid()
     cleanup["windows"].append(name)
-    receiver = Receiver(18951, {"tenant-a": SECRET_A, "tenant-b": SECRET_B})
+    receiver = Receiver({"tenant-a": SECRET_A, "tenant-b": SECRET_B})
     pid_a, pid_b = project_id(admin, "tenant-a"), project_id(admin, "tenant-b")
     # tenant-b registers its webhook itself, as project properties; tenant-a's comes from the operator's mapping
     admin.identity.patch("/projects/" + pid_b, json={"project": {

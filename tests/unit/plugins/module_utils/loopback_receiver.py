@@ -47,8 +47,10 @@ class Receiver:
         self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
         self.thread.start()
 
-    def events(self, project: Optional[str] = None) -> List[str]:
-        return [n["event"] for n in self.notices if project is None or n["project"] == project]
+    def events(self, project: Optional[str] = None, window: Optional[str] = None) -> List[str]:
+        """Event types received, for one project and/or one window (a project's webhook hears every window)."""
+        return [n["event"] for n in self.notices if (project is None or n["project"] == project)
+                and (window is None or n["body"].get("window", {}).get("name") == window)]
 
     def close(self) -> None:
         self.server.shutdown()

@@ -4,7 +4,7 @@
 """Test-only stdout callback: every task's result on localhost by task name, and the stats, as one JSON document.
 
 ansible-core has no JSON stdout callback (it moved to ansible.posix); the
-quarantine playbook tests read results by task name from this one.
+quarantine and maintenance playbook tests read results by task name from this one.
 """
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ import json
 from ansible.plugins.callback import CallbackBase
 
 DOCUMENTATION = r"""
-name: quarantine_results
+name: playbook_results
 type: stdout
-short_description: task results by name as JSON (tests of the quarantine playbooks)
+short_description: task results by name as JSON (tests of the playbooks)
 description: Prints one JSON document at the end of the run.
 author: osfleet.day2 contributors (@osfleet)
 """
@@ -24,7 +24,7 @@ author: osfleet.day2 contributors (@osfleet)
 class CallbackModule(CallbackBase):
     CALLBACK_VERSION = 2.0
     CALLBACK_TYPE = "stdout"
-    CALLBACK_NAME = "quarantine_results"
+    CALLBACK_NAME = "playbook_results"
 
     def __init__(self):
         super().__init__()
