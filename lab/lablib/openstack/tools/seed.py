@@ -212,23 +212,35 @@ def servers(count, batch=100):
         made += n
         i += 1
         log(f"requested {made}/{count} ({tenant}, networks={'none' if networks == 'none' else 'tenant'})")
-    # wait until every scale server of this run is ACTIVE or ERROR
+    # wait until every scale server of this run is ACTIVE or ERROR. The poll
+    # counts through the ID-only listing with a status filter: a detailed
+    # listing of 1,000 building servers every few seconds would take Nova's
+    # API worker away from the boots it is waiting for.
     deadline = time.monotonic() + max(600, count * 3)
     while True:
-        srvs = [s for s in adm.compute.servers(all_projects=True, name=f"^scale-{stamp}-")]
-        counts = {}
-        for s in srvs:
-            counts[s.status] = counts.get(s.status, 0) + 1
-        done = counts.get("ACTIVE", 0) + counts.get("ERROR", 0)
+        counts = {status: _count(adm, stamp, status) for status in ("BUILD", "ACTIVE", "ERROR")}
+        done = counts["ACTIVE"] + counts["ERROR"]
         if done >= count or time.monotonic() > deadline:
             break
         log(f"{time.monotonic() - t0:.0f}s: {counts}")
-        time.sleep(10)
+        time.sleep(20)
     el = time.monotonic() - t0
     print(f"servers: requested {count}, {counts} after {el:.0f}s "
           f"({el / max(count, 1) * 100:.0f}s per 100)")
     if done < count:
         sys.exit(f"timed out: only {done}/{count} ACTIVE or ERROR")
+
+
+def _count(adm, stamp, status):
+    query = {"all_tenants": 1, "name": f"^scale-{stamp}-", "status": status, "limit": 1000}
+    total = 0
+    while True:
+        page = adm.compute.get("/servers", params=query).json()
+        total += len(page["servers"])
+        nxt = [link for link in page.get("servers_links", []) if link.get("rel") == "next"]
+        if not nxt or not page["servers"]:
+            return total
+        query["marker"] = page["servers"][-1]["id"]
 
 
 if __name__ == "__main__":
