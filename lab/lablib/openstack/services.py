@@ -1,6 +1,7 @@
 """The OpenStack daemons of the lab: how each one starts and how it is checked."""
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional
 
@@ -31,10 +32,10 @@ class Service:
 
 
 def _gunicorn(name: str, port: int, module: str, env: Dict[str, str], threads: int = 4,
-              args: str = "") -> Service:
+              args: str = "", workers: int = 1) -> Service:
     argv = [str(VBIN / "gunicorn"),
             "--bind", f"{paths.HOST}:{port}",
-            "--workers", "1", "--worker-class", "gthread", "--threads", str(threads),
+            "--workers", str(workers), "--worker-class", "gthread", "--threads", str(threads),
             "--no-control-socket",           # else all gunicorns share one control socket
             "--keep-alive", "75",            # 2 s default races pooled client connections
             "--limit-request-line", "0",     # Nova sends very long port-query URLs
@@ -43,6 +44,18 @@ def _gunicorn(name: str, port: int, module: str, env: Dict[str, str], threads: i
             "osflab_wsgi:application"]
     return Service(name, argv, env={"OSFLAB_WSGI_MODULE": module, "OSFLAB_WSGI_ARGS": args,
                                     **env}, port=port)
+
+
+def nova_api_workers() -> int:
+    """nova-api worker processes: OSFLEET_LAB_NOVA_API_WORKERS, else 2.
+
+    A production nova-api runs several WSGI processes (typically one per core); the lab's 2 match
+    the 2-core machines it runs on, and are what a client that reads in parallel can use. Every
+    other API runs one worker to save memory (~180 MiB each)."""
+    value = os.environ.get("OSFLEET_LAB_NOVA_API_WORKERS", "2")
+    if not value.isdigit() or int(value) < 1:
+        raise ValueError(f"OSFLEET_LAB_NOVA_API_WORKERS must be a whole number >= 1, not {value!r}")
+    return int(value)
 
 
 def _conf(*rel: str) -> List[str]:
@@ -73,7 +86,8 @@ def api_services() -> List[Service]:
                    "OS_NEUTRON_CONFIG_FILES": "neutron.conf;plugins/ml2/ml2_conf.ini"}),
         _gunicorn("nova-api", P["nova"], "nova.wsgi.osapi_compute",
                   {"OS_NOVA_CONFIG_DIR": str(ETC / "nova"),
-                   "OS_NOVA_CONFIG_FILES": "api-paste.ini;nova.conf"}, threads=8),
+                   "OS_NOVA_CONFIG_FILES": "api-paste.ini;nova.conf"}, threads=8,
+                  workers=nova_api_workers()),
         _gunicorn("cinder-api", P["cinder"], "cinder.wsgi.api", {},
                   args=" ".join(_conf("cinder/cinder.conf"))),
     ]
