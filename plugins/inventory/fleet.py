@@ -64,6 +64,23 @@ options:
     type: path
     env:
       - name: OSFLEET_BMC_MAP
+  bmc_source:
+    description:
+      - Where each compute host's BMC comes from, put into C(fleet.bmc).
+      - V(map) - only the O(bmc_map) file.
+      - V(ironic) - only OpenStack Ironic. One node listing per cloud region. A node is a host when its
+        C(extra.osfleet_host) names the host, else when its name is the host's name (a short name matches
+        an FQDN in either direction), else when its UUID is the host's name. Addresses come from the node's
+        C(driver_info). Entries carry C(source=ironic), the node UUID and name, and Ironic's C(power_state),
+        C(provision_state), C(maintenance), C(maintenance_reason) and C(fault).
+      - V(auto) - O(bmc_map) entries first. Ironic fills in the hosts the file lacks, when the cloud's catalog
+        has a C(baremetal) endpoint. If Ironic cannot be read (for example HTTP 403), a warning is given and
+        the map file is used alone.
+      - Ironic credentials are never copied, whatever O(show_bmc_credentials) says. C(credentials_ref) is
+        C(ironic:<cloud>/<region>/<node uuid>).
+    type: str
+    choices: [auto, map, ironic]
+    default: auto
   show_bmc_credentials:
     description: Put the BMC username and password into the host variables. Off by default.
     type: bool
@@ -82,6 +99,17 @@ options:
     description: Items per page of the list calls.
     type: int
     default: 1000
+  server_slices:
+    description:
+      - Read the server listing as this many slices at the same time, after a cheap listing of the server IDs
+        (one call per 1,000 servers) has told where each slice starts.
+      - Nova spends most of a server listing building each server's details, on the one API worker that took
+        the call; slices let a Nova API with several worker processes (on enough cores) build them in
+        parallel. V(1) reads the listing page after page, the better choice when Nova's API runs on few
+        cores (see C(docs/inventory.md), Speed).
+      - Clouds and regions with fewer than twice as many servers as slices are read page after page.
+    type: int
+    default: 1
 notes:
   - Host variables - C(fleet_kind) (V(hypervisor) or V(vm)), C(fleet) (everything read), C(ansible_host)
     (the hypervisor's host IP; for a server its floating IPv4, else fixed IPv4, else IPv6).
@@ -170,7 +198,9 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             conn = openstack.connection.Connection(config=region)
             try:
                 fleet = discover(conn, cloud=region.name, vms=self.get_option("vms"),
-                                 page_size=self.get_option("page_size"), placement=self.get_option("placement"))
+                                 page_size=self.get_option("page_size"), placement=self.get_option("placement"),
+                                 server_slices=self.get_option("server_slices"),
+                                 ironic={"auto": "auto", "ironic": "required"}.get(self.get_option("bmc_source")))
                 return fleet.to_dict()
             finally:
                 conn.close()
@@ -183,7 +213,12 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 region = futures[future]
                 label = "%s/%s" % (region.name, region.region_name or "-")
                 try:
-                    results.append(future.result())
+                    snapshot = future.result()
+                    results.append(snapshot)
+                    for warning in snapshot.get("warnings") or []:
+                        self.display.warning("osfleet.day2.fleet: " + warning)
+                    for note in snapshot.get("notes") or []:
+                        self.display.vvv("osfleet.day2.fleet: " + note)
                 except Day2Error as exc:
                     errors.append("%s: %s" % (label, exc.message))
                 except Exception as exc:  # keystoneauth, network: reported per cloud like openstack.cloud
@@ -200,7 +235,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
     # -- building the inventory ---------------------------------------------------
     def _populate(self, results):
         bmcs = {}
-        if self.get_option("bmc_map"):
+        if self.get_option("bmc_map") and self.get_option("bmc_source") != "ironic":
             path = self.get_option("bmc_map")
             try:
                 data = self.loader.load_from_file(path)

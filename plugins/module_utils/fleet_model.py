@@ -106,7 +106,6 @@ class Server:
     flavor: Optional[str]
     image: Optional[str]
     locked: bool
-    locked_reason: Optional[str] = None
     addresses: List[Dict[str, Any]] = field(default_factory=list)
     volumes: List[str] = field(default_factory=list)
     metadata: Dict[str, Any] = field(default_factory=dict)
@@ -129,7 +128,7 @@ class Server:
             host=s.get("OS-EXT-SRV-ATTR:host"), zone=s.get("OS-EXT-AZ:availability_zone"),
             flavor=flavor.get("original_name") or flavor.get("id"),
             image=image.get("id") if isinstance(image, dict) else None,
-            locked=bool(s.get("locked")), locked_reason=s.get("locked_reason"),
+            locked=bool(s.get("locked")),
             addresses=normalise_addresses(s.get("addresses")),
             volumes=[v["id"] for v in s.get("os-extended-volumes:volumes_attached") or []],
             metadata=dict(s.get("metadata") or {}), tags=list(s.get("tags") or []),
@@ -149,8 +148,10 @@ class Fleet:
     servers: Dict[str, Server] = field(default_factory=dict)
     projects: Dict[str, str] = field(default_factory=dict)
     api_calls: int = 0
+    warnings: List[str] = field(default_factory=list)  # for the operator: something was not read
+    notes: List[str] = field(default_factory=list)  # for -v: something read was left out, and why
 
     def to_dict(self) -> Dict[str, Any]:
         return {"hosts": {n: h.to_dict() for n, h in sorted(self.hosts.items())},
                 "servers": {i: s.to_dict() for i, s in sorted(self.servers.items())},
-                "api_calls": self.api_calls}
+                "api_calls": self.api_calls, "warnings": list(self.warnings), "notes": list(self.notes)}

@@ -73,7 +73,7 @@ def plan_inventory(results: List[Dict[str, Any]], bmcs: Dict[str, Dict[str, Any]
             taken.add(inv_name)
             host_names[(host.get("cloud"), host.get("region"), name)] = inv_name
             fleet = dict(host)
-            fleet["bmc"] = bmcs.get(name)
+            fleet["bmc"] = bmcs.get(name) or host.get("bmc")  # the map file first, then what Ironic said
             hostvars = {"fleet_kind": "hypervisor", "fleet": fleet}
             ip = (host.get("hypervisor") or {}).get("host_ip")
             if ip:

@@ -88,6 +88,20 @@ def test_bmc_is_referenced_not_copied():
     assert shown["h"]["type"] == "redfish" and shown["h"]["password"] == "p"
 
 
+def test_map_file_first_then_ironic_per_cloud():
+    ironic = {"address": "redfish+https://10.0.0.12/redfish/v1/Systems/1", "type": "redfish", "source": "ironic",
+              "credentials_ref": "ironic:c2/R1/node-2"}
+    from_map = {"compute-01": {"address": "ipmi://10.0.0.11:623", "type": "ipmi", "credentials_ref": "f#compute-01"}}
+    entries = plan([snapshot([host("compute-01"), dict(host("compute-02"), bmc=None)]),
+                    snapshot([dict(host("compute-01", cloud="c2"), bmc=ironic),
+                              dict(host("compute-02", cloud="c2"), bmc=ironic)])], from_map)
+    assert entries["compute-01"]["hostvars"]["fleet"]["bmc"] == from_map["compute-01"]
+    assert entries["compute-02"]["hostvars"]["fleet"]["bmc"] is None  # c1's compute-02: Ironic of c2 is not its
+    assert entries["c2_R1_compute-02"]["hostvars"]["fleet"]["bmc"] == ironic
+    # the map file names hosts, not clouds: it wins for c2's compute-01 too
+    assert entries["c2_R1_compute-01"]["hostvars"]["fleet"]["bmc"] == from_map["compute-01"]
+
+
 @pytest.mark.parametrize("entry, field", [
     ({"h": {"address": "ftp://x"}}, "address"),
     ({"h": {"username": "u"}}, "bmc_map"),

@@ -62,23 +62,43 @@ class FakeCompute:
         if path == "/os-aggregates":
             return Response(200, {"aggregates": [{"name": "agg-az1", "availability_zone": "az1",
                                                   "hosts": ["compute-01", "compute-02", "gone-host"]}]})
-        if path == "/servers/detail":
+        if path in ("/servers/detail", "/servers"):
             start = 0
             if params.get("marker"):
                 start = [s["id"] for s in self.servers].index(params["marker"]) + 1
             limit = min(params.get("limit", 1000), self.page)
             chunk = self.servers[start:start + limit]
-            body = {"servers": chunk}
+            body = {"servers": chunk if path.endswith("/detail") else [{"id": s["id"]} for s in chunk]}
             if start + limit < len(self.servers):
-                body["servers_links"] = [{"rel": "next", "href": "http://x/servers/detail?limit=%d&marker=%s"
-                                          % (limit, chunk[-1]["id"])}]
+                body["servers_links"] = [{"rel": "next", "href": "http://x%s?limit=%d&marker=%s"
+                                          % (path, limit, chunk[-1]["id"])}]
             return Response(200, body)
         return Response(404, {"itemNotFound": {"message": "no such path %s" % path}})
 
 
-def conn_with(api):
-    return types.SimpleNamespace(compute=api, placement=api, identity=api,
+class FakeIronic:
+    def __init__(self, nodes=None, status=200):
+        self.nodes = nodes or []
+        self.status = status
+        self.requests = []
+
+    def get(self, path, params=None, microversion=None, headers=None, raise_exc=True):
+        self.requests.append((path, dict(params or {}), microversion))
+        if self.status != 200:
+            return Response(self.status, {"error_message": '{"faultstring": "Access was denied to this resource."}'})
+        return Response(200, {"nodes": self.nodes})
+
+
+def conn_with(api, baremetal=None):
+    return types.SimpleNamespace(compute=api, placement=api, identity=api, baremetal=baremetal,
+                                 endpoint_for=lambda kind: "http://ironic" if baremetal and kind == "baremetal" else None,
                                  config=types.SimpleNamespace(region_name="RegionOne"))
+
+
+NODE = {"uuid": "5f3c1c5e-0000-4000-8000-000000000001", "name": "compute-02", "driver": "redfish",
+        "driver_info": {"redfish_address": "https://10.0.0.12", "redfish_system_id": "/redfish/v1/Systems/1",
+                        "redfish_username": "admin", "redfish_password": "******"},
+        "extra": {}, "power_state": "power on", "provision_state": "active", "maintenance": False}
 
 
 def test_hosts_carry_service_hypervisor_capacity_and_aggregates():
@@ -112,6 +132,18 @@ def test_servers_follow_pagination_and_land_on_their_host():
     assert all(r[1]["all_tenants"] == 1 for r in server_calls)
     # services, hypervisors, aggregates, providers, 1 inventory, 3 server pages, projects, groups
     assert fleet.api_calls == 3 + 1 + 1 + 3 + 1 + 1
+
+
+def test_sliced_server_listing_gives_the_same_fleet():
+    plain = discover(conn_with(FakeCompute(n_servers=9, page=100)), cloud="lab")
+    compute = FakeCompute(n_servers=9, page=100)
+    fleet = discover(conn_with(compute), cloud="lab", server_slices=3)
+    assert dict(fleet.to_dict(), api_calls=0) == dict(plain.to_dict(), api_calls=0)
+    assert fleet.api_calls == plain.api_calls - 1 + 1 + 3  # the index page and three slices for one page
+    detail = [r for r in compute.requests if r[0] == "/servers/detail"]
+    assert [r[1].get("marker") for r in detail].count(None) == 1 and len(detail) == 3
+    assert [r for r in compute.requests if r[0] == "/servers"] == [("/servers", {"all_tenants": 1, "limit": 1000},
+                                                                    "2.72")]
 
 
 def test_without_servers_no_server_call():
@@ -158,3 +190,57 @@ def test_http_error_names_the_call():
     with pytest.raises(CloudError) as err:
         discover(conn_with(compute))
     assert "list compute services failed (HTTP 403): Policy doesn't allow" == err.value.message
+
+
+def test_ironic_gives_each_host_its_bmc_and_counts_its_call():
+    ironic = FakeIronic([NODE])
+    fleet = discover(conn_with(FakeCompute(), ironic), cloud="lab", ironic="auto")
+    bmc = fleet.hosts["compute-02"].bmc
+    assert bmc["address"] == "redfish+https://10.0.0.12/redfish/v1/Systems/1" and bmc["type"] == "redfish"
+    assert bmc["credentials_ref"] == "ironic:lab/RegionOne/" + NODE["uuid"]
+    assert "password" not in bmc and "username" not in bmc
+    assert fleet.hosts["compute-01"].bmc is None
+    assert fleet.api_calls == 3 + 1 + 1 + 3 + 1 + 1 + 1
+    assert fleet.warnings == []
+
+
+def test_ironic_auto_without_a_baremetal_endpoint_reads_nothing():
+    fleet = discover(conn_with(FakeCompute()), cloud="lab", ironic="auto")
+    assert all(h.bmc is None for h in fleet.hosts.values()) and fleet.warnings == []
+
+
+def test_ironic_auto_that_is_refused_warns_and_still_returns_the_fleet():
+    fleet = discover(conn_with(FakeCompute(), FakeIronic(status=403)), cloud="lab", ironic="auto")
+    assert len(fleet.servers) == 5
+    assert len(fleet.warnings) == 1 and "HTTP 403" in fleet.warnings[0] and "lab/RegionOne" in fleet.warnings[0]
+
+
+def test_ironic_required_that_is_refused_fails_the_region():
+    with pytest.raises(CloudError) as err:
+        discover(conn_with(FakeCompute(), FakeIronic(status=403)), cloud="lab", ironic="required")
+    assert err.value.status_code == 403
+
+
+def test_ironic_node_found_by_hypervisor_hostname():
+    node = dict(NODE, name="rack4-u12", uuid="h1")  # Nova's ironic driver: hypervisor_hostname is the node UUID
+    fleet = discover(conn_with(FakeCompute(), FakeIronic([node])), cloud="lab", ironic="required")
+    assert fleet.hosts["compute-01"].bmc is None  # its hypervisor is named compute-01: no match
+    hv_fleet = discover(conn_with(_HypervisorNamed(FakeCompute(), "compute-01", "h1"), FakeIronic([node])),
+                        cloud="lab", ironic="required")
+    assert hv_fleet.hosts["compute-01"].bmc["node"] == "h1"
+    assert hv_fleet.hosts["compute-01"].bmc["matched_by"] == "uuid"
+
+
+class _HypervisorNamed:
+    """FakeCompute whose hypervisor for ``host`` reports ``hostname``."""
+
+    def __init__(self, api, host, hostname):
+        self.api, self.host, self.hostname = api, host, hostname
+
+    def get(self, path, **kw):
+        response = self.api.get(path, **kw)
+        if path == "/os-hypervisors/detail":
+            for hv in response.json()["hypervisors"]:
+                if hv["service"]["host"] == self.host:
+                    hv["hypervisor_hostname"] = self.hostname
+        return response
