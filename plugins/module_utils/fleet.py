@@ -106,8 +106,11 @@ def _read_ironic(conn, fleet: Fleet, cloud, region, mode: str, stats) -> None:
     hypervisor hostname (a node UUID under Nova's ironic driver)."""
     label = "%s/%s" % (cloud or "-", region or "-")
     try:
-        if mode == "auto" and not conn.endpoint_for("baremetal"):
-            return
+        if not conn.endpoint_for("baremetal"):
+            if mode == "auto":
+                return
+            raise CloudError("%s: bmc_source is ironic, but the catalog has no baremetal (Ironic) endpoint" % label,
+                             call="find the baremetal endpoint", resource=label)
         by_name = {name: name for name in fleet.hosts}
         for name, host in fleet.hosts.items():
             hv_name = host.hypervisor.get("hostname")

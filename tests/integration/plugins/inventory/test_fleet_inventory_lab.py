@@ -132,3 +132,27 @@ def test_unknown_cloud_is_a_clear_error(lab, tmp_path):
                                    ANSIBLE_INVENTORY_UNPARSED_FAILED="1"), timeout=120, check=False)
     assert proc.returncode != 0
     assert "clouds not found in clouds.yaml: no-such-cloud" in proc.stderr
+
+
+def test_sliced_server_listing_returns_the_same_inventory(lab, tmp_path):
+    plain = inventory(write_config(tmp_path / "plain.fleet.yml"), lab / "clouds.yaml")
+    sliced = inventory(write_config(tmp_path / "sliced.fleet.yml", server_slices=3), lab / "clouds.yaml")
+    ids = {h: plain["_meta"]["hostvars"][h]["fleet"]["id"] for h in members(plain, "vms")}
+    assert len(ids) >= 6  # the lab's seeded servers at least: enough for 3 slices
+    assert {h: sliced["_meta"]["hostvars"][h]["fleet"]["id"] for h in members(sliced, "vms")} == ids
+    assert members(sliced, "hypervisors") == COMPUTES
+
+
+def test_bmc_source_ironic_on_a_cloud_without_ironic_says_so(lab, tmp_path):
+    # The lab's catalog has no baremetal endpoint: auto quietly keeps the map file's BMCs, ironic fails clearly.
+    bmc_map = lab / "bmcs.yml"
+    auto = inventory(write_config(tmp_path / "auto.fleet.yml", bmc_map=str(bmc_map), vms=False), lab / "clouds.yaml")
+    assert "Ironic" not in auto["_stderr"]
+    assert auto["_meta"]["hostvars"]["compute-01"]["fleet"]["bmc"]["credentials_ref"].endswith("#compute-01")
+    config = write_config(tmp_path / "ironic.fleet.yml", bmc_map=str(bmc_map), vms=False, bmc_source="ironic",
+                          fail_on_errors=True)
+    proc = subprocess.run([str(ANSIBLE_INVENTORY), "-i", str(config), "--list"], capture_output=True, text=True,
+                          env=dict(os.environ, OS_CLIENT_CONFIG_FILE=str(lab / "clouds.yaml"),
+                                   ANSIBLE_INVENTORY_UNPARSED_FAILED="1"), timeout=300, check=False)
+    assert proc.returncode != 0
+    assert "no baremetal (Ironic) endpoint" in proc.stderr

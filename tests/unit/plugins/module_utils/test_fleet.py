@@ -215,6 +215,12 @@ def test_ironic_auto_that_is_refused_warns_and_still_returns_the_fleet():
     assert len(fleet.warnings) == 1 and "HTTP 403" in fleet.warnings[0] and "lab/RegionOne" in fleet.warnings[0]
 
 
+def test_ironic_required_without_a_baremetal_endpoint_says_so():
+    with pytest.raises(CloudError) as err:
+        discover(conn_with(FakeCompute()), cloud="lab", ironic="required")
+    assert "no baremetal (Ironic) endpoint" in err.value.message and "lab/RegionOne" in err.value.message
+
+
 def test_ironic_required_that_is_refused_fails_the_region():
     with pytest.raises(CloudError) as err:
         discover(conn_with(FakeCompute(), FakeIronic(status=403)), cloud="lab", ironic="required")
