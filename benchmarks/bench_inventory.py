@@ -24,10 +24,16 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 LAB = Path(os.environ.get("OSFLEET_LAB_DIR", REPO / ".lab"))
+os.environ["OS_CLIENT_CONFIG_FILE"] = str(LAB / "clouds.yaml")  # the lab's clouds, for this process too
 
+# osfleet.day2.fleet with its defaults (what a user gets without tuning), and with server_slices
+SLICED = "osfleet.day2.fleet server_slices=4"
+OSFLEET_SLICES = 4
 CONFIGS = {
     "osfleet.day2.fleet": ("bench.fleet.yml", {
         "plugin": "osfleet.day2.fleet", "clouds": ["lab-admin"], "vms": True}),
+    SLICED: ("bench-sliced.fleet.yml", {
+        "plugin": "osfleet.day2.fleet", "clouds": ["lab-admin"], "vms": True, "server_slices": OSFLEET_SLICES}),
     "openstack.cloud.openstack": ("bench.openstack.yml", {
         "plugin": "openstack.cloud.openstack", "only_clouds": ["lab-admin"], "all_projects": True,
         "expand_hostvars": False, "fail_on_errors": True}),
@@ -54,9 +60,76 @@ def run_once(bindir: Path, config: Path, counter: Path):
     return elapsed, len(hosts), requests
 
 
+def lab_state() -> dict:
+    """What the numbers depend on: servers by status, Nova's API workers, machine load."""
+    import openstack
+    conn = openstack.connect(cloud="lab-admin")
+    by_status = {}
+    for status in ("ACTIVE", "BUILD", "ERROR", "SHUTOFF"):
+        by_status[status] = len(conn.compute.get("/servers", params={"all_tenants": 1, "status": status,
+                                                                       "limit": 1000}).json()["servers"])
+    ps = subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True, check=False).stdout
+    workers = sum(1 for line in ps.splitlines() if line.startswith("gunicorn: worker [nova-api]"))
+    return {"servers_by_status": by_status, "nova_api_workers": workers, "cpus": os.cpu_count(),
+            "loadavg": [round(x, 2) for x in os.getloadavg()]}
+
+
+def nova_floor(runs: int) -> dict:
+    """Nova's own time for the server listing each plugin asks for, timed in-process with no plugin
+    around it: openstack.cloud's (one servers/detail page at the SDK's microversion 2.100) and
+    osfleet's (2.72, one page by default, or in slices)."""
+    import openstack
+    from concurrent.futures import ThreadPoolExecutor
+    sys.path.insert(0, str(REPO / ".cache" / "collections"))  # make collection-link
+    from ansible_collections.osfleet.day2.plugins.module_utils import api_list, fleet
+    conn = openstack.connect(cloud="lab-admin")
+    compute = conn.compute
+    slices = OSFLEET_SLICES
+
+    def one_page(mv):
+        return api_list.list_json(compute, "/servers/detail", "servers", "list servers", mv,
+                                  params={"all_tenants": 1}, page_size=1000)
+
+    def sliced():
+        def run(fn, args):
+            with ThreadPoolExecutor(max_workers=slices) as pool:
+                return list(pool.map(fn, args))
+        return api_list.list_json_sliced(compute, "/servers", "/servers/detail", "servers", "list servers",
+                                         fleet.SERVER_MICROVERSION, {"all_tenants": 1}, 1000, slices, run)
+
+    cases = {"servers/detail 2.100, one page (what openstack.cloud asks)": lambda: one_page("2.100"),
+             "servers/detail %s, one page (what osfleet asks by default)" % fleet.SERVER_MICROVERSION:
+                 lambda: one_page(fleet.SERVER_MICROVERSION),
+             "servers/detail %s, %d slices (osfleet with server_slices: %d)" % (fleet.SERVER_MICROVERSION, slices,
+                                                                                 slices): sliced}
+    out = {name: [] for name in cases}
+    for _ in range(runs):
+        for name, fn in cases.items():
+            start = time.perf_counter()
+            n = len(fn())
+            out[name].append(round(time.perf_counter() - start, 3))
+    return {name: {"seconds": secs, "median": statistics.median(secs), "servers": n} for name, secs in out.items()}
+
+
+def cache_hits(bindir: Path, work: Path, runs: int) -> dict:
+    """osfleet.day2.fleet answered from its inventory cache: ansible-inventory's own cost for the same
+    hosts and variables, with no API call."""
+    name, content = CONFIGS["osfleet.day2.fleet"]
+    config = work / ("cached." + name)
+    config.write_text(json.dumps(dict(content, cache=True, cache_plugin="ansible.builtin.jsonfile",
+                                      cache_connection=str(work / "cache"), cache_timeout=3600)))
+    run_once(bindir, config, work / "cache-fill.jsonl")
+    seconds, requests = [], None
+    for _ in range(runs):
+        elapsed, _hosts, req = run_once(bindir, config, work / "cache-hit.jsonl")
+        seconds.append(round(elapsed, 3))
+        requests = req["requests"]
+    return {"seconds": seconds, "median": statistics.median(seconds), "requests": requests}
+
+
 def server_count() -> int:
     import openstack
-    conn = openstack.connect(cloud="lab-admin", config_files=[str(LAB / "clouds.yaml")])
+    conn = openstack.connect(cloud="lab-admin")
     return sum(1 for _ in conn.compute.servers(details=False, all_projects=True))
 
 
@@ -74,11 +147,15 @@ def main() -> int:
     ap.add_argument("--label", required=True)
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--out", default=str(REPO / "docs" / "bench"))
+    ap.add_argument("--floor-runs", type=int, default=3,
+                    help="runs of the in-process Nova listing timings (0: skip)")
     ap.add_argument("--ensure-servers", type=int, default=0,
                     help="seed the lab (lab/labctl seed) until it holds at least this many servers")
     args = ap.parse_args()
     if args.ensure_servers:
         ensure_servers(args.ensure_servers)
+    state_before = lab_state()
+    print("[bench] lab: %s" % json.dumps(state_before), flush=True)
     bindir = Path(sys.executable).parent
     work = Path(tempfile.mkdtemp(prefix="bench-inventory-"))
     configs = {}
@@ -96,8 +173,14 @@ def main() -> int:
             r = results[plugin]
             r["seconds"].append(round(elapsed, 3))
             r["hosts"], r["requests"], r["by_path"] = hosts, req["requests"], req["by_path"]
-            print("[bench] run %d %-28s %6.2fs  %5d inventory hosts  %4d HTTP requests"
+            print("[bench] run %d %-36s %6.2fs  %5d inventory hosts  %4d HTTP requests"
                   % (i + 1, plugin, elapsed, hosts, req["requests"]), flush=True)
+    cached = cache_hits(bindir, work, 3)
+    print("[bench] osfleet.day2.fleet from a warm cache: median %.2fs, %d HTTP requests"
+          % (cached["median"], cached["requests"]), flush=True)
+    floor = nova_floor(args.floor_runs) if args.floor_runs else {}
+    for name, f in floor.items():
+        print("[bench] nova floor %-55s median %.2fs %s" % (name, f["median"], f["seconds"]), flush=True)
     ours, theirs = results["osfleet.day2.fleet"], results["openstack.cloud.openstack"]
     for r in results.values():
         r["median"] = statistics.median(r["seconds"])
@@ -105,7 +188,16 @@ def main() -> int:
         "label": args.label, "runs": args.runs, "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "command": " ".join([Path(sys.argv[0]).name] + sys.argv[1:]), "results": results,
         "ratio_median": round(theirs["median"] / ours["median"], 2),
+        "lab_before": state_before, "lab_after": lab_state(), "nova_floor": floor, "osfleet_cache_hit": cached,
     }
+    one_page = [f for name, f in floor.items() if "what osfleet asks" in name]
+    if one_page:
+        # The fastest any plugin could be here: Nova's work for the listing spread perfectly over every
+        # core with nothing else running, plus what ansible-inventory costs with the data already in hand.
+        best = one_page[0]["median"] / (state_before["cpus"] or 1) + cached["median"]
+        summary["best_possible"] = {"seconds": round(best, 2), "ratio": round(theirs["median"] / best, 2)}
+        print("[bench] best possible on this machine: %.2fs, openstack.cloud / best = %.1fx"
+              % (best, theirs["median"] / best), flush=True)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     (out / ("inventory-%s.json" % args.label)).write_text(json.dumps(summary, indent=2, sort_keys=True) + "\n")

@@ -42,6 +42,30 @@ def inventory_section(results):
             ", ".join("%.2f" % s for s in t["seconds"])))
         lines.append("  Requests by path, osfleet: %s; openstack.cloud: %s." % (
             _paths(o["by_path"]), _paths(t["by_path"])))
+        sliced = r["results"].get("osfleet.day2.fleet server_slices=4")
+        if sliced:
+            lines.append("  osfleet with `server_slices: 4` (same runs, alternated): median %.2f s (%s), %d requests, "
+                         "%.1f× openstack.cloud." % (sliced["median"], ", ".join("%.2f" % s for s in sliced["seconds"]),
+                                                     sliced["requests"], t["median"] / sliced["median"]))
+        state = r.get("lab_before")
+        if state:
+            lines.append("  Lab: servers %s; nova-api workers %s; %s CPUs; load average %s at the start, %s at "
+                         "the end." % (", ".join("%s %d" % kv for kv in state["servers_by_status"].items() if kv[1]),
+                                       state["nova_api_workers"], state["cpus"],
+                                       "/".join("%.1f" % x for x in state["loadavg"]),
+                                       "/".join("%.1f" % x for x in r["lab_after"]["loadavg"])))
+        if r.get("osfleet_cache_hit"):
+            c = r["osfleet_cache_hit"]
+            lines.append("  osfleet from a warm inventory cache (ansible-inventory's own cost for the same output): "
+                         "median %.2f s, %d HTTP requests." % (c["median"], c["requests"]))
+        for name, f in sorted((r.get("nova_floor") or {}).items()):
+            lines.append("  Nova alone, in-process: %s: median %.2f s (%s)." % (
+                name, f["median"], ", ".join("%.2f" % s for s in f["seconds"])))
+        if r.get("best_possible"):
+            b = r["best_possible"]
+            lines.append("  **Best possible on this machine: %.2f s, %.1f× openstack.cloud's median** (Nova's one-page "
+                         "time at osfleet's microversion divided over every core, plus the warm-cache run)."
+                         % (b["seconds"], b["ratio"]))
     return "\n".join(lines) + "\n"
 
 
