@@ -11,17 +11,7 @@ import pytest
 
 from ansible_collections.osfleet.day2.plugins.module_utils.api_list import list_json, list_json_sliced
 from ansible_collections.osfleet.day2.plugins.module_utils.errors import CloudError
-
-
-class Response:
-    def __init__(self, status, body):
-        self.status_code = status
-        self._body = body
-        self.headers = {"x-openstack-request-id": "req-1"}
-        self.text = str(body)
-
-    def json(self):
-        return self._body
+from ansible_collections.osfleet.day2.tests.unit.plugins.module_utils.json_response import Response
 
 
 class PagedApi:

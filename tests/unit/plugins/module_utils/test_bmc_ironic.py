@@ -16,23 +16,11 @@ from ansible_collections.osfleet.day2.plugins.module_utils.bmc_ironic import (
     split_address,
 )
 from ansible_collections.osfleet.day2.plugins.module_utils.errors import CloudError
+from ansible_collections.osfleet.day2.tests.unit.plugins.module_utils.json_response import Response
 
 SECRET = "s3cr3t-Pa55"
 #: the microversion each field needs (ironic/api/controllers/v1/utils.py)
 FIELD_VERSIONS = {"name": 5, "fault": 42, "conductor_group": 46, "owner": 50, "lessee": 65}
-
-
-class Response:
-    def __init__(self, status, body, request_id="req-ironic-1"):
-        self.status_code = status
-        self._body = body
-        self.headers = {"x-openstack-request-id": request_id}
-        self.text = body if isinstance(body, str) else json.dumps(body)
-
-    def json(self):
-        if isinstance(self._body, str):
-            raise ValueError("not JSON")
-        return self._body
 
 
 def ironic_error(status, faultstring):
@@ -217,7 +205,7 @@ def test_a_reader_without_node_list_rights_gets_a_403_cloud_error_naming_the_cal
     with pytest.raises(CloudError) as err:
         read_ironic_bmcs(api, ["cmp1"], "prod/RegionOne")
     assert err.value.status_code == 403
-    assert err.value.call == "list baremetal nodes" and err.value.request_id == "req-ironic-1"
+    assert err.value.call == "list baremetal nodes" and err.value.request_id == "req-1"
     assert "baremetal:node:list" in err.value.message and "HTTP 403" in err.value.message
     assert "prod/RegionOne" in err.value.message
     assert err.value.to_result()["details"]["status_code"] == 403

@@ -7,18 +7,8 @@ import types
 import pytest
 
 from ansible_collections.osfleet.day2.plugins.module_utils.errors import CloudError
+from ansible_collections.osfleet.day2.tests.unit.plugins.module_utils.json_response import Response
 from ansible_collections.osfleet.day2.plugins.module_utils.fleet import discover
-
-
-class Response:
-    def __init__(self, status, body):
-        self.status_code = status
-        self._body = body
-        self.headers = {"x-openstack-request-id": "req-1"}
-        self.text = str(body)
-
-    def json(self):
-        return self._body
 
 
 def server(i, host):
