@@ -31,7 +31,10 @@ PORTS = {
     "nova": 18003,
     "neutron": 18004,
     "cinder": 18005,
+    "ironic": 18006,
 }
+# Ironic's conductor: JSON-RPC (no RabbitMQ), 127.0.0.1 only
+IRONIC_RPC_PORT = 18007
 # 18100-18399: Redfish BMC emulators (TCP); 18400-18699: IPMI BMC simulators (UDP);
 # 18900-18999: receivers started by tests (webhooks).
 REDFISH_PORT_BASE = 18100

@@ -184,3 +184,15 @@ def test_manageable_volumes_and_manage_roundtrip():
     again = {v.reference["source-name"]: v for v in
              conn.block_storage.manageable_volumes(host=CINDER_HOST, details=True)}
     assert again[ref].safe_to_manage is True
+
+
+def test_baremetal_nodes_of_the_computes_in_maintenance(admin):
+    # Ironic: one node per compute, enrolled in maintenance (BMC inventory only, no power sync)
+    endpoint = admin.session.get_endpoint(service_type="baremetal", interface="public")
+    assert endpoint == "http://127.0.0.1:18006"
+    nodes = {n.name: n for n in admin.baremetal.nodes(details=True)}
+    assert sorted(nodes) == COMPUTES
+    assert all(n.is_maintenance for n in nodes.values()), \
+        {name: (n.is_maintenance, n.maintenance_reason) for name, n in nodes.items()}
+    assert {name: n.driver for name, n in nodes.items()} == {
+        "compute-01": "redfish", "compute-02": "redfish", "compute-03": "ipmi", "compute-04": "ipmi"}

@@ -1,8 +1,9 @@
 """OpenStack services of the lab (owned by the OpenStack part of the lab).
 
 Real Keystone, Placement, Glance, Nova (api, conductor, scheduler, four fake-driver
-computes), Neutron (ML2/openvswitch with stand-in agents) and Cinder (file-backed
-fake backend) from PyPI, in <lab>/venv, served on 127.0.0.1:18000-18005.
+computes), Neutron (ML2/openvswitch with stand-in agents), Cinder (file-backed
+fake backend) and Ironic (BMC inventory only: nodes in maintenance, no power sync)
+from PyPI, in <lab>/venv, served on 127.0.0.1:18000-18006.
 
     installer.py  venv + MariaDB/RabbitMQ identities     config.py   <lab>/etc from templates/
     initdb.py     schemas, bootstrap, catalog, agents     services.py the daemons
@@ -41,7 +42,8 @@ def _check_alive(svcs) -> None:
 
 
 def _wait_healthy(since: str, timeout: float = HEALTH_TIMEOUT) -> None:
-    """Every API answers, 4 nova-computes up (and reported since ``since``), cinder-volume up."""
+    """Every API answers, 4 nova-computes up (and reported since ``since``), cinder-volume up,
+    ironic-conductor serves JSON-RPC."""
     svcs = services.all_services()
     deadline = time.monotonic() + timeout
     last = "starting"
@@ -55,8 +57,11 @@ def _wait_healthy(since: str, timeout: float = HEALTH_TIMEOUT) -> None:
             vols = [v for v in api.volume_services()
                     if v["binary"] == "cinder-volume" and v["state"] == "up"
                     and (not v.get("updated_at") or v["updated_at"] >= since)]
-            last = f"computes up {len(fresh)}/{len(paths.COMPUTES)}, cinder-volume up {len(vols)}"
-            if len(fresh) == len(paths.COMPUTES) and vols and all(api.answers(k) for k in paths.PORTS):
+            conductor = procs.port_open(paths.IRONIC_RPC_PORT)   # ironic-conductor's JSON-RPC
+            last = (f"computes up {len(fresh)}/{len(paths.COMPUTES)}, cinder-volume up {len(vols)}, "
+                    f"ironic-conductor {'up' if conductor else 'not listening'}")
+            if (len(fresh) == len(paths.COMPUTES) and vols and conductor
+                    and all(api.answers(k) for k in paths.PORTS)):
                 return
         except Exception as exc:  # APIs still warming up
             last = f"{type(exc).__name__}: {exc}"
@@ -85,6 +90,7 @@ def up() -> None:
     seeddata.ensure_manageable_disks()
     seeddata.write_clouds_yaml()
     initdb.sync_schemas()
+    initdb.ironic_schema()
     initdb.fake_ovs_agents()
     svcs = services.all_services()
     for s in svcs:
@@ -93,7 +99,7 @@ def up() -> None:
                            "lab did not start (another lab checkout? see `ss -ltnp`)")
     keystone = services.by_name("keystone")
     keystone.start()
-    if not stamp("catalog").exists():
+    if not initdb.catalog_current():
         procs.wait_port(keystone.name, keystone.port)
         initdb.register_catalog()
     for s in svcs:
@@ -109,6 +115,10 @@ def up() -> None:
         stamp("seed").write_text(out)
         print(f"[lab] openstack: seeded ({time.monotonic() - t1:.0f}s): {out.strip().splitlines()[-1:]}",
               flush=True)
+    if not stamp("ironic-nodes").exists():   # own stamp: labs seeded before Ironic get them too
+        out = _run_tool("openstack (ironic nodes)", "ironic", timeout=300)
+        stamp("ironic-nodes").write_text(out)
+        print(f"[lab] openstack: {out.strip().splitlines()[-1]}", flush=True)
 
 
 def stop_services(svcs, grace: float = 8.0) -> None:

@@ -27,7 +27,7 @@ ADMIN_PASSWORD = "osfleet-lab-admin"
 SERVICE_PASSWORD = "osfleet-lab-service"
 USER_PASSWORD = "osfleet-lab-user"
 SERVICE_PROJECT = "service"
-SERVICE_USERS = ("glance", "placement", "nova", "neutron", "cinder")
+SERVICE_USERS = ("glance", "placement", "nova", "neutron", "cinder", "ironic")
 
 DATABASES = {
     "keystone": "keystone",
@@ -38,6 +38,7 @@ DATABASES = {
     "nova": "nova",
     "neutron": "neutron",
     "cinder": "cinder",
+    "ironic": "ironic",
     "meta": "labmeta",      # the lab's own: which lab directory initialised these
 }
 
@@ -45,6 +46,8 @@ CINDER_BACKEND = "labfake"
 CINDER_HOST = "lab-storage"
 CONTROLLER_HOST = "lab-controller"
 NETWORK_HOST = "lab-network"
+# the conductor's host name is where the API sends JSON-RPC calls: an address
+IRONIC_HOST = HOST
 MANAGEABLE_JSON = DATA / "cinder-manageable.json"
 
 

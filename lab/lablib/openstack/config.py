@@ -5,7 +5,8 @@ import shutil
 from string import Template
 
 from .. import paths
-from .common import (CINDER_BACKEND, CINDER_HOST, CONTROLLER_HOST, DATA, ETC, KEYSTONE_URL,
+from .common import (CINDER_BACKEND, CINDER_HOST, CONTROLLER_HOST, DATA, ETC, IRONIC_HOST,
+                     KEYSTONE_URL,
                      MANAGEABLE_JSON, NETWORK_HOST, REGION, SERVICE_PASSWORD, SERVICE_PROJECT,
                      TEMPLATES, VENV, db_url, mq_url, url)
 
@@ -44,11 +45,13 @@ def values() -> dict:
         "controller_host": CONTROLLER_HOST, "network_host": NETWORK_HOST,
         "cinder_host": CINDER_HOST, "cinder_backend": CINDER_BACKEND,
         "manageable_json": str(MANAGEABLE_JSON), "glance_url": url("glance"),
+        "ironic_host": IRONIC_HOST, "host_ip": paths.HOST,
+        "ironic_rpc_port": paths.IRONIC_RPC_PORT,
     }
     for key in ("keystone", "placement", "glance", "nova_api", "nova", "nova_cell0",
-                "neutron", "cinder"):
+                "neutron", "cinder", "ironic"):
         v[f"db_{key}"] = db_url(key)
-    for svc in ("placement", "glance", "nova", "neutron", "cinder"):
+    for svc in ("placement", "glance", "nova", "neutron", "cinder", "ironic"):
         v[f"authtoken_{svc}"] = _authtoken(svc)
         v[f"svcauth_{svc}"] = _svcauth(svc)
     return v
@@ -68,7 +71,8 @@ def _write(rel: str, text: str) -> None:
 def generate() -> None:
     """(Re)write all configuration files; cheap, done on every up()."""
     for d in ("glance/images", "glance/staging", "glance/tasks", "glance/locks",
-              "nova/locks", "neutron/locks", "cinder/locks", "cinder/coordination"):
+              "nova/locks", "neutron/locks", "cinder/locks", "cinder/coordination",
+              "ironic/locks"):
         (DATA / d).mkdir(parents=True, exist_ok=True)
     for sub in ("keystone/fernet-keys", "keystone/credential-keys"):
         (ETC / sub).mkdir(parents=True, exist_ok=True)
@@ -82,6 +86,7 @@ def generate() -> None:
     _write("neutron/neutron.conf", render("neutron.conf"))
     _write("neutron/plugins/ml2/ml2_conf.ini", render("ml2_conf.ini"))
     _write("cinder/cinder.conf", render("cinder.conf"))
+    _write("ironic/ironic.conf", render("ironic.conf"))
     # paste pipelines ship in the venv
     for svc, name in (("nova", "api-paste.ini"), ("neutron", "api-paste.ini"),
                       ("cinder", "api-paste.ini"), ("glance", "glance-api-paste.ini")):

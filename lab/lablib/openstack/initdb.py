@@ -3,6 +3,7 @@ catalog and Neutron's stand-in OVS agents. Each step leaves a stamp under
 <lab>/stamps so a restart skips it; reset() wipes stamps and databases."""
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 import subprocess
@@ -24,6 +25,11 @@ def _conf(rel: str) -> List[str]:
     return ["--config-file", str(ETC / rel)]
 
 
+#: databases added after labs already existed: a lab initialised before them gets them
+#: from their own step (ironic_schema) instead of being wiped and re-initialised
+LATER_DATABASES = ("ironic",)
+
+
 def create_databases() -> None:
     lab_mysql(";".join(f"CREATE DATABASE IF NOT EXISTS `{db_name(k)}` CHARACTER SET utf8mb4"
                        for k in DATABASES), "mariadb (create databases)")
@@ -40,7 +46,7 @@ def owned() -> bool:
         return False
     try:
         out = lab_mysql("SHOW DATABASES", "mariadb (list databases)").split()
-        if not all(db_name(k) in out for k in DATABASES):
+        if not all(db_name(k) in out for k in DATABASES if k not in LATER_DATABASES):
             return False
         theirs = lab_mysql(f"SELECT token FROM `{db_name('meta')}`.owner LIMIT 1",
                            "mariadb (lab token)").strip()
@@ -111,6 +117,7 @@ def sync_schemas() -> None:
         ("neutron", [[str(VBIN / "neutron-db-manage"), *_conf("neutron/neutron.conf"),
                       *_conf("neutron/plugins/ml2/ml2_conf.ini"), "upgrade", "heads"]]),
         ("cinder", [[str(VBIN / "cinder-manage"), *_conf("cinder/cinder.conf"), "db", "sync"]]),
+        ("ironic", [_ironic_dbsync()]),
     ])
     STAMPS.mkdir(parents=True, exist_ok=True)
     token = uuid.uuid4().hex
@@ -120,12 +127,25 @@ def sync_schemas() -> None:
               f"'{str(paths.LAB_DIR).replace(chr(39), '')}', UTC_TIMESTAMP())",
               "mariadb (lab token)")
     stamp("dbsync").write_text(f"{token} {time.monotonic() - t0:.0f}s\n")
+    stamp("dbsync-ironic").write_text("ok\n")
 
 
-def register_catalog() -> None:
-    if stamp("catalog").exists():
+def _ironic_dbsync() -> List[str]:
+    return [str(VBIN / "ironic-dbsync"), *_conf("ironic/ironic.conf"), "upgrade"]
+
+
+def ironic_schema() -> None:
+    """Ironic's database in a lab initialised before Ironic was part of it."""
+    if stamp("dbsync-ironic").exists():
         return
-    spec = {
+    lab_mysql(f"CREATE DATABASE IF NOT EXISTS `{db_name('ironic')}` CHARACTER SET utf8mb4",
+              "mariadb (create ironic database)")
+    _parallel([("ironic", [_ironic_dbsync()])])
+    stamp("dbsync-ironic").write_text("ok\n")
+
+
+def catalog_spec() -> dict:
+    return {
         "auth_url": KEYSTONE_URL, "admin_password": ADMIN_PASSWORD, "region": REGION,
         "service_project": SERVICE_PROJECT, "service_users": list(SERVICE_USERS),
         "service_password": SERVICE_PASSWORD,
@@ -135,11 +155,32 @@ def register_catalog() -> None:
             {"name": "nova", "type": "compute", "url": url("nova") + "/v2.1"},
             {"name": "neutron", "type": "network", "url": url("neutron")},
             {"name": "cinderv3", "type": "block-storage", "url": url("cinder") + "/v3"},
+            {"name": "ironic", "type": "baremetal", "url": url("ironic")},
         ],
     }
+
+
+def _catalog_hash() -> str:
+    return hashlib.sha256(json.dumps(catalog_spec(), sort_keys=True).encode()).hexdigest()
+
+
+def catalog_current() -> bool:
+    """The catalog was registered from the current spec (the stamp holds its hash), so a
+    lab initialised before a service was added registers the new one on its next up()."""
+    try:
+        return stamp("catalog").read_text().split()[0] == _catalog_hash()
+    except (OSError, IndexError):
+        return False
+
+
+def register_catalog() -> None:
+    """Idempotent (tools/catalog.py creates only what is missing)."""
+    if catalog_current():
+        return
+    spec = catalog_spec()
     procs.run([str(VPY), str(TOOLS / "catalog.py")], "keystone (catalog)",
               env={**venv_env(), "OSFLAB_CATALOG": json.dumps(spec)}, timeout=300)
-    stamp("catalog").write_text("ok\n")
+    stamp("catalog").write_text(_catalog_hash() + "\n")
 
 
 def fake_ovs_agents() -> None:
@@ -179,9 +220,9 @@ def wipe_state() -> None:
     """Databases, stamps, generated config and service data of the OpenStack part
     (other parts' files under <lab>/data and <lab>/etc stay); the venv stays."""
     drop_databases()
-    for sub in ("keystone", "placement", "glance", "nova", "neutron", "cinder"):
+    for sub in ("keystone", "placement", "glance", "nova", "neutron", "cinder", "ironic"):
         shutil.rmtree(ETC / sub, ignore_errors=True)
-    for sub in ("glance", "nova", "neutron", "cinder"):
+    for sub in ("glance", "nova", "neutron", "cinder", "ironic"):
         shutil.rmtree(DATA / sub, ignore_errors=True)
     shutil.rmtree(STAMPS, ignore_errors=True)
     for f in (MANAGEABLE_JSON, paths.CLOUDS_YAML):

@@ -64,6 +64,29 @@ def write_clouds_yaml() -> None:
     paths.CLOUDS_YAML.write_text("\n".join(lines) + "\n")
 
 
+IRONIC_MAINTENANCE_REASON = "osfleet lab: BMC inventory only"
+
+
+def ironic_nodes() -> list:
+    """One Ironic node per lab compute, pointing at its lab BMC. Taken from the BMC
+    part's own (deterministic) definitions, not from bmcs.yml: the OpenStack part
+    comes up first, before the BMC part writes that file."""
+    from .. import bmc
+    from ..bmc import scenario
+    nodes = []
+    for host, port in bmc.REDFISH_HOSTS.items():
+        nodes.append({"name": host, "driver": "redfish", "driver_info": {
+            "redfish_address": f"http://{paths.HOST}:{port}",
+            "redfish_system_id": f"/redfish/v1/Systems/{scenario.system_uuid(host)}",
+            "redfish_username": bmc.USERNAME, "redfish_password": bmc.password(host),
+            "redfish_verify_ca": False}})
+    for host, port in bmc.IPMI_HOSTS.items():
+        nodes.append({"name": host, "driver": "ipmi", "driver_info": {
+            "ipmi_address": paths.HOST, "ipmi_port": port,
+            "ipmi_username": bmc.USERNAME, "ipmi_password": bmc.password(host)}})
+    return sorted(nodes, key=lambda n: n["name"])
+
+
 def spec() -> dict:
     """Everything tools/seed.py creates on first up()."""
     return {
@@ -87,4 +110,6 @@ def spec() -> dict:
                          "tenant-b": ["10.20.0.0/24", "fd00:b::/64"],
                          "investigators": ["10.30.0.0/24", "fd00:c::/64"]},
         "servers_per_tenant": 3,
+        "ironic_nodes": ironic_nodes(),
+        "ironic_maintenance_reason": IRONIC_MAINTENANCE_REASON,
     }

@@ -90,6 +90,8 @@ def api_services() -> List[Service]:
                   workers=nova_api_workers()),
         _gunicorn("cinder-api", P["cinder"], "cinder.wsgi.api", {},
                   args=" ".join(_conf("cinder/cinder.conf"))),
+        _gunicorn("ironic-api", P["ironic"], "ironic.wsgi", {},
+                  args=" ".join(_conf("ironic/ironic.conf"))),
     ]
 
 
@@ -102,6 +104,9 @@ def rpc_services() -> List[Service]:
         Service("cinder-scheduler", [str(VBIN / "cinder-scheduler"), *_conf("cinder/cinder.conf")]),
         Service("cinder-volume", [str(VPY), str(DRIVERS / "osflab_cinder_volume.py"),
                                   *_conf("cinder/cinder.conf")]),
+        # one process (drivers/osflab_ironic_conductor.py); JSON-RPC on 127.0.0.1:18007
+        Service("ironic-conductor", [str(VPY), str(DRIVERS / "osflab_ironic_conductor.py"),
+                                     *_conf("ironic/ironic.conf")]),
     ]
 
 

@@ -1,6 +1,7 @@
 """Seed the lab's OpenStack (runs in the lab venv with openstacksdk).
 
     python seed.py seed          first-run objects (idempotent, by name)
+    python seed.py ironic        Ironic nodes of the lab computes (idempotent, by name)
     python seed.py servers N     N more servers by multi-create, wait ACTIVE/ERROR
 
 Env OSFLAB_SEED: JSON spec from lablib.openstack.seeddata.spec().
@@ -186,6 +187,28 @@ def seed():
     print(f"seed done in {time.monotonic() - t0:.0f}s: {n} servers")
 
 
+# ----------------------------------------------------------------- baremetal
+def ironic_nodes():
+    """One node per lab compute (by name, idempotent), enrolled and kept in
+    maintenance so Ironic never talks to the BMCs (no power sync, no validation)."""
+    adm = connect()
+    reason = SPEC["ironic_maintenance_reason"]
+    have = {n.name: n for n in adm.baremetal.nodes(fields=["uuid", "name", "maintenance",
+                                                            "maintenance_reason"])}
+    made = []
+    for want in SPEC["ironic_nodes"]:
+        node = have.get(want["name"])
+        if node is None:
+            node = adm.baremetal.create_node(name=want["name"], driver=want["driver"],
+                                             driver_info=want["driver_info"],
+                                             provision_state="enroll")
+            made.append(want["name"])
+        if not node.is_maintenance or node.maintenance_reason != reason:
+            adm.baremetal.set_node_maintenance(node, reason=reason)
+    print(f"ironic nodes: {len(SPEC['ironic_nodes'])} in maintenance"
+          f" ({'enrolled ' + ', '.join(made) if made else 'none new'})")
+
+
 def servers(count, batch=100):
     """``count`` more servers by multi-create in batches, over the tenants."""
     t0 = time.monotonic()
@@ -246,6 +269,8 @@ def _count(adm, stamp, status):
 if __name__ == "__main__":
     if sys.argv[1] == "seed":
         seed()
+    elif sys.argv[1] == "ironic":
+        ironic_nodes()
     elif sys.argv[1] == "servers":
         servers(int(sys.argv[2]))
     else:

@@ -143,16 +143,24 @@ def test_sliced_server_listing_returns_the_same_inventory(lab, tmp_path):
     assert members(sliced, "hypervisors") == COMPUTES
 
 
-def test_bmc_source_ironic_on_a_cloud_without_ironic_says_so(lab, tmp_path):
-    # The lab's catalog has no baremetal endpoint: auto quietly keeps the map file's BMCs, ironic fails clearly.
+def test_bmc_source_auto_keeps_the_map_files_entries_although_ironic_is_there(lab, tmp_path):
+    # The lab's catalog has a baremetal endpoint whose nodes are the computes: in auto the map file still wins.
     bmc_map = lab / "bmcs.yml"
     auto = inventory(write_config(tmp_path / "auto.fleet.yml", bmc_map=str(bmc_map), vms=False), lab / "clouds.yaml")
-    assert "Ironic" not in auto["_stderr"]
-    assert auto["_meta"]["hostvars"]["compute-01"]["fleet"]["bmc"]["credentials_ref"].endswith("#compute-01")
-    config = write_config(tmp_path / "ironic.fleet.yml", bmc_map=str(bmc_map), vms=False, bmc_source="ironic",
-                          fail_on_errors=True)
-    proc = subprocess.run([str(ANSIBLE_INVENTORY), "-i", str(config), "--list"], capture_output=True, text=True,
-                          env=dict(os.environ, OS_CLIENT_CONFIG_FILE=str(lab / "clouds.yaml"),
-                                   ANSIBLE_INVENTORY_UNPARSED_FAILED="1"), timeout=300, check=False)
-    assert proc.returncode != 0
-    assert "no baremetal (Ironic) endpoint" in proc.stderr
+    for host in COMPUTES:
+        bmc = auto["_meta"]["hostvars"][host]["fleet"]["bmc"]
+        assert bmc["credentials_ref"].endswith("#" + host), bmc
+        assert bmc.get("source") != "ironic", bmc
+
+
+def test_bmc_source_ironic_reads_the_lab_nodes(lab, tmp_path):
+    # Ironic holds one node per compute (lab/lablib/openstack seeds them, in maintenance) pointing at the lab's BMCs.
+    expected = yaml.safe_load((lab / "bmcs.yml").read_text())
+    data = inventory(write_config(tmp_path / "ironic.fleet.yml", bmc_source="ironic", vms=False), lab / "clouds.yaml")
+    for host in COMPUTES:
+        bmc = data["_meta"]["hostvars"][host]["fleet"]["bmc"]
+        assert bmc["address"] == expected[host]["address"], (host, bmc)
+        assert bmc["type"] == expected[host]["type"], (host, bmc)
+        assert bmc["source"] == "ironic", (host, bmc)
+        assert bmc["credentials_ref"].startswith("ironic:"), (host, bmc)
+        assert not {"password", "username"} & set(bmc), (host, bmc)
