@@ -108,7 +108,9 @@ def list_json_sliced(adapter: Any, index_path: str, detail_path: str, key: str, 
         if start:
             query["marker"] = index[start - 1]
         # a little over the slice, so servers created meanwhile do not cost another page
-        limit = min(page_size, end - start + max(5, (end - start) // 20))
+        limit = end - start + max(5, (end - start) // 20)
+        if page_size:
+            limit = min(page_size, limit)
         found = []
         while True:
             body = _get_page(adapter, detail_path, what, microversion, dict(query, limit=limit), stats)
