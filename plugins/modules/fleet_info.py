@@ -103,6 +103,9 @@ class FleetInfoModule(Day2Module):
         cloud = self.params["cloud"] if isinstance(self.params["cloud"], str) else None
         fleet = discover(self.conn, cloud=cloud, vms=self.params["servers"], page_size=self.params["page_size"])
         result = fleet.to_dict()
+        for warning in result.pop("warnings"):
+            self.ansible.warn(warning)
+        result.pop("notes")
         result["changed"] = False
         return result
 
