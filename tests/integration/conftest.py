@@ -44,6 +44,25 @@ def admin_conn(lab):
     return openstack.connect(cloud="lab-admin")
 
 
+@pytest.fixture(scope="session")
+def delete_servers(admin_conn):
+    """Force-delete servers a test made (one already gone is fine), then wait until each is gone."""
+    import openstack
+
+    def _delete(server_ids, wait=60):
+        for sid in server_ids:
+            try:
+                admin_conn.compute.delete_server(sid, force=True)
+            except openstack.exceptions.ResourceNotFound:
+                pass
+        for sid in server_ids:
+            try:
+                admin_conn.compute.wait_for_delete(admin_conn.compute.get_server(sid), wait=wait)
+            except openstack.exceptions.ResourceNotFound:
+                pass
+    return _delete
+
+
 @pytest.fixture
 def run_module(lab, tmp_path):
     """Run one module on localhost through `ansible` and return its result dict."""

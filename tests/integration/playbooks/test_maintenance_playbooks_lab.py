@@ -137,7 +137,7 @@ def playbooks(lab, tmp_path_factory):
 
 
 @pytest.fixture
-def window_lab(admin_conn, run_module, playbooks):
+def window_lab(admin_conn, run_module, playbooks, delete_servers):
     """The test's servers and windows; afterwards none of them is left, no server carries a notice or an answer
     of the test's, and compute-04 is enabled."""
     admin = admin_conn
@@ -154,21 +154,12 @@ def window_lab(admin_conn, run_module, playbooks):
                 admin.compute.remove_host_from_aggregate(agg, host)
             admin.compute.delete_aggregate(agg)
     finally:
-        for sid in made["servers"]:
-            try:
-                admin.compute.delete_server(sid, force=True)
-            except openstack.exceptions.ResourceNotFound:
-                pass
+        delete_servers(made["servers"])
         for sid in made["kept"]:
             keys = notice_keys(admin, sid)
             if keys:
                 admin.compute.delete_server_metadata(sid, keys)
         run_module("compute_service", host=HOST, status="enabled")
-        for sid in made["servers"]:
-            try:
-                admin.compute.wait_for_delete(admin.compute.get_server(sid), wait=60)
-            except openstack.exceptions.ResourceNotFound:
-                pass
 
 
 def test_schedule_start_complete_playbooks(lab, admin_conn, playbooks, window_lab, tmp_path):

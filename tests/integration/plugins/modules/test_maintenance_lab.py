@@ -62,7 +62,7 @@ def service(admin, host=HOST):
 
 
 @pytest.fixture
-def cleanup(admin_conn, run_module):
+def cleanup(admin_conn, run_module, delete_servers):
     """Delete the test's servers, cancel its windows, give the host back enabled."""
     made = {"servers": [], "windows": []}
     yield made
@@ -73,17 +73,8 @@ def cleanup(admin_conn, run_module):
             for host in agg.hosts or []:
                 admin_conn.compute.remove_host_from_aggregate(agg, host)
             admin_conn.compute.delete_aggregate(agg)
-    for sid in made["servers"]:
-        try:
-            admin_conn.compute.delete_server(sid, force=True)
-        except openstack.exceptions.ResourceNotFound:
-            pass
+    delete_servers(made["servers"])
     run_module("compute_service", host=HOST, status="enabled")
-    for sid in made["servers"]:
-        try:
-            admin_conn.compute.wait_for_delete(admin_conn.compute.get_server(sid), wait=60)
-        except openstack.exceptions.ResourceNotFound:
-            pass
 
 
 def test_window_with_answers_webhooks_deadline_ready_and_complete(lab, admin_conn, run_module, cleanup, tmp_path):
