@@ -179,7 +179,7 @@ def floor(hosts: dict, workers: int = 32, shared_tls: bool = True) -> float:
     adapter = None
     if shared_tls:
         sys.path.insert(0, str(COLLECTIONS))
-        from ansible_collections.osfleet.day2.plugins.module_utils.bmc.redfish_tls import (
+        from ansible_collections.osfleet.day2.plugins.module_utils._hardware.redfish.tls import (
             SharedContextAdapter,
             tls_context,
         )

@@ -146,11 +146,11 @@ from ansible.errors import AnsibleError, AnsibleParserError
 from ansible.module_utils.common.text.converters import to_native
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
 
-from ansible_collections.osfleet.day2.plugins.module_utils.bmc_map import parse_bmc_map
-from ansible_collections.osfleet.day2.plugins.module_utils.cloud import HAS_OPENSTACKSDK
-from ansible_collections.osfleet.day2.plugins.module_utils.errors import Day2Error
-from ansible_collections.osfleet.day2.plugins.module_utils.fleet import discover
-from ansible_collections.osfleet.day2.plugins.module_utils.inventory_groups import plan_inventory
+from ansible_collections.osfleet.day2.plugins.module_utils._hardware.bmc_map import parse_bmc_map
+from ansible_collections.osfleet.day2.plugins.module_utils._openstack.connection import HAS_OPENSTACKSDK
+from ansible_collections.osfleet.day2.plugins.module_utils._common.errors import Day2Error
+from ansible_collections.osfleet.day2.plugins.module_utils._fleet.discover import discover
+from ansible_collections.osfleet.day2.plugins.module_utils._fleet.groups import plan_inventory
 
 
 class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):

@@ -156,14 +156,14 @@ audit:
       type: int
 """
 
-from ansible_collections.osfleet.day2.plugins.module_utils.compute_service import (
+from ansible_collections.osfleet.day2.plugins.module_utils._hosts.compute_service import (
     Desired,
     apply,
     find_compute_service,
     plan,
     predict,
 )
-from ansible_collections.osfleet.day2.plugins.module_utils.module_base import Day2Module
+from ansible_collections.osfleet.day2.plugins.module_utils._common.module_base import Day2Module
 
 
 class ComputeServiceModule(Day2Module):

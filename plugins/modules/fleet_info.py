@@ -88,8 +88,8 @@ api_calls:
   type: int
 """
 
-from ansible_collections.osfleet.day2.plugins.module_utils.fleet import discover
-from ansible_collections.osfleet.day2.plugins.module_utils.module_base import Day2Module
+from ansible_collections.osfleet.day2.plugins.module_utils._fleet.discover import discover
+from ansible_collections.osfleet.day2.plugins.module_utils._common.module_base import Day2Module
 
 
 class FleetInfoModule(Day2Module):

@@ -93,9 +93,9 @@ audit:
 
 from dataclasses import asdict
 
-from ansible_collections.osfleet.day2.plugins.module_utils.bmc import BMC_ARGUMENT_SPEC, open_from_params
-from ansible_collections.osfleet.day2.plugins.module_utils.bmc import boot
-from ansible_collections.osfleet.day2.plugins.module_utils.module_base import Day2Module
+from ansible_collections.osfleet.day2.plugins.module_utils._hardware.bmc import BMC_ARGUMENT_SPEC, open_from_params
+from ansible_collections.osfleet.day2.plugins.module_utils._hardware import boot
+from ansible_collections.osfleet.day2.plugins.module_utils._common.module_base import Day2Module
 
 
 class HardwareBootModule(Day2Module):

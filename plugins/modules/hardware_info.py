@@ -140,9 +140,9 @@ hardware:
     boot: {target: hdd, enabled: continuous, mode: uefi}
 """
 
-from ansible_collections.osfleet.day2.plugins.module_utils.bmc import BMC_ARGUMENT_SPEC, open_from_params
-from ansible_collections.osfleet.day2.plugins.module_utils.bmc.state import GATHER_CHOICES
-from ansible_collections.osfleet.day2.plugins.module_utils.module_base import Day2Module
+from ansible_collections.osfleet.day2.plugins.module_utils._hardware.bmc import BMC_ARGUMENT_SPEC, open_from_params
+from ansible_collections.osfleet.day2.plugins.module_utils._hardware.state import GATHER_CHOICES
+from ansible_collections.osfleet.day2.plugins.module_utils._common.module_base import Day2Module
 
 
 class HardwareInfoModule(Day2Module):

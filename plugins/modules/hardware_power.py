@@ -126,13 +126,14 @@ audit:
   type: dict
 """
 
-from ansible_collections.osfleet.day2.plugins.module_utils.bmc import (
+from ansible_collections.osfleet.day2.plugins.module_utils._hardware.bmc import (
     BMC_ARGUMENT_SPEC_WITH_CLOUD,
     POWER_ACTIONS,
     open_from_params,
 )
-from ansible_collections.osfleet.day2.plugins.module_utils.bmc import interlock, power
-from ansible_collections.osfleet.day2.plugins.module_utils.module_base import Day2Module
+from ansible_collections.osfleet.day2.plugins.module_utils._hosts import interlock
+from ansible_collections.osfleet.day2.plugins.module_utils._hardware import power
+from ansible_collections.osfleet.day2.plugins.module_utils._common.module_base import Day2Module
 
 
 class HardwarePowerModule(Day2Module):

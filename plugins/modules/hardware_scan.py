@@ -161,10 +161,10 @@ elapsed:
 
 import time
 
-from ansible_collections.osfleet.day2.plugins.module_utils import hardware_scan
-from ansible_collections.osfleet.day2.plugins.module_utils.bmc.state import GATHER_CHOICES
-from ansible_collections.osfleet.day2.plugins.module_utils.errors import ValidationError
-from ansible_collections.osfleet.day2.plugins.module_utils.module_base import Day2Module
+from ansible_collections.osfleet.day2.plugins.module_utils._hardware import scan as hardware_scan
+from ansible_collections.osfleet.day2.plugins.module_utils._hardware.state import GATHER_CHOICES
+from ansible_collections.osfleet.day2.plugins.module_utils._common.errors import ValidationError
+from ansible_collections.osfleet.day2.plugins.module_utils._common.module_base import Day2Module
 
 try:
     import yaml

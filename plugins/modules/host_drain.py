@@ -144,9 +144,9 @@ audit:
   type: dict
 """
 
-from ansible_collections.osfleet.day2.plugins.module_utils.host_drain import DrainOptions, drain_host
-from ansible_collections.osfleet.day2.plugins.module_utils.module_base import Day2Module
-from ansible_collections.osfleet.day2.plugins.module_utils.nova_actions import NovaActions
+from ansible_collections.osfleet.day2.plugins.module_utils._hosts.drain import DrainOptions, drain_host
+from ansible_collections.osfleet.day2.plugins.module_utils._common.module_base import Day2Module
+from ansible_collections.osfleet.day2.plugins.module_utils._openstack.nova import NovaActions
 
 
 class HostDrainModule(Day2Module):

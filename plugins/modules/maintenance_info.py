@@ -102,9 +102,9 @@ windows:
       progress: {pending: 1}
 """
 
-from ansible_collections.osfleet.day2.plugins.module_utils.maintenance import MaintenanceWindows
-from ansible_collections.osfleet.day2.plugins.module_utils.maintenance_model import ENDED, S_ANSWER, S_POLICY
-from ansible_collections.osfleet.day2.plugins.module_utils.module_base import Day2Module
+from ansible_collections.osfleet.day2.plugins.module_utils._maintenance.service import MaintenanceWindows
+from ansible_collections.osfleet.day2.plugins.module_utils._maintenance.model import ENDED, S_ANSWER, S_POLICY
+from ansible_collections.osfleet.day2.plugins.module_utils._common.module_base import Day2Module
 
 
 class MaintenanceInfoModule(Day2Module):

@@ -248,14 +248,14 @@ audit:
   type: dict
 """
 
-from ansible_collections.osfleet.day2.plugins.module_utils.maintenance import MaintenanceWindows, validate_webhooks
-from ansible_collections.osfleet.day2.plugins.module_utils.maintenance_model import (
+from ansible_collections.osfleet.day2.plugins.module_utils._maintenance.service import MaintenanceWindows, validate_webhooks
+from ansible_collections.osfleet.day2.plugins.module_utils._maintenance.model import (
     FAILED,
     READY,
     Window,
     parse_time,
 )
-from ansible_collections.osfleet.day2.plugins.module_utils.module_base import Day2Module
+from ansible_collections.osfleet.day2.plugins.module_utils._common.module_base import Day2Module
 
 
 class MaintenanceWindowModule(Day2Module):

@@ -79,11 +79,11 @@ verification:
   type: dict
 """
 
-from ansible_collections.osfleet.day2.plugins.module_utils.audit_log import AuditLog
-from ansible_collections.osfleet.day2.plugins.module_utils.module_base import Day2Module
-from ansible_collections.osfleet.day2.plugins.module_utils.quarantine import list_cases
-from ansible_collections.osfleet.day2.plugins.module_utils.quarantine_evidence import load_manifest, verify_manifest
-from ansible_collections.osfleet.day2.plugins.module_utils.quarantine_record import validate_case_id
+from ansible_collections.osfleet.day2.plugins.module_utils._common.audit_log import AuditLog
+from ansible_collections.osfleet.day2.plugins.module_utils._common.module_base import Day2Module
+from ansible_collections.osfleet.day2.plugins.module_utils._quarantine.case import list_cases
+from ansible_collections.osfleet.day2.plugins.module_utils._quarantine.evidence import load_manifest, verify_manifest
+from ansible_collections.osfleet.day2.plugins.module_utils._quarantine.record import validate_case_id
 
 
 class QuarantineInfoModule(Day2Module):

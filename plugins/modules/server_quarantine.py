@@ -159,12 +159,12 @@ audit:
   type: dict
 """
 
-from ansible_collections.osfleet.day2.plugins.module_utils.cloud import CloudOptions, connect
-from ansible_collections.osfleet.day2.plugins.module_utils.errors import ValidationError
-from ansible_collections.osfleet.day2.plugins.module_utils.fleet_marks import QUARANTINE_META_KEY
-from ansible_collections.osfleet.day2.plugins.module_utils.module_base import Day2Module
-from ansible_collections.osfleet.day2.plugins.module_utils.quarantine import Case, Options
-from ansible_collections.osfleet.day2.plugins.module_utils.quarantine_record import find_server
+from ansible_collections.osfleet.day2.plugins.module_utils._openstack.connection import CloudOptions, connect
+from ansible_collections.osfleet.day2.plugins.module_utils._common.errors import ValidationError
+from ansible_collections.osfleet.day2.plugins.module_utils._common.marks import QUARANTINE_META_KEY
+from ansible_collections.osfleet.day2.plugins.module_utils._common.module_base import Day2Module
+from ansible_collections.osfleet.day2.plugins.module_utils._quarantine.case import Case, Options
+from ansible_collections.osfleet.day2.plugins.module_utils._quarantine.record import find_server
 
 
 class ServerQuarantineModule(Day2Module):

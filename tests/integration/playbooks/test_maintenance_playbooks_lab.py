@@ -25,8 +25,8 @@ from pathlib import Path
 import openstack
 import pytest
 
-from ansible_collections.osfleet.day2.plugins.module_utils import audit_log as audit_log_module
-from ansible_collections.osfleet.day2.plugins.module_utils.audit_log import AuditLog
+from ansible_collections.osfleet.day2.plugins.module_utils._common import audit_log as audit_log_module
+from ansible_collections.osfleet.day2.plugins.module_utils._common.audit_log import AuditLog
 from ansible_collections.osfleet.day2.tests.unit.plugins.module_utils.loopback_receiver import Receiver
 
 HOST = "compute-04"  # compute-03 belongs to the module tests, compute-01 to a benchmark

@@ -12,7 +12,7 @@ import contextlib
 import time
 from typing import Any, Dict, Iterator
 
-from ansible_collections.osfleet.day2.plugins.module_utils.quarantine import Case, Options
+from ansible_collections.osfleet.day2.plugins.module_utils._quarantine.case import Case, Options
 
 # Not az2: the maintenance tests drain compute-03 on the same shared lab at the same time (they would
 # live-migrate the server and mark it with their own metadata while it is quarantined).

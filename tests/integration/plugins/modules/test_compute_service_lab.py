@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.osfleet.day2.plugins.module_utils.audit_log import AuditLog
+from ansible_collections.osfleet.day2.plugins.module_utils._common.audit_log import AuditLog
 
 HOST = "compute-04"
 

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta, timezone
 import openstack
 import pytest
 
-from ansible_collections.osfleet.day2.plugins.module_utils.audit_log import AuditLog
+from ansible_collections.osfleet.day2.plugins.module_utils._common.audit_log import AuditLog
 from ansible_collections.osfleet.day2.tests.unit.plugins.module_utils.loopback_receiver import Receiver
 
 HOST = "compute-03"

@@ -16,10 +16,10 @@ import uuid
 
 import pytest
 
-from ansible_collections.osfleet.day2.plugins.module_utils.audit_log import AuditLog
-from ansible_collections.osfleet.day2.plugins.module_utils.fleet_marks import QUARANTINE_META_KEY, QUARANTINE_TAG
-from ansible_collections.osfleet.day2.plugins.module_utils.quarantine import Case, Options, StopAfter
-from ansible_collections.osfleet.day2.plugins.module_utils.quarantine_record import artifact_name
+from ansible_collections.osfleet.day2.plugins.module_utils._common.audit_log import AuditLog
+from ansible_collections.osfleet.day2.plugins.module_utils._common.marks import QUARANTINE_META_KEY, QUARANTINE_TAG
+from ansible_collections.osfleet.day2.plugins.module_utils._quarantine.case import Case, Options, StopAfter
+from ansible_collections.osfleet.day2.plugins.module_utils._quarantine.record import artifact_name
 from ansible_collections.osfleet.day2.tests.integration.plugins.modules.quarantine_lab_server import (
     server_state,
     throwaway_server,

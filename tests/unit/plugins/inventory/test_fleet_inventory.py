@@ -9,7 +9,7 @@ from ansible.parsing.dataloader import DataLoader
 from ansible.template import Templar, trust_as_template
 
 from ansible_collections.osfleet.day2.plugins.inventory.fleet import InventoryModule
-from ansible_collections.osfleet.day2.plugins.module_utils.inventory_groups import plan_inventory
+from ansible_collections.osfleet.day2.plugins.module_utils._fleet.groups import plan_inventory
 
 
 def host(name, cloud="c1", region="R1", zone="az1", status="enabled", state="up", hv_state="up",
@@ -77,7 +77,7 @@ def test_same_host_name_in_two_clouds_is_kept_apart():
 
 
 def test_bmc_is_referenced_not_copied():
-    from ansible_collections.osfleet.day2.plugins.module_utils.bmc_map import parse_bmc_map
+    from ansible_collections.osfleet.day2.plugins.module_utils._hardware.bmc_map import parse_bmc_map
     bmcs = parse_bmc_map({"compute-01": {"address": "ipmi://127.0.0.1:18403", "username": "u", "password": "p"}},
                          "bmcs.yml")
     entries = plan([snapshot([host("compute-01")])], bmcs)
@@ -108,8 +108,8 @@ def test_map_file_first_then_ironic_per_cloud():
     ({"h": {"address": "ipmi://x", "type": "snmp"}}, "type"),
 ])
 def test_bad_bmc_map_names_the_field(entry, field):
-    from ansible_collections.osfleet.day2.plugins.module_utils.bmc_map import parse_bmc_map
-    from ansible_collections.osfleet.day2.plugins.module_utils.errors import ValidationError
+    from ansible_collections.osfleet.day2.plugins.module_utils._hardware.bmc_map import parse_bmc_map
+    from ansible_collections.osfleet.day2.plugins.module_utils._common.errors import ValidationError
     with pytest.raises(ValidationError) as err:
         parse_bmc_map(entry, "bmcs.yml")
     assert err.value.field == field

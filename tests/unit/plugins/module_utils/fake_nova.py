@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any, Dict, List, Optional
 
-from ansible_collections.osfleet.day2.plugins.module_utils.errors import CloudError, NotFoundError
+from ansible_collections.osfleet.day2.plugins.module_utils._common.errors import CloudError, NotFoundError
 
 HOST_KEY = "OS-EXT-SRV-ATTR:host"
 TASK_KEY = "OS-EXT-STS:task_state"

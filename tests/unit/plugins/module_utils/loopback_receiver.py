@@ -8,7 +8,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Dict, List, Optional
 
-from ansible_collections.osfleet.day2.plugins.module_utils.webhook import verify
+from ansible_collections.osfleet.day2.plugins.module_utils._common.webhook import verify
 
 
 class Receiver:

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 
-from ansible_collections.osfleet.day2.plugins.module_utils.audit_log import AuditLog
-from ansible_collections.osfleet.day2.plugins.module_utils.module_base import Day2Module
+from ansible_collections.osfleet.day2.plugins.module_utils._common.audit_log import AuditLog
+from ansible_collections.osfleet.day2.plugins.module_utils._common.module_base import Day2Module
 from ansible_collections.osfleet.day2.plugins.modules import compute_service
 
 

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.osfleet.day2.plugins.module_utils.audit_log import AuditLog
-from ansible_collections.osfleet.day2.plugins.module_utils.bmc.state import BootOverride
+from ansible_collections.osfleet.day2.plugins.module_utils._common.audit_log import AuditLog
+from ansible_collections.osfleet.day2.plugins.module_utils._hardware.state import BootOverride
 from ansible_collections.osfleet.day2.plugins.modules import hardware_boot
 
-from ansible_collections.osfleet.day2.tests.unit.plugins.module_utils.bmc.fakes import FakeBmc, make_runner
+from ansible_collections.osfleet.day2.tests.unit.plugins.module_utils._hardware.fakes import FakeBmc, make_runner
 
 
 @pytest.fixture

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.osfleet.day2.plugins.module_utils.bmc.errors import BmcAuthError, BmcUnreachable
+from ansible_collections.osfleet.day2.plugins.module_utils._hardware.errors import BmcAuthError, BmcUnreachable
 from ansible_collections.osfleet.day2.plugins.modules import hardware_info
 
-from ansible_collections.osfleet.day2.tests.unit.plugins.module_utils.bmc.fakes import FakeBmc, make_runner
+from ansible_collections.osfleet.day2.tests.unit.plugins.module_utils._hardware.fakes import FakeBmc, make_runner
 
 
 @pytest.fixture

@@ -7,11 +7,11 @@ import pytest
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.osfleet.day2.plugins.module_utils.audit_log import AuditLog
-from ansible_collections.osfleet.day2.plugins.module_utils.module_base import Day2Module
+from ansible_collections.osfleet.day2.plugins.module_utils._common.audit_log import AuditLog
+from ansible_collections.osfleet.day2.plugins.module_utils._common.module_base import Day2Module
 from ansible_collections.osfleet.day2.plugins.modules import hardware_power
 
-from ansible_collections.osfleet.day2.tests.unit.plugins.module_utils.bmc.fakes import FakeBmc, make_runner
+from ansible_collections.osfleet.day2.tests.unit.plugins.module_utils._hardware.fakes import FakeBmc, make_runner
 
 
 @pytest.fixture

@@ -6,11 +6,11 @@ import json
 import pytest
 
 
-from ansible_collections.osfleet.day2.plugins.module_utils import hardware_scan as core
-from ansible_collections.osfleet.day2.plugins.module_utils.bmc.errors import BmcAuthError
+from ansible_collections.osfleet.day2.plugins.module_utils._hardware import scan as core
+from ansible_collections.osfleet.day2.plugins.module_utils._hardware.errors import BmcAuthError
 from ansible_collections.osfleet.day2.plugins.modules import hardware_scan
 
-from ansible_collections.osfleet.day2.tests.unit.plugins.module_utils.bmc.fakes import FakeBmc
+from ansible_collections.osfleet.day2.tests.unit.plugins.module_utils._hardware.fakes import FakeBmc
 
 BMCS = {
     "compute-01": {"address": "redfish://10.0.0.1", "username": "admin", "password": "pw-one-secret"},

@@ -6,9 +6,9 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from ansible_collections.osfleet.day2.plugins.module_utils import maintenance
-from ansible_collections.osfleet.day2.plugins.module_utils.audit_log import AuditLog
-from ansible_collections.osfleet.day2.plugins.module_utils.module_base import Day2Module
+from ansible_collections.osfleet.day2.plugins.module_utils._maintenance import service as maintenance
+from ansible_collections.osfleet.day2.plugins.module_utils._common.audit_log import AuditLog
+from ansible_collections.osfleet.day2.plugins.module_utils._common.module_base import Day2Module
 from ansible_collections.osfleet.day2.plugins.modules import host_drain, maintenance_info, maintenance_window
 from ansible_collections.osfleet.day2.tests.unit.plugins.module_utils.fake_nova import (
     FakeIdentity,

@@ -7,10 +7,10 @@ import json
 import pytest
 
 
-from ansible_collections.osfleet.day2.plugins.module_utils.audit_log import AuditLog
-from ansible_collections.osfleet.day2.plugins.module_utils.module_base import Day2Module
+from ansible_collections.osfleet.day2.plugins.module_utils._common.audit_log import AuditLog
+from ansible_collections.osfleet.day2.plugins.module_utils._common.module_base import Day2Module
 from ansible_collections.osfleet.day2.plugins.modules import quarantine_info, server_quarantine
-from ansible_collections.osfleet.day2.tests.unit.plugins.module_utils.test_quarantine import FakeCloud
+from ansible_collections.osfleet.day2.tests.unit.plugins.module_utils._quarantine.test_quarantine import FakeCloud
 
 
 @pytest.fixture
@@ -78,7 +78,7 @@ def test_release_finds_the_case_on_the_server(run, cloud):
 
 
 def test_evidence_cloud_accepts_the_volume_transfers_without_the_operators_auth(run, cloud, monkeypatch):
-    from ansible_collections.osfleet.day2.tests.unit.plugins.module_utils.test_quarantine import Receiver
+    from ansible_collections.osfleet.day2.tests.unit.plugins.module_utils._quarantine.test_quarantine import Receiver
     made = []
 
     def fake_connect(options):

@@ -1,0 +1,111 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, osfleet.day2 contributors
+# Apache License 2.0 (see LICENSE)
+"""The base every osfleet.day2 module is built on.
+
+A module subclasses :class:`Day2Module`, declares its own ``argument_spec``
+and implements :meth:`Day2Module.execute`, which calls one service of the core
+and returns the result dict. The base merges the cloud and audit options,
+connects lazily, writes one audit entry per change (never in check mode) and
+turns the core's typed errors into ``fail_json`` with the field or resource
+they name.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional
+
+from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
+
+from ansible_collections.osfleet.day2.plugins.module_utils._common.audit_log import ENV_ACTOR, ENV_PATH, AuditLog
+from ansible_collections.osfleet.day2.plugins.module_utils._openstack.connection import (
+    CLOUD_ARGUMENT_SPEC,
+    HAS_OPENSTACKSDK,
+    OPENSTACKSDK_IMPORT_ERROR,
+    CloudOptions,
+    connect,
+)
+from ansible_collections.osfleet.day2.plugins.module_utils._common.errors import Day2Error
+
+AUDIT_ARGUMENT_SPEC: Dict[str, Dict[str, Any]] = dict(
+    audit_log=dict(type="path", fallback=(env_fallback, [ENV_PATH])),
+    audit_actor=dict(type="str", fallback=(env_fallback, [ENV_ACTOR])),
+)
+
+
+class Day2Module:
+    """Thin glue between an Ansible task and one core service."""
+
+    #: the module's own options
+    argument_spec: Dict[str, Dict[str, Any]] = {}
+    #: extra AnsibleModule keyword arguments (mutually_exclusive, required_if, ...)
+    module_kwargs: Dict[str, Any] = {}
+    #: add the cloud connection options (doc fragment osfleet.day2.cloud)
+    uses_cloud = True
+    #: add the audit options (doc fragment osfleet.day2.audit); set on every module that changes things
+    changes_state = True
+
+    def __init__(self) -> None:
+        spec: Dict[str, Dict[str, Any]] = {}
+        if self.uses_cloud:
+            spec.update(CLOUD_ARGUMENT_SPEC)
+        if self.changes_state:
+            spec.update(AUDIT_ARGUMENT_SPEC)
+        spec.update(self.argument_spec)
+        self.ansible = AnsibleModule(argument_spec=spec, supports_check_mode=True, **self.module_kwargs)
+        self.params = self.ansible.params
+        self.check_mode = self.ansible.check_mode
+        self.diff_mode = self.ansible._diff
+        self._conn = None
+        self._audit: Optional[AuditLog] = None
+        self.audit_entries: List[Dict[str, Any]] = []
+
+    # -- services for execute() ---------------------------------------------
+    @property
+    def conn(self):
+        """The openstacksdk connection, made on first use."""
+        if self._conn is None:
+            if not HAS_OPENSTACKSDK:
+                self.ansible.fail_json(msg=missing_required_lib("openstacksdk"), exception=OPENSTACKSDK_IMPORT_ERROR)
+            self._conn = connect(CloudOptions.from_params(self.params))
+        return self._conn
+
+    @property
+    def audit(self) -> AuditLog:
+        if self._audit is None:
+            self._audit = AuditLog(self.params.get("audit_log"), self.params.get("audit_actor"))
+        return self._audit
+
+    def record(self, action: str, target: str, before: Any = None, after: Any = None,
+               details: Optional[Dict[str, Any]] = None) -> None:
+        """Write one audit entry for a change just made (nothing in check mode)."""
+        if self.check_mode:
+            return
+        self.audit_entries.append(self.audit.append(action, target, before, after, details))
+
+    # -- to implement ---------------------------------------------------------
+    def execute(self) -> Dict[str, Any]:
+        """Do the work; return the result (``changed`` and the module's keys)."""
+        raise NotImplementedError
+
+    # -- running ----------------------------------------------------------------
+    def run(self) -> None:
+        try:
+            result = self.execute()
+        except Day2Error as exc:
+            self.ansible.fail_json(msg=exc.message, **self._audit_result(exc.to_result()))
+        self.ansible.exit_json(**self._audit_result(result))
+
+    def _audit_result(self, result: Dict[str, Any]) -> Dict[str, Any]:
+        """Add where the audit entries of this run went and the new head."""
+        if self.audit_entries:
+            last = self.audit_entries[-1]
+            result["audit"] = {"path": self.audit.path, "seq": last["seq"], "hash": last["hash"],
+                               "entries": len(self.audit_entries)}
+        return result
+
+    def add_diff(self, result: Dict[str, Any], before: Any, after: Any) -> Dict[str, Any]:
+        """Put ``diff`` into ``result`` when the user asked for --diff; return ``result``."""
+        if self.diff_mode:
+            result["diff"] = {"before": before, "after": after}
+        return result

@@ -1,0 +1,219 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, osfleet.day2 contributors
+# Apache License 2.0 (see LICENSE)
+"""Discover a cloud's compute fleet: hosts with service, hypervisor, capacity
+and aggregates, and (optionally) the servers on them.
+
+A fixed handful of list calls per cloud region, whatever the number of
+servers: compute services, hypervisors with details, aggregates, Placement
+resource providers, servers with details across all projects (paginated),
+projects and server groups. Only allocation ratios need one Placement call per
+compute host. The calls do not depend on each other, so they are made at the
+same time: a region takes as long as its slowest call (the server listing),
+not the sum of them all.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, Dict, List, Optional
+
+from ansible_collections.osfleet.day2.plugins.module_utils._openstack.listing import count_requests, list_json, list_json_sliced
+from ansible_collections.osfleet.day2.plugins.module_utils._hardware.ironic_bmcs import read_ironic_bmcs
+from ansible_collections.osfleet.day2.plugins.module_utils._openstack.connection import api_call
+from ansible_collections.osfleet.day2.plugins.module_utils._common.errors import CloudError
+from ansible_collections.osfleet.day2.plugins.module_utils._common.marks import maintenance_window, quarantine_case
+from ansible_collections.osfleet.day2.plugins.module_utils._fleet.model import (
+    ComputeHost,
+    Fleet,
+    Resource,
+    Server,
+)
+
+# 2.87 is the last microversion whose hypervisor details carry the resource
+# tracker's totals and usage (2.88 moved them to Placement only).
+HYPERVISOR_MICROVERSION = "2.87"
+SERVICE_MICROVERSION = "2.53"
+# SERVER_MICROVERSION: see docs/inventory.md. What a microversion adds to a
+# server listing is not free: 2.73 (locked_reason) makes Nova join every
+# server's system metadata, 2.96 (pinned_availability_zone) makes it load and
+# deserialise every server's request spec. 2.72 carries everything the
+# inventory returns except locked_reason, at a fraction of Nova's time.
+SERVER_MICROVERSION = "2.72"
+PLACEMENT_CLASSES = {"VCPU": "vcpus", "MEMORY_MB": "memory_mb", "DISK_GB": "disk_gb"}
+
+
+def discover(conn: Any, cloud: Optional[str] = None, vms: bool = True, page_size: int = 1000,
+             placement: bool = True, workers: int = 8, server_slices: int = 1,
+             ironic: Optional[str] = None) -> Fleet:
+    """Read one cloud region's compute fleet.
+
+    ``server_slices`` > 1 reads the server listing as that many concurrent
+    slices (see ``api_list.list_json_sliced``), for a Nova with several API
+    workers. ``ironic`` reads each host's BMC from Ironic's node listing:
+    V(auto) when the catalog has a baremetal endpoint, a failure becoming a
+    warning in ``fleet.warnings``; V(required) always, a failure raising.
+    """
+    region = getattr(getattr(conn, "config", None), "region_name", None)
+    compute = conn.compute
+    fleet = Fleet()
+    stats: Dict[str, int] = {}
+    with ThreadPoolExecutor(max_workers=max(4, workers)) as pool:
+        # the slowest call first, so it is never queued behind the others
+        if vms:
+            servers = pool.submit(_list_servers, compute, page_size, server_slices, stats)
+            projects = pool.submit(_project_names, conn, stats)
+            groups = pool.submit(_server_groups, compute, stats)
+        services = pool.submit(list_json, compute, "/os-services", "services", "list compute services",
+                               SERVICE_MICROVERSION, params={"binary": "nova-compute"}, stats=stats)
+        hypervisors = pool.submit(list_json, compute, "/os-hypervisors/detail", "hypervisors", "list hypervisors",
+                                  HYPERVISOR_MICROVERSION, page_size=page_size, stats=stats)
+        aggregates = pool.submit(list_json, compute, "/os-aggregates", "aggregates", "list aggregates",
+                                 stats=stats)
+        if placement:
+            providers = pool.submit(list_json, conn.placement, "/resource_providers", "resource_providers",
+                                    "list resource providers", microversion="1.14", stats=stats)
+        _add_services(fleet, services.result(), cloud, region)
+        by_node_id = _add_hypervisors(fleet, hypervisors.result(), cloud, region)
+        if ironic:
+            bmcs = pool.submit(_read_ironic, conn, fleet, cloud, region, ironic, stats)
+        _add_aggregates(fleet, aggregates.result())
+        if placement and by_node_id:
+            _read_placement(conn.placement, providers.result(), by_node_id, stats, pool)
+        if vms:
+            _add_servers(fleet, servers.result(), projects.result(), groups.result(), cloud, region)
+        if ironic:
+            bmcs.result()
+    fleet.api_calls = stats.get("requests", 0)
+    return fleet
+
+
+def _list_servers(compute, page_size, slices, stats) -> List[Dict[str, Any]]:
+    if slices <= 1:
+        return list_json(compute, "/servers/detail", "servers", "list servers", SERVER_MICROVERSION,
+                         params={"all_tenants": 1}, page_size=page_size, stats=stats)
+
+    def run(fn, args):
+        with ThreadPoolExecutor(max_workers=slices) as slice_pool:
+            return list(slice_pool.map(fn, args))
+
+    return list_json_sliced(compute, "/servers", "/servers/detail", "servers", "list servers", SERVER_MICROVERSION,
+                            {"all_tenants": 1}, page_size, slices, run, stats)
+
+
+def _read_ironic(conn, fleet: Fleet, cloud, region, mode: str, stats) -> None:
+    """Each host's BMC from Ironic (see bmc_ironic): matched by host name, or by
+    hypervisor hostname (a node UUID under Nova's ironic driver)."""
+    label = "%s/%s" % (cloud or "-", region or "-")
+    try:
+        if not conn.endpoint_for("baremetal"):
+            if mode == "auto":
+                return
+            raise CloudError("%s: bmc_source is ironic, but the catalog has no baremetal (Ironic) endpoint" % label,
+                             call="find the baremetal endpoint", resource=label)
+        by_name = {name: name for name in fleet.hosts}
+        for name, host in fleet.hosts.items():
+            hv_name = host.hypervisor.get("hostname")
+            if hv_name and hv_name not in by_name:
+                by_name[hv_name] = name
+        skipped: List[Dict[str, Any]] = []
+        found = read_ironic_bmcs(conn.baremetal, list(by_name), label, stats=stats, skipped=skipped)
+    except Exception as exc:  # the catalog lookup (keystoneauth) or the listing (CloudError)
+        if mode != "auto":
+            raise
+        fleet.warnings.append("%s: BMCs not read from Ironic: %s" % (label, getattr(exc, "message", exc)))
+        return
+    for key, bmc in found.items():
+        fleet.hosts[by_name[key]].bmc = bmc
+    for note in skipped:
+        fleet.notes.append("%s: Ironic node %s (%s) skipped: %s" % (label, note.get("node_name") or note.get("node"),
+                                                                    note.get("node"), note.get("reason")))
+
+
+def _add_services(fleet, services, cloud, region) -> None:
+    for svc in services:
+        fleet.hosts[svc["host"]] = ComputeHost(
+            name=svc["host"], cloud=cloud, region=region, zone=svc.get("zone"),
+            service={"id": svc.get("id"), "status": svc.get("status"), "state": svc.get("state"),
+                     "disabled_reason": svc.get("disabled_reason"), "forced_down": bool(svc.get("forced_down")),
+                     "updated_at": svc.get("updated_at")},
+            maintenance=maintenance_window(svc.get("disabled_reason")))
+
+
+def _add_aggregates(fleet, aggregates) -> None:
+    for agg in aggregates:
+        for name in agg.get("hosts") or []:
+            if name in fleet.hosts:
+                fleet.hosts[name].aggregates.append(agg["name"])
+                fleet.hosts[name].zone = fleet.hosts[name].zone or agg.get("availability_zone")
+
+
+def _add_hypervisors(fleet, hypervisors, cloud, region) -> Dict[str, ComputeHost]:
+    by_node_id = {}
+    for hv in hypervisors:
+        name = (hv.get("service") or {}).get("host") or hv.get("hypervisor_hostname")
+        host = fleet.hosts.setdefault(name, ComputeHost(name=name, cloud=cloud, region=region))
+        host.hypervisor = {"id": hv.get("id"), "hostname": hv.get("hypervisor_hostname"),
+                           "type": hv.get("hypervisor_type"), "version": hv.get("hypervisor_version"),
+                           "state": hv.get("state"), "status": hv.get("status"),
+                           "running_vms": hv.get("running_vms"), "host_ip": hv.get("host_ip")}
+        host.capacity = {
+            "vcpus": Resource(hv.get("vcpus") or 0, hv.get("vcpus_used") or 0),
+            "memory_mb": Resource(hv.get("memory_mb") or 0, hv.get("memory_mb_used") or 0),
+            "disk_gb": Resource(hv.get("local_gb") or 0, hv.get("local_gb_used") or 0),
+        }
+        if hv.get("id"):
+            by_node_id[str(hv["id"])] = host
+    return by_node_id
+
+
+def _read_placement(placement, providers, by_node_id: Dict[str, ComputeHost], stats, pool) -> None:
+    """Totals, reserved and allocation ratios from Placement (the scheduler's truth)."""
+    wanted = [p["uuid"] for p in providers if p["uuid"] in by_node_id]
+
+    def inventories(uuid):
+        with api_call("get resource provider inventories", resource=uuid):
+            response = placement.get("/resource_providers/%s/inventories" % uuid, microversion="1.14",
+                                     headers={"Accept": "application/json"})
+        return uuid, response.json().get("inventories", {})
+
+    count_requests(stats, len(wanted))
+    for uuid, inv in pool.map(inventories, wanted):
+        host = by_node_id[uuid]
+        for rclass, key in PLACEMENT_CLASSES.items():
+            if rclass not in inv:
+                continue
+            res = host.capacity.setdefault(key, Resource())
+            res.total = int(inv[rclass].get("total", res.total))
+            res.reserved = int(inv[rclass].get("reserved", 0))
+            res.allocation_ratio = float(inv[rclass].get("allocation_ratio", 1.0))
+
+
+def _add_servers(fleet: Fleet, servers, projects, groups, cloud, region) -> None:
+    fleet.projects = projects
+    for raw in servers:
+        server = Server.from_json(raw, cloud, region)
+        server.project_name = projects.get(server.project_id or "")
+        server.server_groups = groups.get(server.id, [])
+        server.quarantine = quarantine_case(server.tags, server.metadata)
+        fleet.servers[server.id] = server
+        if server.host in fleet.hosts:
+            fleet.hosts[server.host].servers.append(server.id)
+
+
+def _project_names(conn, stats) -> Dict[str, str]:
+    try:
+        projects = list_json(conn.identity, "/projects", "projects", "list projects", stats=stats)
+    except CloudError:  # a reader without identity:list_projects still gets the fleet
+        return {}
+    return {p["id"]: p["name"] for p in projects}
+
+
+def _server_groups(compute, stats) -> Dict[str, List[str]]:
+    groups = list_json(compute, "/os-server-groups", "server_groups", "list server groups", "2.64",
+                       params={"all_projects": 1}, stats=stats)
+    members: Dict[str, List[str]] = {}
+    for group in groups:
+        for member in group.get("members") or []:
+            members.setdefault(member, []).append(group.get("name") or group["id"])
+    return members

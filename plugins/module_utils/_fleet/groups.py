@@ -1,0 +1,92 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, osfleet.day2 contributors
+# Apache License 2.0 (see LICENSE)
+"""From fleet snapshots to inventory entries: names, groups and host variables.
+
+Kept apart from the inventory plugin so that naming and grouping are plain
+functions, tested without an Ansible inventory.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any, Callable, Dict, Iterator, List
+
+from ansible_collections.osfleet.day2.plugins.module_utils._fleet.model import preferred_ip
+
+
+def _hypervisor_groups(host: Dict[str, Any], group: Callable[[str], str]) -> List[str]:
+    groups = ["hypervisors"]
+    service = host.get("service") or {}
+    hypervisor = host.get("hypervisor") or {}
+    if host.get("zone"):
+        groups.append(group("az_" + host["zone"]))
+    groups += [group("aggregate_" + a) for a in host.get("aggregates") or []]
+    if service.get("status") == "enabled":
+        groups.append("compute_enabled")
+    elif service.get("status") == "disabled":
+        groups.append("compute_disabled")
+    if "down" in (service.get("state"), hypervisor.get("state")) or service.get("forced_down"):
+        groups.append("hypervisor_down")
+    if host.get("maintenance") is not None:
+        groups.append("in_maintenance")
+    return groups + _place_groups(host, group)
+
+
+def _place_groups(item: Dict[str, Any], group: Callable[[str], str]) -> List[str]:
+    out = []
+    if item.get("cloud"):
+        out.append(group("cloud_" + item["cloud"]))
+    if item.get("region"):
+        out.append(group("region_" + item["region"]))
+    return out
+
+
+def _vm_groups(server: Dict[str, Any], host_names: Dict[Any, str], group: Callable[[str], str]) -> List[str]:
+    groups = ["vms"]
+    if server.get("zone"):
+        groups.append(group("az_" + server["zone"]))
+    if server.get("project_name") or server.get("project_id"):
+        groups.append(group("project_" + (server.get("project_name") or server["project_id"])))
+    if server.get("quarantine") is not None:
+        groups.append("quarantined")
+    host_name = host_names.get((server.get("cloud"), server.get("region"), server.get("host")))
+    if host_name:
+        groups.append(group("vms_on_" + host_name))
+    return groups + _place_groups(server, group)
+
+
+def plan_inventory(results: List[Dict[str, Any]], bmcs: Dict[str, Dict[str, Any]],
+                   group: Callable[[str], str]) -> Iterator[Dict[str, Any]]:
+    """Yield {name, groups, hostvars} for every hypervisor, then every server.
+
+    ``results`` are ``Fleet.to_dict()`` snapshots, one per cloud region;
+    ``group`` sanitises a group name (the plugin's ``_sanitize_group_name``).
+    """
+    taken = set()
+    host_names: Dict[Any, str] = {}
+    for snap in results:
+        for name, host in sorted(snap["hosts"].items()):
+            inv_name = name
+            if inv_name in taken:
+                inv_name = "%s_%s_%s" % (host.get("cloud") or "cloud", host.get("region") or "region", name)
+            taken.add(inv_name)
+            host_names[(host.get("cloud"), host.get("region"), name)] = inv_name
+            fleet = dict(host)
+            fleet["bmc"] = bmcs.get(name) or host.get("bmc")  # the map file first, then what Ironic said
+            hostvars = {"fleet_kind": "hypervisor", "fleet": fleet}
+            ip = (host.get("hypervisor") or {}).get("host_ip")
+            if ip:
+                hostvars["ansible_host"] = ip
+            yield {"name": inv_name, "groups": _hypervisor_groups(host, group), "hostvars": hostvars}
+    names = Counter(s.get("name") for snap in results for s in snap["servers"].values())
+    for snap in results:
+        for sid, server in sorted(snap["servers"].items()):
+            name = server.get("name")
+            inv_name = name if name and names[name] == 1 and name not in taken else sid
+            taken.add(inv_name)
+            hostvars = {"fleet_kind": "vm", "fleet": server}
+            ip = preferred_ip(server.get("addresses") or [])
+            if ip:
+                hostvars["ansible_host"] = ip
+            yield {"name": inv_name, "groups": _vm_groups(server, host_names, group), "hostvars": hostvars}

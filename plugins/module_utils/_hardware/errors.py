@@ -1,0 +1,40 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, osfleet.day2 contributors
+# Apache License 2.0 (see LICENSE)
+"""Typed errors of the BMC adapters.
+
+Each names the BMC address in ``resource`` so a fleet-wide scan can sort its
+failures (unreachable, wrong credentials, slow, anything else) without
+parsing messages.
+"""
+
+from __future__ import annotations
+
+from ansible_collections.osfleet.day2.plugins.module_utils._common.errors import Day2Error
+
+
+class BmcError(Day2Error):
+    """A BMC call failed; ``resource`` is the BMC address."""
+
+    #: the ``status`` hardware_scan reports for this kind of failure
+    scan_status = "error"
+
+
+class BmcAuthError(BmcError):
+    """The BMC refused the credentials."""
+
+    scan_status = "auth_failed"
+
+
+class BmcUnreachable(BmcError):
+    """Nothing answered at the BMC address (refused, no route, no reply)."""
+
+    scan_status = "unreachable"
+
+
+class BmcTimeout(BmcError):
+    """The call's deadline passed before the BMC finished (or reached the state asked for)."""
+
+
+class BmcUnsupported(BmcError):
+    """The BMC does not offer what was asked (an action, a boot device, a resource)."""

@@ -1,0 +1,406 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, osfleet.day2 contributors
+# Apache License 2.0 (see LICENSE)
+"""Which BMC reaches each compute host, read from OpenStack Ironic.
+
+A cloud whose compute hosts are enrolled in Ironic already knows every BMC
+address: reading it from there saves keeping a BMC map file in step. One
+paginated node listing is read, each node is matched to a compute host by
+name, and its ``driver_info`` becomes the same entry :func:`parse_bmc_map`
+gives, with Ironic's view of the node beside it.
+
+Credentials are never copied, not even masked ones: the entry names them by
+reference (``ironic:<source>/<node uuid>``). Ironic masks passwords with
+``******`` only as long as its ``show_password`` policy says so.
+
+What a node's ``driver_info`` becomes:
+
+* ``redfish_address`` (any driver: redfish, idrac-redfish, ilo5 with Redfish
+  interfaces...) -> ``redfish+https://host[:port][/redfish_system_id]``;
+  the scheme follows the address (Ironic assumes https when it has none).
+* ``ipmi_address`` -> ``ipmi://host:port`` (``ipmi_port``, default 623).
+  Drivers ``ipmi`` and ``intel-ipmi`` prefer it when both are set, every other
+  driver prefers ``redfish_address``.
+* Only a vendor address (``drac_address`` of ``idrac``, ``ilo_address`` of
+  ``ilo``/``ilo5``, ``irmc_address`` of ``irmc``): these BMCs serve Redfish on
+  the same web server, so the entry is ``redfish+https://host`` without a
+  system path (the Redfish backend then picks the BMC's only system) and says
+  ``derived_from`` which key it came from. The scheme and port are the
+  vendor's own (``drac_protocol``/``drac_port``, ``irmc_port`` 80 = http,
+  ``client_port``); nothing else is guessed.
+* Drivers without a BMC (``fake-hardware``, ``manual-management``), any other
+  vendor-only address (``ibmc_address``, ``xclarity_manager_ip``, SNMP PDUs)
+  and redacted or unparsable addresses: no entry.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import re
+from typing import Any, Dict, Iterable, Iterator, List, Optional, Tuple
+from urllib.parse import parse_qs, urlparse
+
+from ansible_collections.osfleet.day2.plugins.module_utils._openstack.listing import count_requests
+from ansible_collections.osfleet.day2.plugins.module_utils._openstack.connection import api_call
+from ansible_collections.osfleet.day2.plugins.module_utils._common.errors import CloudError
+
+# 1.42 is the oldest microversion that has every field read here: ``fields`` (1.8), node names (1.5) and
+# ``fault`` (1.42, why Ironic itself put a node in maintenance). It is Rocky's (2018), so every supported
+# cloud speaks it. ``detail=True`` (1.43) is not used: Ironic refuses ``detail`` together with ``fields``
+# (HTTP 400), and ``fields`` keeps each page small (no properties, instance_info, driver_internal_info).
+NODE_MICROVERSION = "1.42"
+NODE_FIELDS = ("uuid", "name", "driver", "driver_info", "extra", "power_state", "provision_state",
+               "maintenance", "maintenance_reason", "fault")
+#: Ironic's default [api]max_limit; a smaller server limit just means more pages
+PAGE_SIZE = 1000
+IPMI_PORT = 623
+#: the key of ``extra`` that names the compute host a node is, when its name does not
+HOST_EXTRA_KEY = "osfleet_host"
+LIST_CALL = "list baremetal nodes"
+
+#: drivers whose native protocol is IPMI: ``ipmi_address`` first when both are set
+_IPMI_FIRST = frozenset(("ipmi", "intel-ipmi"))
+#: drivers that never talk to a BMC, whatever their driver_info says
+_NO_BMC = frozenset(("fake-hardware", "manual-management"))
+#: driver -> (address key, port key, protocol key): vendor BMCs that also serve Redfish on that address
+_VENDOR_REDFISH = {
+    "idrac": ("drac_address", "drac_port", "drac_protocol"),
+    "ilo": ("ilo_address", "client_port", None),
+    "ilo5": ("ilo_address", "client_port", None),
+    "irmc": ("irmc_address", "irmc_port", None),
+}
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+_FALSE = frozenset(("0", "false", "no", "off", "n", "f"))
+_HOSTNAME = re.compile(r"^[A-Za-z0-9_]([A-Za-z0-9_.-]*[A-Za-z0-9_])?$")
+#: how a node was matched to a host, best first: the winner when two nodes claim one host
+MATCH_RANK = {"extra": 0, "name": 1, "short_name": 2, "uuid": 3}
+
+
+def read_ironic_bmcs(baremetal_adapter: Any, hosts: Iterable[str], source_label: str,
+                     stats: Optional[Dict[str, int]] = None, page_size: int = PAGE_SIZE,
+                     skipped: Optional[List[Dict[str, Any]]] = None) -> Dict[str, Dict[str, Any]]:
+    """Host name -> BMC entry, for the ``hosts`` some Ironic node is.
+
+    ``baremetal_adapter`` is the SDK's ``conn.baremetal``; ``source_label``
+    (``cloud/region``) goes into each ``credentials_ref``. A node is a host
+    when ``extra.osfleet_host`` names it (authoritative: such a node matches
+    nothing else), else when its name is the host's name, its short name or
+    its FQDN, else when its UUID is the host's name (Nova's ironic driver
+    names hypervisors by node UUID). Nodes that are no host are ignored.
+
+    Two nodes claiming one host: the better match wins (``MATCH_RANK``), then
+    the node Ironic lists first (enrollment order). Losers, matched nodes
+    without a usable BMC address and names matching several hosts are added
+    to ``skipped`` (when given) as ``{node, node_name, host, reason}``.
+
+    Raises CloudError (with ``status_code``) when the listing fails, 403 for
+    credentials without ``baremetal:node:list``, so the caller decides
+    whether a cloud without readable Ironic is an error.
+    """
+    index = _HostIndex(hosts)
+    claims: Dict[str, List[Tuple[int, int, str, Dict[str, Any]]]] = {}
+    for position, node in enumerate(iter_nodes(baremetal_adapter, source_label, stats, page_size)):
+        host, how, ambiguous = index.match(node)
+        if ambiguous:
+            _note(skipped, node, None, "name matches several hosts (%s); set extra.%s"
+                  % (", ".join(ambiguous), HOST_EXTRA_KEY))
+        if host is None:
+            continue
+        claims.setdefault(host, []).append((MATCH_RANK[how], position, how, node))
+    out = {}
+    for host, found in claims.items():
+        found.sort(key=lambda claim: claim[:2])
+        _rank, _position, how, node = found[0]
+        for _r, _p, _h, other in found[1:]:
+            _note(skipped, other, host, "host already matched by node %s" % node.get("uuid"))
+        bmc, reason = bmc_from_node(node)
+        if bmc is None:
+            _note(skipped, node, host, reason)
+            continue
+        bmc["matched_by"] = how
+        bmc.update(_node_view(node, source_label))
+        out[host] = bmc
+    return out
+
+
+def iter_nodes(adapter: Any, source_label: Optional[str] = None, stats: Optional[Dict[str, int]] = None,
+               page_size: int = PAGE_SIZE) -> Iterator[Dict[str, Any]]:
+    """Every node of the listing, page after page.
+
+    Ironic pages with a top-level ``next`` URL (not Nova's ``*_links``). Only
+    its ``marker`` is taken and the same path asked again: the URL's host is
+    Ironic's idea of its public endpoint, which behind a TLS proxy is often
+    not the catalog's.
+    """
+    query: Dict[str, Any] = {"fields": ",".join(NODE_FIELDS), "limit": page_size}
+    seen = set()
+    while True:
+        body = _get_page(adapter, query, source_label, stats)
+        nodes = body.get("nodes") or []
+        yield from nodes
+        marker = _next_marker(body.get("next"), nodes)
+        if not nodes or not marker or marker in seen:
+            return
+        seen.add(marker)
+        query["marker"] = marker
+
+
+def bmc_from_node(node: Dict[str, Any]) -> Tuple[Optional[Dict[str, Any]], str]:
+    """(BMC entry without the node's view, "") or (None, why there is none)."""
+    driver = str(node.get("driver") or "")
+    info = node.get("driver_info")
+    if driver in _NO_BMC:
+        return None, "driver %s has no BMC" % driver
+    if not isinstance(info, dict) or not info:
+        return None, "no driver_info"
+    if "content" in info and len(info) == 1:
+        return None, "driver_info redacted (needs baremetal:node:get:driver_info)"
+    readers = (_ipmi, _redfish) if driver in _IPMI_FIRST else (_redfish, _ipmi)
+    problems = []
+    for reader in readers + (_vendor,):
+        bmc, problem = reader(driver, info)
+        if bmc is not None:
+            return bmc, ""
+        if problem:
+            problems.append(problem)
+    return None, "; ".join(problems) or "driver %s: no redfish or ipmi address in driver_info" % driver
+
+
+def _redfish(driver: str, info: Dict[str, Any]) -> Tuple[Optional[Dict[str, Any]], str]:
+    if not info.get("redfish_address"):
+        return None, ""
+    parsed = split_address(str(info["redfish_address"]))
+    if parsed is None or parsed[0] not in (None, "http", "https"):
+        return None, "redfish_address is not an http(s) address"
+    scheme, host, port = parsed
+    scheme = scheme or "https"  # Ironic's default
+    bmc: Dict[str, Any] = {"type": "redfish"}
+    system_path = _system_path(info.get("redfish_system_id"))
+    bmc["address"] = "redfish+%s://%s%s" % (scheme, _netloc(host, port, scheme), system_path)
+    if system_path:
+        bmc["system_id"] = system_path.rsplit("/", 1)[-1]
+    if _is_false(info.get("redfish_verify_ca")):
+        bmc["verify"] = False
+    return bmc, ""
+
+
+def _ipmi(driver: str, info: Dict[str, Any]) -> Tuple[Optional[Dict[str, Any]], str]:
+    if not info.get("ipmi_address"):
+        return None, ""
+    parsed = split_address(str(info["ipmi_address"]))
+    port = _port(info.get("ipmi_port"))
+    if parsed is None or parsed[0] is not None or port is False:
+        return None, "ipmi_address/ipmi_port is not a host and port"
+    _scheme, host, address_port = parsed
+    port = port or address_port or IPMI_PORT
+    return {"type": "ipmi", "address": "ipmi://%s:%d" % (_bracket(host), port)}, ""
+
+
+def _vendor(driver: str, info: Dict[str, Any]) -> Tuple[Optional[Dict[str, Any]], str]:
+    keys = _VENDOR_REDFISH.get(driver)
+    if keys is None or not info.get(keys[0]):
+        return None, ""
+    address_key, port_key, protocol_key = keys
+    parsed = split_address(str(info[address_key]))
+    port = _port(info.get(port_key))
+    if parsed is None or parsed[0] not in (None, "http", "https") or port is False:
+        return None, "%s is not a host" % address_key
+    scheme, host, address_port = parsed
+    port = port or address_port
+    protocol = str(info.get(protocol_key) or "").lower() if protocol_key else ""
+    scheme = scheme or (protocol if protocol in _DEFAULT_PORTS else "http" if port == 80 else "https")
+    return {"type": "redfish", "address": "redfish+%s://%s" % (scheme, _netloc(host, port, scheme)),
+            "derived_from": address_key}, ""
+
+
+def split_address(text: str) -> Optional[Tuple[Optional[str], str, Optional[int]]]:
+    """``[scheme://]host[:port][/path]`` -> (scheme or None, host, port or None); None if it is none.
+
+    A bare IPv6 address (``fd00::1``) is a host, not a host and port; any
+    path is dropped (the Redfish system path comes from ``redfish_system_id``).
+    """
+    text = text.strip()
+    scheme = None
+    if "://" in text:
+        scheme, text = text.split("://", 1)
+        scheme = scheme.lower()
+    authority = text.split("/", 1)[0]
+    if "@" in authority:
+        return None  # credentials in the URL: not something to copy
+    host, port = authority, None
+    if _ip(authority) is not None:
+        host = authority
+    elif authority.startswith("["):
+        end = authority.find("]")
+        host, rest = authority[1:end], authority[end + 1:]
+        if end < 0 or _ip(host) is None or (rest and not rest.startswith(":")):
+            return None
+        port = _port(rest[1:]) if rest else None
+    elif ":" in authority:
+        host, _sep, port_text = authority.rpartition(":")
+        port = _port(port_text)
+    if port is False or not host or (_ip(host) is None and not _HOSTNAME.match(host)):
+        return None
+    return scheme, host, port or None
+
+
+def _system_path(value: Any) -> str:
+    if not value:
+        return ""
+    path = str(value).strip()
+    if "://" in path:
+        path = urlparse(path).path
+    path = "/" + path.strip("/")
+    return "" if path == "/" else path
+
+
+def _next_marker(next_url: Any, nodes: List[Dict[str, Any]]) -> Optional[str]:
+    if not next_url:
+        return None
+    values = parse_qs(urlparse(str(next_url)).query).get("marker")
+    if values:
+        return values[0]
+    return nodes[-1].get("uuid") if nodes else None
+
+
+def _get_page(adapter: Any, query: Dict[str, Any], source_label: Optional[str],
+              stats: Optional[Dict[str, int]]) -> Dict[str, Any]:
+    count_requests(stats)
+    with api_call(LIST_CALL, source_label):
+        response = adapter.get("/nodes", params=dict(query), microversion=NODE_MICROVERSION,
+                               headers={"Accept": "application/json"}, raise_exc=False)
+    where = "%s (%s)" % (LIST_CALL, source_label) if source_label else LIST_CALL
+    request_id = (getattr(response, "headers", None) or {}).get("x-openstack-request-id")
+    if response.status_code >= 400:
+        raise CloudError("%s failed (HTTP %s): %s" % (where, response.status_code, _error_text(response)),
+                         call=LIST_CALL, resource=source_label, status_code=response.status_code,
+                         request_id=request_id)
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    if not isinstance(body, dict):
+        raise CloudError("%s: the answer is not a JSON object" % where, call=LIST_CALL, resource=source_label,
+                         status_code=response.status_code, request_id=request_id)
+    return body
+
+
+def _error_text(response: Any) -> str:
+    """Ironic's ``faultstring``, which it wraps as a JSON string in ``error_message``."""
+    try:
+        body = response.json()
+    except ValueError:
+        return (getattr(response, "text", "") or "")[:300]
+    message = body.get("error_message") if isinstance(body, dict) else None
+    if isinstance(message, str):
+        try:
+            message = json.loads(message)
+        except ValueError:
+            return message[:300]
+    if isinstance(message, dict) and message.get("faultstring"):
+        return str(message["faultstring"])[:300]
+    return str(body)[:300]
+
+
+class _HostIndex:
+    """The compute host names, looked up the ways a node name may spell them."""
+
+    def __init__(self, hosts: Iterable[str]) -> None:
+        self.exact: Dict[str, str] = {}
+        self.folded: Dict[str, List[str]] = {}
+        self.short: Dict[str, List[str]] = {}
+        for host in hosts:
+            if not host:
+                continue
+            host = str(host)
+            self.exact[host] = host
+            self.folded.setdefault(host.casefold(), []).append(host)
+            if _short(host) != host:
+                self.short.setdefault(_short(host).casefold(), []).append(host)
+
+    def match(self, node: Dict[str, Any]) -> Tuple[Optional[str], str, List[str]]:
+        """(host or None, how, the hosts a name matched when it matched several and nothing else did)."""
+        extra = node.get("extra") if isinstance(node.get("extra"), dict) else {}
+        if extra.get(HOST_EXTRA_KEY):
+            hosts = self._named(str(extra[HOST_EXTRA_KEY]))
+            return (hosts[0], "extra", []) if len(hosts) == 1 else (None, "", [])
+        ambiguous: List[str] = []
+        name = str(node.get("name") or "")
+        if name:
+            hosts, how = self._named(name), "name"
+            if not hosts and _short(name) == name:  # a short node name, FQDN hosts
+                hosts, how = self.short.get(name.casefold(), []), "short_name"
+            if not hosts and _short(name) != name:  # an FQDN node name, a short host name
+                hosts, how = [h for h in self._named(_short(name)) if _short(h) == h], "short_name"
+            if len(hosts) == 1:
+                return hosts[0], how, []
+            ambiguous = sorted(hosts)
+        hosts = self._named(str(node.get("uuid") or ""))
+        if len(hosts) == 1:
+            return hosts[0], "uuid", []
+        return None, "", ambiguous
+
+    def _named(self, name: str) -> List[str]:
+        """The host spelt ``name``; else the hosts spelt so in another case (DNS names ignore case)."""
+        if not name:
+            return []
+        if name in self.exact:
+            return [name]
+        return self.folded.get(name.casefold(), [])
+
+
+def _node_view(node: Dict[str, Any], source_label: str) -> Dict[str, Any]:
+    """What Ironic says of the node, and where its credentials are (never what they are)."""
+    return {"credentials_ref": "ironic:%s/%s" % (source_label, node.get("uuid")), "source": "ironic",
+            "node": node.get("uuid"), "node_name": node.get("name"), "driver": node.get("driver"),
+            "power_state": node.get("power_state"), "provision_state": node.get("provision_state"),
+            "maintenance": bool(node.get("maintenance")), "maintenance_reason": node.get("maintenance_reason"),
+            "fault": node.get("fault")}
+
+
+def _note(skipped: Optional[List[Dict[str, Any]]], node: Dict[str, Any], host: Optional[str], reason: str) -> None:
+    if skipped is not None:
+        skipped.append({"node": node.get("uuid"), "node_name": node.get("name"), "host": host, "reason": reason})
+
+
+def _short(name: str) -> str:
+    """``cmp1`` of ``cmp1.example.net``; an IP address is its own short name."""
+    return name if _ip(name) is not None else name.split(".", 1)[0]
+
+
+def _ip(text: str) -> Optional[Any]:
+    try:
+        return ipaddress.ip_address(text)
+    except ValueError:
+        return None
+
+
+def _bracket(host: str) -> str:
+    return "[%s]" % host if ":" in host else host
+
+
+def _netloc(host: str, port: Optional[int], scheme: str) -> str:
+    if port and port != _DEFAULT_PORTS.get(scheme):
+        return "%s:%d" % (_bracket(host), port)
+    return _bracket(host)
+
+
+def _port(value: Any) -> Any:
+    """An int port, None when unset, False when it is not a port."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return False
+    try:
+        port = int(str(value).strip())
+    except ValueError:
+        return False
+    return port if 0 < port < 65536 else False
+
+
+def _is_false(value: Any) -> bool:
+    """``redfish_verify_ca`` off: False or a false-ish string. A CA path (on the conductor) is not copied."""
+    if isinstance(value, bool):
+        return value is False
+    return isinstance(value, str) and value.strip().lower() in _FALSE
