@@ -1,7 +1,8 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, osfleet.day2 contributors
 # Apache License 2.0 (see LICENSE)
-"""Shared pieces every capability uses: typed errors, the module base, the audit log, the marks osfleet leaves in the cloud, time parsing, webhooks.
+"""Shared pieces every capability uses: typed errors, the module base, the audit log, the marks osfleet
+leaves in the cloud, time parsing, webhooks.
 
 Private to the osfleet.day2 collection: not a public API. Names here may change
 in any release; other collections must not import them (docs/architecture.md).
