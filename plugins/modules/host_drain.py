@@ -182,10 +182,9 @@ class HostDrainModule(Day2Module):
                              ("moved", "gone", "pending")))
         failed = [i for i in result.items if i.status == "failed"]
         if failed and not self.check_mode:
-            self.ansible.fail_json(msg="%d server(s) on %s could not be moved: %s; the host stays disabled"
-                                   % (len(failed), p["host"], "; ".join("%s (%s): %s" % (i.name, i.id, i.detail)
-                                                                        for i in failed)),
-                                   **self._audit_result(out))
+            self.fail("%d server(s) on %s could not be moved: %s; the host stays disabled"
+                      % (len(failed), p["host"], "; ".join("%s (%s): %s" % (i.name, i.id, i.detail) for i in failed)),
+                      **out)
         return out
 
 

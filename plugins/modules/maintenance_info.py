@@ -102,9 +102,9 @@ windows:
       progress: {pending: 1}
 """
 
-from ansible_collections.osfleet.day2.plugins.module_utils._maintenance.service import MaintenanceWindows
-from ansible_collections.osfleet.day2.plugins.module_utils._maintenance.model import ENDED, S_ANSWER, S_POLICY
 from ansible_collections.osfleet.day2.plugins.module_utils._common.module_base import Day2Module
+from ansible_collections.osfleet.day2.plugins.module_utils._maintenance.info import report
+from ansible_collections.osfleet.day2.plugins.module_utils._openstack.nova import NovaActions
 
 
 class MaintenanceInfoModule(Day2Module):
@@ -117,33 +117,7 @@ class MaintenanceInfoModule(Day2Module):
 
     def execute(self):
         p = self.params
-        service = MaintenanceWindows(self.conn, check_mode=True)
-        views = [v for v in service.windows(p["name"]) if p["include_ended"] or v.window.state not in ENDED]
-        services = {s.get("host"): s for s in service.nova.compute_services()} if views else {}
-        out = []
-        for view in views:
-            window = view.to_dict()
-            window["services"] = {h: {k: services.get(h, {}).get(k) for k in ("status", "state", "disabled_reason")}
-                                  for h in view.window.hosts}
-            if p["live"]:
-                live = {}
-                for host in view.window.hosts:
-                    for server in service.nova.servers_on_host(host):
-                        live[server["id"]] = server
-                for entry in window["servers"]:
-                    server = live.pop(entry["id"], None)
-                    if server is not None:
-                        md = server.get("metadata") or {}
-                        entry.update(answer=md.get(S_ANSWER), policy=md.get(S_POLICY), server_status=server["status"])
-                for server in live.values():  # on the host but not yet noticed (booted after scheduling)
-                    md = server.get("metadata") or {}
-                    window["servers"].append(dict(id=server["id"], name=server.get("name"),
-                                                  project_id=server.get("tenant_id"), status="not_notified",
-                                                  action="", host=server.get("OS-EXT-SRV-ATTR:host"), notified="", webhook=False,
-                                                  answer=md.get(S_ANSWER), policy=md.get(S_POLICY),
-                                                  server_status=server["status"]))
-            out.append(window)
-        return dict(changed=False, windows=out)
+        return dict(changed=False, windows=report(NovaActions(self.conn), p["name"], p["include_ended"], p["live"]))
 
 
 def main():

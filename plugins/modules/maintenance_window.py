@@ -248,7 +248,8 @@ audit:
   type: dict
 """
 
-from ansible_collections.osfleet.day2.plugins.module_utils._maintenance.service import MaintenanceWindows, validate_webhooks
+from ansible_collections.osfleet.day2.plugins.module_utils._maintenance.notify import WebhookSettings, validate_webhooks
+from ansible_collections.osfleet.day2.plugins.module_utils._maintenance.service import MaintenanceWindows, Pacing
 from ansible_collections.osfleet.day2.plugins.module_utils._maintenance.model import (
     FAILED,
     READY,
@@ -287,12 +288,10 @@ class MaintenanceWindowModule(Day2Module):
 
     def execute(self):
         p = self.params
-        webhooks = validate_webhooks(p["webhooks"])
-        service = MaintenanceWindows(
-            self.conn, check_mode=self.check_mode, audit=self.record, webhooks=webhooks,
-            webhook_timeout=p["webhook_timeout"], validate_certs=p["webhook_validate_certs"],
-            ca_path=p["webhook_ca_path"], poll_interval=p["poll_interval"],
-            migration_timeout=p["migration_timeout"])
+        webhooks = WebhookSettings(validate_webhooks(p["webhooks"]), timeout=p["webhook_timeout"],
+                                   validate_certs=p["webhook_validate_certs"], ca_path=p["webhook_ca_path"])
+        service = MaintenanceWindows(self.conn, check_mode=self.check_mode, audit=self.record, webhooks=webhooks,
+                                     pacing=Pacing(p["poll_interval"], p["migration_timeout"]))
         before = None
         existing = service.windows(p["name"])
         if existing:
@@ -315,19 +314,17 @@ class MaintenanceWindowModule(Day2Module):
         else:
             view = service.cancel(p["name"], restart_stopped=p["restart_stopped"])
         for warning in service.warnings:
-            self.ansible.warn(warning)
+            self.warn(warning)
         window = view.to_dict()
         result = dict(changed=bool(service.changes), window=window, changes=service.changes,
                       deliveries=service.deliveries)
         self.add_diff(result, before, {k: v for k, v in window.items() if k not in ("servers", "progress")})
         if view.window.state == FAILED and state == "started":
-            self.ansible.fail_json(msg="maintenance window %s failed: %s (the hosts stay disabled; fix the cause "
-                                   "and start the window again to retry)" % (p["name"], view.window.failed_reason),
-                                   **self._audit_result(result))
+            self.fail("maintenance window %s failed: %s (the hosts stay disabled; fix the cause and start the "
+                      "window again to retry)" % (p["name"], view.window.failed_reason), **result)
         if state == "started" and p["wait"] and not self.check_mode and view.window.state != READY:
-            self.ansible.fail_json(msg="maintenance window %s is still %s after %d s: %s; run it again to continue"
-                                   % (p["name"], view.window.state, p["wait_timeout"], window["progress"]),
-                                   **self._audit_result(result))
+            self.fail("maintenance window %s is still %s after %d s: %s; run it again to continue"
+                      % (p["name"], view.window.state, p["wait_timeout"], window["progress"]), **result)
         return result
 
 

@@ -79,11 +79,9 @@ verification:
   type: dict
 """
 
-from ansible_collections.osfleet.day2.plugins.module_utils._common.audit_log import AuditLog
 from ansible_collections.osfleet.day2.plugins.module_utils._common.module_base import Day2Module
 from ansible_collections.osfleet.day2.plugins.module_utils._quarantine.case import list_cases
-from ansible_collections.osfleet.day2.plugins.module_utils._quarantine.evidence import load_manifest, verify_manifest
-from ansible_collections.osfleet.day2.plugins.module_utils._quarantine.record import validate_case_id
+from ansible_collections.osfleet.day2.plugins.module_utils._quarantine.info import verify_case
 
 
 class QuarantineInfoModule(Day2Module):
@@ -98,26 +96,11 @@ class QuarantineInfoModule(Day2Module):
     def execute(self):
         p = self.params
         result = dict(changed=False, cases=list_cases(self.conn))
-        if not p["case_id"]:
-            return result
-        case_id = validate_case_id(p["case_id"])
-        manifest = load_manifest(self.conn, case_id)
-        evidence = ["no evidence manifest for case %s" % case_id] if manifest is None else \
-            verify_manifest(self.conn, manifest, p["evidence_dir"])
-        audit = []
-        if p["audit_log"]:
-            log = AuditLog(p["audit_log"])
-            audit = list(log.verify(p["audit_head"]).errors)
-            recorded = [e.get("after", {}).get("manifest", {}) for e in log.entries()
-                        if e.get("action") == "server_quarantine.evidence" and "(case %s)" % case_id in e.get("target", "")]
-            if not recorded:
-                audit.append("the audit log has no evidence entry for case %s" % case_id)
-            elif manifest is not None and recorded[-1].get("sha256") != manifest["_self"]["sha256"]:
-                audit.append("manifest %s has SHA-256 %s, the audit log recorded %s (manifest replaced)"
-                             % (manifest["_self"]["id"], manifest["_self"]["sha256"], recorded[-1].get("sha256")))
-        if manifest is not None:
-            result["manifest"] = manifest
-        result["verification"] = dict(ok=not evidence and not audit, evidence=evidence, audit=audit)
+        if p["case_id"]:
+            manifest, result["verification"] = verify_case(self.conn, p["case_id"], p["evidence_dir"],
+                                                           p["audit_log"], p["audit_head"])
+            if manifest is not None:
+                result["manifest"] = manifest
         return result
 
 

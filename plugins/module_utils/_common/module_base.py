@@ -9,11 +9,17 @@ and returns the result dict. The base merges the cloud and audit options,
 connects lazily, writes one audit entry per change (never in check mode) and
 turns the core's typed errors into ``fail_json`` with the field or resource
 they name.
+
+There is one way to fail: raise. The core raises a :class:`Day2Error`; a
+module that decides from a result that the task failed (a window that ended
+``failed``) calls :meth:`Day2Module.fail`, which raises too. :meth:`run` is
+the only place that calls ``fail_json``, so every failure carries the audit
+entries written before it.
 """
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, NoReturn, Optional
 
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 
@@ -25,12 +31,21 @@ from ansible_collections.osfleet.day2.plugins.module_utils._openstack.connection
     CloudOptions,
     connect,
 )
-from ansible_collections.osfleet.day2.plugins.module_utils._common.errors import Day2Error
+from ansible_collections.osfleet.day2.plugins.module_utils._common.errors import DependencyError, Day2Error
 
 AUDIT_ARGUMENT_SPEC: Dict[str, Dict[str, Any]] = dict(
     audit_log=dict(type="path", fallback=(env_fallback, [ENV_PATH])),
     audit_actor=dict(type="str", fallback=(env_fallback, [ENV_ACTOR])),
 )
+
+
+class TaskFailed(Exception):
+    """Raised by :meth:`Day2Module.fail`: the task fails with ``msg`` and the result gathered so far."""
+
+    def __init__(self, msg: str, result: Dict[str, Any]) -> None:
+        super().__init__(msg)
+        self.msg = msg
+        self.result = result
 
 
 class Day2Module:
@@ -66,7 +81,8 @@ class Day2Module:
         """The openstacksdk connection, made on first use."""
         if self._conn is None:
             if not HAS_OPENSTACKSDK:
-                self.ansible.fail_json(msg=missing_required_lib("openstacksdk"), exception=OPENSTACKSDK_IMPORT_ERROR)
+                raise DependencyError(missing_required_lib("openstacksdk"),
+                                      details={"import_error": OPENSTACKSDK_IMPORT_ERROR})
             self._conn = connect(CloudOptions.from_params(self.params))
         return self._conn
 
@@ -83,6 +99,13 @@ class Day2Module:
             return
         self.audit_entries.append(self.audit.append(action, target, before, after, details))
 
+    def fail(self, msg: str, **result: Any) -> NoReturn:
+        """Fail the task with ``msg``; ``result`` (what the run found and did) is returned with it."""
+        raise TaskFailed(msg, result)
+
+    def warn(self, msg: str) -> None:
+        self.ansible.warn(msg)
+
     # -- to implement ---------------------------------------------------------
     def execute(self) -> Dict[str, Any]:
         """Do the work; return the result (``changed`` and the module's keys)."""
@@ -92,9 +115,14 @@ class Day2Module:
     def run(self) -> None:
         try:
             result = self.execute()
+        except TaskFailed as exc:
+            self._fail(exc.msg, exc.result)
         except Day2Error as exc:
-            self.ansible.fail_json(msg=exc.message, **self._audit_result(exc.to_result()))
+            self._fail(exc.message, exc.to_result())
         self.ansible.exit_json(**self._audit_result(result))
+
+    def _fail(self, msg: str, result: Dict[str, Any]) -> NoReturn:
+        self.ansible.fail_json(msg=msg, **self._audit_result(result))
 
     def _audit_result(self, result: Dict[str, Any]) -> Dict[str, Any]:
         """Add where the audit entries of this run went and the new head."""

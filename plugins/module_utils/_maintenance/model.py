@@ -22,6 +22,17 @@ from typing import Any, Dict, List, Optional, Tuple
 
 from ansible_collections.osfleet.day2.plugins.module_utils._common.errors import ValidationError
 from ansible_collections.osfleet.day2.plugins.module_utils._common.marks import MAINTENANCE_PREFIX
+from ansible_collections.osfleet.day2.plugins.module_utils._hosts.drain import (
+    FAILED as SERVER_FAILED,
+    GONE,
+    IN_PROGRESS,
+    KEPT,
+    MOVED,
+    PENDING,
+    SHUT_DOWN,
+    SKIPPED,
+    STOPPED,
+)
 
 AGGREGATE_PREFIX = "osfleet-maint-"
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,59}$")
@@ -78,17 +89,11 @@ S_POLICY = "osfleet_maint_policy"
 S_ON_FAILURE = "osfleet_maint_on_failure"
 
 # per-server status in a window
-PENDING = "pending"            # nothing decided yet (no answer, deadline not reached)
+# (PENDING, IN_PROGRESS, MOVED, KEPT, SHUT_DOWN, STOPPED, SKIPPED, GONE and SERVER_FAILED are the drain's
+# outcomes of one server, imported above: one set of statuses for the drain and the window record)
+
 WAITING = "waiting"            # own_action: the owner moves it; we wait
-IN_PROGRESS = "in_progress"    # a move or stop is under way
-MOVED = "moved"
-KEPT = "kept"
-SHUT_DOWN = "shut_down"
-STOPPED = "stopped"            # could not move; on_failure=stop stopped it in place
-SKIPPED = "skipped"            # could not move; on_failure=skip left it running
-GONE = "gone"                  # the owner moved or deleted it (own_action)
 HELD = "held"                  # under a quarantine case: never touched (not moved, no notice written)
-SERVER_FAILED = "failed"
 SETTLED = (MOVED, KEPT, SHUT_DOWN, STOPPED, SKIPPED, GONE, HELD)
 
 MAX_META = 255

@@ -36,6 +36,7 @@ def run(fake_conn, nova, tmp_path, monkeypatch, module_main):
     monkeypatch.setattr(Day2Module, "conn", property(lambda self: fake_conn))
     monkeypatch.setattr(maintenance, "NovaActions", lambda conn, stats=None: nova)
     monkeypatch.setattr(host_drain, "NovaActions", lambda conn, stats=None: nova)
+    monkeypatch.setattr(maintenance_info, "NovaActions", lambda conn, stats=None: nova)
     audit = str(tmp_path / "audit.jsonl")
 
     def _run(module=maintenance_window, **args):

@@ -9,12 +9,9 @@ import pytest
 
 from ansible_collections.osfleet.day2.plugins.module_utils._maintenance import model as mm
 from ansible_collections.osfleet.day2.plugins.module_utils._common.errors import ConflictError, NotFoundError
-from ansible_collections.osfleet.day2.plugins.module_utils._maintenance.service import (
-    RECORD_PREFIX,
-    MaintenanceWindows,
-    ServerRecord,
-    validate_webhooks,
-)
+from ansible_collections.osfleet.day2.plugins.module_utils._maintenance.notify import WebhookSettings, validate_webhooks
+from ansible_collections.osfleet.day2.plugins.module_utils._maintenance.record import RECORD_PREFIX, ServerRecord
+from ansible_collections.osfleet.day2.plugins.module_utils._maintenance.service import Clock, MaintenanceWindows, Pacing
 from ansible_collections.osfleet.day2.tests.unit.plugins.module_utils.fake_nova import (
     FakeClock,
     FakeIdentity,
@@ -40,11 +37,11 @@ class Cloud:
         self.clock = FakeClock()
         self.audit = []
 
-    def service(self, check_mode=False, webhooks=None, **kw):
-        kw.setdefault("poll_interval", 2.0)
+    def service(self, check_mode=False, webhooks=None, **pacing):
         return MaintenanceWindows(self.conn, check_mode=check_mode, audit=lambda *a: self.audit.append(a),
-                                  webhooks=validate_webhooks(webhooks), nova=self.nova, clock=self.clock,
-                                  sleep=self.clock.sleep, now=self.clock.now, webhook_timeout=5, **kw)
+                                  webhooks=WebhookSettings(validate_webhooks(webhooks), timeout=5),
+                                  pacing=Pacing(**pacing), nova=self.nova,
+                                  clock=Clock(self.clock, self.clock.sleep, self.clock.now))
 
     def window(self, **kw):
         base = dict(name="w1", hosts=(HOST,), reason="CHG-1 BIOS", start_at=self.clock.now() + timedelta(hours=12),
@@ -372,7 +369,7 @@ def test_a_run_killed_mid_drain_is_finished_by_the_next_without_moving_anything_
             raise Killed()
 
     killed = cloud.service()
-    killed.sleep = dying_sleep
+    killed.clock = Clock(cloud.clock, dying_sleep, cloud.clock.now)
     with pytest.raises(Killed):
         killed.start("w1")
     assert nova.in_motion(), "the kill should come while moves are under way"
@@ -395,10 +392,10 @@ def test_a_run_killed_after_a_server_landed_verifies_it_from_the_record(cloud):
     cloud.nova.add_server("s1")
     cloud.service().schedule(cloud.window(reply_deadline=None))
     service = cloud.service()
-    view = service._load("w1")[1]
+    view = service.record.load("w1")[1]
     # what a killed run leaves: the record says in_progress, Nova finished the move meanwhile
-    service._set_record(view, replace(view.records["s1"], status="in_progress"))
-    service._flush(view)
+    service.record.set_server(view, replace(view.records["s1"], status="in_progress"))
+    service.record.flush(view)
     cloud.nova.live_migrate("s1")
     for _round in range(5):
         cloud.nova.server("s1")
