@@ -158,6 +158,23 @@ def test_the_role_variables_set_are_the_roles(path):
     assert set(task["vars"]) <= declared, sorted(set(task["vars"]) - declared)
 
 
+@pytest.mark.parametrize("path", with_role(), ids=lambda p: p.stem)
+def test_a_blank_answer_is_no_answer(path):
+    """AWX sends an empty string for a question left blank: the role must then get what it gets when the variable
+    is not passed at all (its default, or the AWX user for the audit actor)."""
+    awx = {"awx_user_name": "alice"}
+    blank = dict(awx, **{name: "" for name in inputs(path)})
+    assert role_vars(path, blank) == role_vars(path, awx)
+
+
+@pytest.mark.parametrize("path", with_role(), ids=lambda p: p.stem)
+def test_the_audit_actor_is_the_awx_user_unless_given(path):
+    actor = [n for n in role_vars(path, {}) if n.endswith("_audit_actor")]
+    assert actor, "%s does not pass the audit actor on" % path.name
+    assert role_vars(path, {"awx_user_name": "alice"})[actor[0]] == "alice"
+    assert role_vars(path, {"awx_user_name": "alice", "osfleet_audit_actor": "bob"})[actor[0]] == "bob"
+
+
 @pytest.mark.parametrize("path", PLAYBOOKS, ids=lambda p: p.stem)
 def test_clouds_yaml_sets_os_client_config_file(path):
     [play] = DataLoader().load_from_file(str(path))
