@@ -109,5 +109,5 @@ def test_every_role_says_when_it_was_added(path):
 def test_a_later_version_added_is_caught(version_added, bad):
     """The check itself: the defect this test exists for (modules said 0.2.0, galaxy.yml 0.1.0)."""
     doc = {"module": "x", "version_added": "0.1.0", "options": {"o": {"version_added": version_added}}}
-    later = [v for _, v in versions_added(doc, "x") if SemanticVersion(v) > SemanticVersion("0.1.0")]
+    later = [found for found in versions_added(doc, "x") if SemanticVersion(found[1]) > SemanticVersion("0.1.0")]
     assert bool(later) is bad
