@@ -95,7 +95,8 @@ test: unit sanity lint docs lab-smoke integration molecule  ## everything CI run
 
 demo: venv collection-link lab-up  ## the main playbook against the built-in lab
 	cd $(COLL_LINK) && $(VENV)/bin/ansible-playbook playbooks/fleet_report.yml \
-	  -e osfleet_clouds_yaml=$(OSFLEET_LAB_DIR)/clouds.yaml -e osfleet_bmc_map=$(OSFLEET_LAB_DIR)/bmcs.yml \
+	  -e osfleet_cloud=lab-admin -e osfleet_clouds_yaml=$(OSFLEET_LAB_DIR)/clouds.yaml \
+	  -e osfleet_bmc_map=$(OSFLEET_LAB_DIR)/bmcs.yml \
 	  -e osfleet_report_dir=$(OSFLEET_LAB_DIR)/reports
 
 $(BENCH_VENV)/.stamp: requirements.txt requirements-bench.txt tools/find-python

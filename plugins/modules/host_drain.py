@@ -8,7 +8,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 module: host_drain
 short_description: Empty a compute host by moving its servers away, several at a time, verifying each move
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Disables the host's nova-compute service, then moves every server off the host. Running servers are
     live-migrated and stopped ones cold-migrated (O(action=auto)). At most O(max_parallel) moves are in

@@ -8,7 +8,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 module: maintenance_info
 short_description: List maintenance windows, their state, the owners' answers and the drain's progress
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Reads the maintenance windows that M(osfleet.day2.maintenance_window) keeps in the cloud (host aggregates
     named C(osfleet-maint-<name>)). For each window it returns its settings and state, the compute service of

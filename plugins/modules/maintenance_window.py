@@ -8,7 +8,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 module: maintenance_window
 short_description: Schedule, start, complete or cancel a host maintenance window, telling server owners
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - A maintenance window takes one or more compute hosts out of service for a while (O(kind=temporary)) or for
     good (O(kind=removal)). It goes through the states C(scheduled), C(notified), C(draining), C(ready) (hosts

@@ -149,7 +149,8 @@ def window_lab(admin_conn, run_module, playbooks, delete_servers):
             if agg is None:
                 continue
             if (agg.metadata or {}).get("osfleet_maint_state") not in ("complete", "cancelled"):
-                playbooks.run("maintenance_cancel", window=name, cloud="lab-admin")  # clears notices, enables the host
+                # clears the notices, enables the host
+                playbooks.run("maintenance_cancel", osfleet_window=name, osfleet_cloud="lab-admin")
             for host in agg.hosts or []:
                 admin.compute.remove_host_from_aggregate(agg, host)
             admin.compute.delete_aggregate(agg)
@@ -176,13 +177,14 @@ def test_schedule_start_complete_playbooks(lab, admin_conn, playbooks, window_la
     hooks = playbooks.vault_file(tmp_path / "webhooks.vault.yml",
                                  {p: {"url": receiver.url + p, "secret": s} for p, s in SECRETS.items()})
     audit_log = str(tmp_path / "audit.jsonl")
-    common = dict(window=name, cloud="lab-admin", audit_log=audit_log, audit_actor="it-tester",
-                  webhooks_file=str(hooks))
+    common = dict(osfleet_window=name, osfleet_cloud="lab-admin", osfleet_audit_log=audit_log,
+                  osfleet_audit_actor="it-tester", osfleet_webhooks_file=str(hooks))
     try:
         # planned in check mode: the plan is shown, nothing exists in the cloud, nobody is told
-        survey = dict(common, window_hosts=" %s, " % HOST, start_at=iso(60), end_at=iso(3600),
-                      reply_deadline=iso(30), kind="temporary", default_action="live_migrate", max_parallel="2",
-                      on_failure="fail", reason="IT playbook firmware")
+        survey = dict(common, osfleet_window_hosts=" %s, " % HOST, osfleet_start_at=iso(60),
+                      osfleet_end_at=iso(3600), osfleet_reply_deadline=iso(30), osfleet_kind="temporary",
+                      osfleet_default_action="live_migrate", osfleet_max_parallel="2", osfleet_on_failure="fail",
+                      osfleet_reason="IT playbook firmware")
         rc, tasks, stats = playbooks.run("maintenance_schedule", "--check", **survey)
         assert rc == 0 and stats["failures"] == 0, failures(tasks)
         summary = tasks["Summary"]["msg"]
@@ -192,7 +194,7 @@ def test_schedule_start_complete_playbooks(lab, admin_conn, playbooks, window_la
         assert notice_keys(admin, a_silent) == [] and receiver.notices == []
 
         # scheduled: the owners have their notices and signed webhook notices; the deadline is half a minute ahead
-        survey["reply_deadline"] = deadline = iso(30)
+        survey["osfleet_reply_deadline"] = deadline = iso(30)
         rc, tasks, stats = playbooks.run("maintenance_schedule", **survey)
         assert rc == 0 and stats["failures"] == 0, failures(tasks)
         assert tasks["Schedule the window and tell the owners"]["window"]["state"] == "notified"
@@ -210,7 +212,7 @@ def test_schedule_start_complete_playbooks(lab, admin_conn, playbooks, window_la
         # tenant-b answers with its own credentials; tenant-a stays silent and gets the default at the deadline
         openstack.connect(cloud="tenant-b").compute.set_server_metadata(b_migrate, osfleet_maint_answer="migrate")
 
-        rc, tasks, stats = playbooks.run("maintenance_start", wait_timeout="300", **common)
+        rc, tasks, stats = playbooks.run("maintenance_start", osfleet_wait_timeout="300", **common)
         assert rc == 0 and stats["failures"] == 0, failures(tasks)
         assert tasks["Drain the hosts as the owners answered"]["window"]["state"] == "ready"
         assert "ready for maintenance" in tasks["Report the hosts ready"]["msg"]
@@ -264,19 +266,21 @@ def test_start_without_waiting_then_cancel(lab, admin_conn, playbooks, window_la
     [sid] = boot_on_host(admin, window_lab, "tenant-a")
     name = "it-pb-cancel-%d" % os.getpid()
     window_lab["windows"].append(name)
-    rc, tasks, stats = playbooks.run("maintenance_schedule", window=name, window_hosts=[HOST], cloud="lab-admin",
-                                     reply_deadline=iso(3600), reason="IT cancelled")
+    rc, tasks, stats = playbooks.run("maintenance_schedule", osfleet_window=name, osfleet_window_hosts=[HOST],
+                                     osfleet_cloud="lab-admin", osfleet_reply_deadline=iso(3600),
+                                     osfleet_reason="IT cancelled")
     assert rc == 0 and stats["failures"] == 0, failures(tasks)
 
     # nobody answered and the deadline is an hour away: the host is disabled, nothing moves, no in_maintenance
-    rc, tasks, stats = playbooks.run("maintenance_start", window=name, cloud="lab-admin", wait="false")
+    rc, tasks, stats = playbooks.run("maintenance_start", osfleet_window=name, osfleet_cloud="lab-admin",
+                                     osfleet_wait="false")
     assert rc == 0 and stats["failures"] == 0, failures(tasks)
     assert tasks["Drain the hosts as the owners answered"]["window"]["state"] == "draining"
     assert tasks["Record that work on the hosts has begun (in_maintenance)"]["skipped"] is True
     assert tasks["Summary"]["msg"][0] == "Maintenance window %s: draining" % name
     assert service(admin).status == "disabled" and sid in on_host(admin)
 
-    rc, tasks, stats = playbooks.run("maintenance_cancel", window=name, cloud="lab-admin")
+    rc, tasks, stats = playbooks.run("maintenance_cancel", osfleet_window=name, osfleet_cloud="lab-admin")
     assert rc == 0 and stats["failures"] == 0, failures(tasks)
     assert tasks["Summary"]["msg"][0] == "Maintenance window %s: cancelled" % name
     assert service(admin).status == "enabled"

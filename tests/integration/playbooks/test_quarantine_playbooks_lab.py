@@ -56,10 +56,11 @@ def test_quarantine_and_release_playbooks(lab, admin_conn, tenant_server, tmp_pa
     sid = tenant_server.id
     before = server_state(admin_conn, sid)
     audit_log, evidence_dir = str(tmp_path / "audit.jsonl"), str(tmp_path / "evidence")
-    survey = dict(server=tenant_server.name, case_id=CASE, cloud="lab-admin", forensic_cidr="192.0.2.0/24",
-                  evidence_project="investigators", evidence_cloud="investigators", isolation="security_group",
-                  power="pause", audit_log=audit_log, evidence_dir=evidence_dir, wait_timeout="240",
-                  audit_actor="it-tester")
+    survey = dict(osfleet_server=tenant_server.name, osfleet_case_id=CASE, osfleet_cloud="lab-admin",
+                  osfleet_forensic_cidr="192.0.2.0/24", osfleet_evidence_project="investigators",
+                  osfleet_evidence_cloud="investigators", osfleet_isolation="security_group", osfleet_power="pause",
+                  osfleet_audit_log=audit_log, osfleet_evidence_dir=evidence_dir, osfleet_wait_timeout="240",
+                  osfleet_audit_actor="it-tester")
 
     # quarantine: every step, then the evidence and custody chain verified by the playbook itself
     rc, tasks, stats = playbook("quarantine", **survey)
@@ -96,8 +97,8 @@ def test_quarantine_and_release_playbooks(lab, admin_conn, tenant_server, tmp_pa
     console.write_bytes(original)
 
     # release with the evidence kept: the recorded state is back, the evidence and the chain still verify
-    release = dict(server=sid, cloud="lab-admin", audit_log=audit_log, evidence_dir=evidence_dir, wait_timeout=240,
-                   audit_actor="it-tester")
+    release = dict(osfleet_server=sid, osfleet_cloud="lab-admin", osfleet_audit_log=audit_log,
+                   osfleet_evidence_dir=evidence_dir, osfleet_wait_timeout=240, osfleet_audit_actor="it-tester")
     rc, tasks, stats = playbook("quarantine_release", **release)
     assert rc == 0 and stats["failures"] == 0, tasks
     assert tasks["Release the server to its recorded state"]["case_id"] == CASE
@@ -109,7 +110,7 @@ def test_quarantine_and_release_playbooks(lab, admin_conn, tenant_server, tmp_pa
     assert investigators.block_storage.get_volume(copy_["id"]).status == "available"
 
     # release again, deleting the evidence: nothing to restore, every artifact gone, the chain intact
-    rc, tasks, stats = playbook("quarantine_release", delete_evidence="true", case_id=CASE, **release)
+    rc, tasks, stats = playbook("quarantine_release", osfleet_delete_evidence="true", osfleet_case_id=CASE, **release)
     assert rc == 0 and stats["failures"] == 0, tasks
     assert tasks["Release the server to its recorded state"]["steps"] == ["delete_evidence"]
     assert tasks["Report the release"]["msg"]["evidence"] == "deleted"
