@@ -258,12 +258,34 @@ class HostDrain:
             self._finish(item, GONE, "the server was deleted before it could be moved")
             return False
         except CloudError as exc:
+            if self._taken_by_another(item):
+                return True
             self._failure(item, "Nova refused to %s: %s" % (phase.replace("_", " "), exc.message))
             return False
         item.phase = phase
         item.status = IN_PROGRESS
         if not item.started:
             item.started = self.clock()
+        self._changed(item)
+        return True
+
+    def _taken_by_another(self, item: DrainItem) -> bool:
+        """After a refusal: is the server being moved already? Then watch that move instead of failing.
+
+        A run killed just after sending a move leaves that request in flight; the
+        next run finds the server still idle, asks again, and Nova refuses the
+        second request (HTTP 409, or 500 UnexpectedTaskStateError when both
+        raced inside the API). Another tool can do the same. The refusal says
+        nothing about the move itself, so look at the server again.
+        """
+        try:
+            server = self.nova.server(item.id)
+        except CloudError:
+            return False
+        if server is None or not self._under_way(item, server):
+            return False
+        item.detail = "Nova was already carrying out a %s of it (an earlier request): watching that one" % (
+            item.phase.replace("_", " "))
         self._changed(item)
         return True
 

@@ -9,6 +9,8 @@ confirmed. Failures are set per server in ``behaviour``: ``error`` (the
 migration record ends in ``error`` and the server stays on its source),
 ``stuck`` (the task state never clears), ``refuse`` (HTTP 409 on the action), ``limbo`` (the task state
 clears, the server stays and the record stays ``running``),
+``race`` (another request for the same move got there first: the move starts, and this
+request fails with HTTP 500 UnexpectedTaskStateError, as Nova answers two requests racing),
 ``lag`` (the record says ``post-migrating`` for a few looks after the server
 landed), ``confirm_stuck`` (a confirmed cold migration never leaves
 VERIFY_RESIZE). A server in ERROR gets HTTP 409 on every action, as in Nova.
@@ -252,9 +254,17 @@ class FakeNova:
         if (server["status"] not in allowed or server[TASK_KEY] or server_id in self.ops
                 or self.behaviour.get(server_id) == "refuse"):
             raise self._conflict(server_id, what, server)
+        if self.behaviour.get(server_id) == "race":  # an earlier request got there first: ours fails
+            self.behaviour[server_id] = "raced"
+            self._begin(server_id, kind, host, allowed, what)
+            self.actions.pop()
+            raise CloudError("%s %s failed (HTTP 500): Unexpected API Error. <class "
+                             "'nova.exception.UnexpectedTaskStateError'>" % (what, server_id), call=what,
+                             resource=server_id, status_code=500)
         source = server[HOST_KEY]
         dest = host or next(h for h in self.hosts if h != source and self._schedulable(h))
         outcome = self.behaviour.get(server_id, "ok")
+        outcome = "ok" if outcome == "raced" else outcome
         migration = None
         if kind in ("live", "cold"):
             migration = {"id": next(self._ids), "instance_uuid": server_id, "created_at": "2026-12-04T10:%05d" %

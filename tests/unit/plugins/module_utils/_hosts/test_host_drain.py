@@ -208,6 +208,17 @@ def test_nova_refusing_the_action_is_a_failure_naming_novas_reason(nova, clock):
     assert "Nova refused to live migrate" in items["s1"].detail and "HTTP 409" in items["s1"].detail
 
 
+def test_a_refused_move_that_nova_is_already_making_is_watched_not_failed(nova, clock):
+    """A killed run's request still in flight: our second request loses the race inside Nova (HTTP 500)."""
+    nova.add_server("s1")
+    nova.add_server("s2")
+    nova.behaviour["s1"] = "race"
+    _engine, items = drain(nova, clock)
+    assert items["s1"].status == "moved" and items["s2"].status == "moved"
+    assert items["s1"].new_host == nova.host_of("s1") != SOURCE
+    assert len(nova.migrations("s1")) == 1 and nova.migrations("s1")[0]["status"] == "completed"
+
+
 def test_a_move_that_never_ends_times_out(nova, clock):
     nova.add_server("s1")
     nova.add_server("s2")
