@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
-"""The action plugin of hardware_scan reads ``bmc_map`` on the controller, through
+"""The action plugins of hardware_scan and fleet_info read ``bmc_map`` on the controller, through
 Ansible's loader with the vault secrets, so a vault-encrypted map works and its passwords go
-only where they must (the module's no_log ``bmcs``).
+only where they must (hardware_scan's no_log ``bmcs``; nowhere for fleet_info).
 
 The plugins run here with Ansible's real DataLoader and vault; only the module call
 (``_execute_module``) is replaced. test_bmc_map_playbook.py runs them through ansible-playbook."""
@@ -15,6 +15,7 @@ import pytest
 from ansible.parsing.dataloader import DataLoader
 from ansible.parsing.vault import VaultLib, VaultSecret
 
+from ansible_collections.osfleet.day2.plugins.action import fleet_info as fleet_info_action
 from ansible_collections.osfleet.day2.plugins.action import hardware_scan as hardware_scan_action
 from ansible_collections.osfleet.day2.plugins.plugin_utils.bmc_map import plain
 
@@ -117,8 +118,10 @@ def test_scan_a_bad_map_fails_before_the_module_naming_the_field(tmp_path, conte
     assert calls == []
 
 
-def test_an_empty_bmc_map_is_no_map(tmp_path):
-    action, calls = make_action(hardware_scan_action, "hardware_scan", {"bmc_map": "", "workers": 2}, tmp_path)
+@pytest.mark.parametrize("action_module, name", [(hardware_scan_action, "hardware_scan"),
+                                                 (fleet_info_action, "fleet_info")])
+def test_an_empty_bmc_map_is_no_map(tmp_path, action_module, name):
+    action, calls = make_action(action_module, name, {"bmc_map": "", "workers": 2}, tmp_path, module_result=snapshot())
     action.run(task_vars={})
     assert calls[0]["module_args"] == {"workers": 2}
 
@@ -128,6 +131,80 @@ def test_scan_with_map_and_bmcs_leaves_the_verdict_to_the_module(vaulted_map, tm
                                 tmp_path)
     action.run(task_vars={})
     assert set(calls[0]["module_args"]) == {"bmc_map", "bmcs"}  # mutually exclusive: the module says so
+
+
+# -- fleet_info -------------------------------------------------------------------------------------------
+
+IRONIC = {"address": "redfish+https://10.9.0.2/redfish/v1/Systems/1", "type": "redfish", "source": "ironic",
+          "credentials_ref": "ironic:lab-admin/RegionOne/node-2"}
+
+
+def snapshot():
+    """What the fleet_info module returns: compute-02's BMC came from Ironic (bmc_source auto)."""
+    return {"changed": False, "api_calls": 7, "servers": {},
+            "hosts": {"compute-01": {"name": "compute-01", "bmc": None},
+                      "compute-02": {"name": "compute-02", "bmc": dict(IRONIC)},
+                      "compute-03": {"name": "compute-03",
+                                     "bmc": dict(IRONIC, address="ipmi://10.9.0.3:623", type="ipmi")}}}
+
+
+def test_fleet_info_merges_the_map_first_then_ironic_and_never_credentials(vaulted_map, tmp_path):
+    action, calls = make_action(fleet_info_action, "fleet_info", {"cloud": "lab-admin", "bmc_map": str(vaulted_map)},
+                                tmp_path, module_result=snapshot())
+    result = action.run(task_vars={})
+    assert "failed" not in result
+    hosts = result["hosts"]
+    assert hosts["compute-01"]["bmc"] == {"address": BMCS["compute-01"]["address"], "type": "redfish",
+                                          "credentials_ref": "%s#compute-01" % vaulted_map}
+    assert hosts["compute-02"]["bmc"] == IRONIC  # the map lacks it: Ironic's entry stays
+    assert hosts["compute-03"]["bmc"] == {"address": "ipmi://10.0.0.3", "type": "ipmi", "verify": False,
+                                          "credentials_ref": "%s#compute-03" % vaulted_map}  # the map wins
+    text = json.dumps(result) + json.dumps(calls)
+    assert not any(secret in text for secret in SECRETS)  # not in the result, not even sent to the module
+    assert "bmc-operator" not in text
+    assert calls[0]["module_args"] == {"cloud": "lab-admin", "bmc_map": str(vaulted_map)}
+
+
+def test_fleet_info_with_ironic_only_ignores_the_map(tmp_path):
+    action, calls = make_action(fleet_info_action, "fleet_info",
+                                {"bmc_map": str(tmp_path / "absent.yml"), "bmc_source": "ironic"}, tmp_path,
+                                module_result=snapshot())
+    result = action.run(task_vars={})
+    assert "failed" not in result
+    assert result["hosts"] == snapshot()["hosts"]
+    assert calls[0]["module_args"]["bmc_source"] == "ironic"
+
+
+def test_fleet_info_checks_the_map_before_reading_the_cloud(tmp_path):
+    path = tmp_path / "bmcs.yml"
+    vault_encrypt(path, json.dumps({"compute-01": {"address": "redfish://10.0.0.1", "type": "snmp"}}))
+    action, calls = make_action(fleet_info_action, "fleet_info", {"bmc_map": str(path)}, tmp_path,
+                                module_result=snapshot())
+    result = action.run(task_vars={})
+    assert result["failed"] is True and result["field"] == "type"
+    assert result["resource"] == "%s#compute-01" % path
+    assert calls == []
+
+
+def test_fleet_info_without_a_map_runs_the_module_as_is(tmp_path):
+    action, calls = make_action(fleet_info_action, "fleet_info", {"placement": False}, tmp_path,
+                                module_result=snapshot())
+    assert action.run(task_vars={})["hosts"] == snapshot()["hosts"]
+    assert calls[0]["module_args"] == {"placement": False}
+
+
+def test_fleet_info_refuses_a_map_with_async(vaulted_map, tmp_path):
+    action, calls = make_action(fleet_info_action, "fleet_info", {"bmc_map": str(vaulted_map)}, tmp_path,
+                                module_result=snapshot(), async_val=60)
+    result = action.run(task_vars={})
+    assert result["failed"] is True and result["field"] == "bmc_map" and "async" in result["msg"]
+    assert calls == []
+
+
+def test_a_failed_module_result_is_not_merged_into(vaulted_map, tmp_path):
+    action, _calls = make_action(fleet_info_action, "fleet_info", {"bmc_map": str(vaulted_map)}, tmp_path,
+                                 module_result={"failed": True, "msg": "HTTP 403"})
+    assert action.run(task_vars={}) == {"failed": True, "msg": "HTTP 403"}
 
 
 def test_plain_makes_loader_values_ordinary():
