@@ -11,13 +11,12 @@ class ModuleDocFragment:
 options:
   address:
     description:
-      - Where the BMC is. The scheme picks the protocol
-        C(redfish://HOST) or C(redfish+https://HOST) (Redfish over HTTPS), C(redfish+http://HOST) (plain HTTP,
-        labs only), C(ipmi://HOST[:PORT]) (IPMI 2.0 RMCP+, UDP port 623 by default).
-      - A Redfish address may end in the system's path, for example
-        C(redfish+https://10.0.0.11/redfish/v1/Systems/1); without one the BMC must manage exactly one system.
+      - Where the BMC is, C(SCHEME://HOST[:PORT][/redfish/v1/Systems/ID]); the scheme picks the protocol, for
+        example C(redfish+https://10.0.0.11/redfish/v1/Systems/1) (Redfish over HTTPS) or C(ipmi://10.0.0.13)
+        (IPMI 2.0 RMCP+, UDP port 623 by default). Every scheme and what it means is listed once, in
+        C(docs/hardware.md) (Addresses); a BMC map's entries take the same addresses.
+      - Without a system path, a Redfish BMC must manage exactly one system.
       - A bare host name needs O(bmc_type).
-      - The same address as the host's entry in a C(bmcs.yml) BMC map.
     type: str
     required: true
   username:
@@ -32,7 +31,8 @@ options:
     required: true
   bmc_type:
     description:
-      - Speak this protocol whatever the address scheme says (for a bare host name, or C(https://) to an IPMI BMC).
+      - Speak this protocol whatever the address scheme says (for a bare host name, or C(https://) to an IPMI BMC);
+        the explicit type wins over the scheme.
     type: str
     choices: [redfish, ipmi]
   timeout:

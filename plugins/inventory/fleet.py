@@ -60,6 +60,8 @@ options:
       - A YAML file mapping host name to its BMC (C(address), C(username), C(password), optional C(type)),
         such as the lab's C(bmcs.yml). Hosts get C(fleet.bmc) with the address, the type and a
         C(credentials_ref); credentials themselves only with O(show_bmc_credentials).
+      - Addresses take the schemes the hardware modules take (C(docs/hardware.md), Addresses). The file may be
+        encrypted with C(ansible-vault) as a whole or hold C(!vault) values.
       - The environment variable lets an AWX credential inject the file.
     type: path
     env:

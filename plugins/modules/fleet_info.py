@@ -10,14 +10,23 @@ module: fleet_info
 short_description: Compute hosts of a cloud with service state, hypervisor, capacity, aggregates and servers
 version_added: 0.1.0
 description:
-  - Reads one cloud region's compute fleet with a few list calls (none per host or per server) -
-    compute services, hypervisors with details, aggregates and, with O(servers=true), the servers of all projects.
+  - Reads one cloud region's compute fleet, the same snapshot the P(osfleet.day2.fleet#inventory) inventory plugin
+    makes of it - compute services, hypervisors with details, aggregates, capacity from Placement, each host's
+    BMC and, with O(servers=true), the servers of all projects (with their projects and server groups).
+  - A few list calls, made concurrently, none per server. With O(placement=true) (the default) there is also one
+    Placement inventories call per compute host, made concurrently, for totals, reserved amounts and allocation
+    ratios; O(placement=false) leaves them out. With Ironic (O(bmc_source)), one node listing. RV(api_calls)
+    returns how many requests were made.
   - Needs admin credentials.
 author:
   - osfleet.day2 contributors (@osfleet)
 extends_documentation_fragment:
   - osfleet.day2.cloud
 attributes:
+  action:
+    support: full
+    description: The action plugin reads O(bmc_map) on the controller, through Ansible's loader (so a
+      vault-encrypted map is decrypted there), and puts its entries, without credentials, into C(hosts[].bmc).
   check_mode:
     support: full
     description: Only reads.
@@ -35,6 +44,37 @@ options:
       - Items per page of the list calls.
     type: int
     default: 1000
+  placement:
+    description:
+      - Read totals, reserved amounts and allocation ratios from Placement (one call per compute host,
+        made concurrently). Without it, capacity is Nova's hypervisor figures with a ratio of 1.
+    type: bool
+    default: true
+  bmc_map:
+    description:
+      - A BMC map file (C(bmcs.yml)) mapping host name to its BMC (C(address), C(username), C(password), optional
+        C(type)), as for the inventory and M(osfleet.day2.hardware_scan). Hosts get C(bmc) with the address, the
+        type and a C(credentials_ref) (C(<bmc_map>#<host>)); the credentials are never returned.
+      - Read on the controller through Ansible's loader, so the file may be encrypted with C(ansible-vault) as a
+        whole or hold C(!vault) values. A relative path is looked up like a file of M(ansible.builtin.copy)'s
+        C(src) (the role's C(files/), then the playbook's directory). Every entry is checked before the cloud
+        is read.
+      - Cannot be used with C(async), because the map is merged into the module's result on the controller.
+    type: path
+  bmc_source:
+    description:
+      - Where each compute host's BMC comes from, put into C(hosts[].bmc); the inventory's rule.
+      - V(map) - only the O(bmc_map) file.
+      - V(ironic) - only OpenStack Ironic (one node listing; the catalog must have a C(baremetal) endpoint).
+        O(bmc_map) is ignored. See the inventory's O(osfleet.day2.fleet#inventory:bmc_source) for how nodes are
+        matched to hosts.
+      - V(auto) - O(bmc_map) entries first; Ironic fills in the hosts the file lacks, when the cloud's catalog
+        has a C(baremetal) endpoint. If Ironic cannot be read (for example HTTP 403), a warning is given and
+        the map file is used alone.
+      - Ironic credentials are never copied. C(credentials_ref) is C(ironic:<cloud>/<region>/<node uuid>).
+    type: str
+    choices: [auto, map, ironic]
+    default: auto
 """
 
 EXAMPLES = r"""
@@ -42,6 +82,13 @@ EXAMPLES = r"""
   osfleet.day2.fleet_info:
     cloud: lab-admin
   register: fleet
+
+- name: The fleet with each host's BMC, from a vault-encrypted map, and no Placement calls
+  osfleet.day2.fleet_info:
+    cloud: prod
+    bmc_map: /etc/osfleet/bmcs.yml
+    bmc_source: map
+    placement: false
 
 - name: Hosts that take no new servers
   ansible.builtin.debug:
@@ -67,6 +114,8 @@ hosts:
         memory_mb: {total: 800000, used: 1024, free: 798976}
         disk_gb: {total: 600000, used: 2, free: 599998}
       servers: [9d8f1f3e-4d0c-4c47-b2a5-0b4d7f0c9a11]
+      bmc: {address: "redfish+https://10.0.0.11/redfish/v1/Systems/1", type: redfish,
+            credentials_ref: "/etc/osfleet/bmcs.yml#compute-01"}
 servers:
   description: Servers by ID (when O(servers=true)).
   returned: success
@@ -83,13 +132,24 @@ servers:
       flavor: m1.tiny
       locked: false
 api_calls:
-  description: How many list calls were made (pages included).
+  description:
+    - How many HTTP requests the module made to the cloud's APIs, every page counted - the list calls (compute
+      services, hypervisors, aggregates, Placement resource providers with O(placement=true); servers, projects
+      and server groups with O(servers=true)), one Placement inventories call per compute host with
+      O(placement=true), and the Ironic node listing when BMCs are read from Ironic.
+    - Not counted - Keystone authentication and the service catalog, which keystoneauth makes once per
+      connection.
   returned: success
   type: int
+  sample: 11
 """
 
 from ansible_collections.osfleet.day2.plugins.module_utils._fleet.discover import discover
 from ansible_collections.osfleet.day2.plugins.module_utils._common.module_base import Day2Module
+
+
+#: bmc_source -> discover()'s ``ironic``
+IRONIC_MODES = {"auto": "auto", "ironic": "required", "map": None}
 
 
 class FleetInfoModule(Day2Module):
@@ -97,11 +157,17 @@ class FleetInfoModule(Day2Module):
     argument_spec = dict(
         servers=dict(type="bool", default=True),
         page_size=dict(type="int", default=1000),
+        placement=dict(type="bool", default=True),
+        # read and merged into the result on the controller by plugins/action/fleet_info.py
+        bmc_map=dict(type="path"),
+        bmc_source=dict(type="str", choices=list(IRONIC_MODES), default="auto"),
     )
 
     def execute(self):
-        cloud = self.params["cloud"] if isinstance(self.params["cloud"], str) else None
-        fleet = discover(self.conn, cloud=cloud, vms=self.params["servers"], page_size=self.params["page_size"])
+        p = self.params
+        cloud = p["cloud"] if isinstance(p["cloud"], str) else None
+        fleet = discover(self.conn, cloud=cloud, vms=p["servers"], page_size=p["page_size"],
+                         placement=p["placement"], ironic=IRONIC_MODES[p["bmc_source"]])
         result = fleet.to_dict()
         for warning in result.pop("warnings"):
             self.ansible.warn(warning)

@@ -36,8 +36,9 @@ options:
     default: [power, identity, sensors, log, firmware, boot]
   log_since:
     description:
-      - Only return event log entries at or after this ISO 8601 time, for example V(2026-11-20T00:00:00Z).
-        Entries whose time the BMC does not give are kept.
+      - Only return event log entries at or after this ISO 8601 time, for example V(2026-11-20T00:00:00Z)
+        (a time without an offset is UTC). Entries whose time the BMC does not give are kept.
+      - A value that is not such a time fails the task, naming O(log_since), before the BMC is asked anything.
     type: str
 seealso:
   - module: osfleet.day2.hardware_scan
@@ -143,6 +144,7 @@ hardware:
 from ansible_collections.osfleet.day2.plugins.module_utils._hardware.bmc import BMC_ARGUMENT_SPEC, open_from_params
 from ansible_collections.osfleet.day2.plugins.module_utils._hardware.state import GATHER_CHOICES
 from ansible_collections.osfleet.day2.plugins.module_utils._common.module_base import Day2Module
+from ansible_collections.osfleet.day2.plugins.module_utils._common.timeutil import parse_time
 
 
 class HardwareInfoModule(Day2Module):
@@ -155,6 +157,7 @@ class HardwareInfoModule(Day2Module):
     )
 
     def execute(self):
+        parse_time(self.params["log_since"], "log_since")  # a bad time fails before any BMC request
         with open_from_params(self.params) as bmc:
             state = bmc.read_state(gather=self.params["gather"], log_since=self.params["log_since"])
         return dict(changed=False, protocol=state.protocol, hardware=state.to_dict())

@@ -14,10 +14,14 @@ description:
     and returns one result per host. One task for the fleet instead of one task (and one fork) per host.
   - Never fails because a BMC is down, refuses the credentials or errs; that host's C(status) says so.
   - Can write the results as a JSON file and as a Prometheus textfile for node_exporter's textfile collector,
-    both atomically (written to a temporary file, then renamed).
+    both atomically (written to a temporary file in the same directory, then moved over the file).
 author:
   - osfleet.day2 contributors (@osfleet)
 attributes:
+  action:
+    support: full
+    description: The action plugin reads O(bmc_map) on the controller, through Ansible's loader (so a
+      vault-encrypted map is decrypted there), and hands its content to the module as O(bmcs).
   check_mode:
     support: full
     description: Reads only; the files are written in check mode too (they are the module's output, not a change
@@ -30,12 +34,17 @@ options:
     description:
       - The BMCs, shaped like C(bmcs.yml), host name to C(address), C(username), C(password) and optionally
         C(type) (redfish or ipmi) and C(verify) (false to skip TLS verification for that BMC).
+      - Addresses take the schemes of the O(osfleet.day2.hardware_info#module:address) option (C(docs/hardware.md),
+        Addresses); a bad entry fails the task, naming the host and the key.
       - The passwords are never logged or returned.
       - One of O(bmcs) and O(bmc_map) is required.
     type: dict
   bmc_map:
     description:
-      - Path of a C(bmcs.yml) file of that shape, read on the host the task runs on.
+      - Path of a C(bmcs.yml) file of that shape, read on the controller (not on the host the task runs on)
+        through Ansible's loader, so the file may be encrypted with C(ansible-vault) as a whole or hold
+        C(!vault) values. A relative path is looked up like a file of M(ansible.builtin.copy)'s C(src) (the
+        role's C(files/), then the playbook's directory).
     type: path
   hosts:
     description:
@@ -90,7 +99,7 @@ seealso:
 """
 
 EXAMPLES = r"""
-- name: Scan the fleet's BMCs and feed node_exporter
+- name: Scan the fleet's BMCs and feed node_exporter (the map may be vault-encrypted)
   osfleet.day2.hardware_scan:
     bmc_map: /etc/osfleet/bmcs.yml
     workers: 32
@@ -166,13 +175,6 @@ from ansible_collections.osfleet.day2.plugins.module_utils._hardware.state impor
 from ansible_collections.osfleet.day2.plugins.module_utils._common.errors import ValidationError
 from ansible_collections.osfleet.day2.plugins.module_utils._common.module_base import Day2Module
 
-try:
-    import yaml
-
-    HAS_YAML = True
-except ImportError:  # pragma: no cover
-    HAS_YAML = False
-
 
 class HardwareScanModule(Day2Module):
     uses_cloud = False
@@ -194,16 +196,11 @@ class HardwareScanModule(Day2Module):
 
     def _targets(self):
         p = self.params
-        if p["bmcs"] is not None:
-            data, source = p["bmcs"], "bmcs"
-        else:
-            try:
-                with open(p["bmc_map"]) as fh:
-                    data = yaml.safe_load(fh)
-            except (OSError, yaml.YAMLError) as exc:
-                raise ValidationError("cannot read BMC map %s: %s" % (p["bmc_map"], exc), field="bmc_map")
-            source = p["bmc_map"]
-        targets = hardware_scan.targets_from_map(data, source)
+        if p["bmc_map"] is not None:
+            # plugins/action/hardware_scan.py turns bmc_map into bmcs on the controller (vault decrypted)
+            raise ValidationError("bmc_map is read on the controller by the osfleet.day2.hardware_scan action "
+                                  "plugin, which did not run; give the map's content as bmcs", field="bmc_map")
+        targets = hardware_scan.targets_from_map(p["bmcs"], "bmcs")
         # Only the passwords are secret: without this, ansible would mask every value of the map (host
         # addresses, user names) wherever it appears in the results.
         secrets = {t.password for t in targets if t.password}
@@ -218,17 +215,15 @@ class HardwareScanModule(Day2Module):
 
     def execute(self):
         p = self.params
-        if p["bmc_map"] is not None and not HAS_YAML:
-            raise ValidationError("reading bmc_map needs PyYAML", field="bmc_map")
         if p["timeout"] <= 0:
             raise ValidationError("timeout must be more than 0 seconds", field="timeout")
         start = time.monotonic()
         results = hardware_scan.scan(self._targets(), workers=p["workers"], timeout=p["timeout"],
                                      gather=p["gather"], validate_certs=p["validate_certs"], ca_path=p["ca_path"])
         if p["json_path"]:
-            hardware_scan.write_atomic(p["json_path"], hardware_scan.results_json(results))
+            self.write_output(p["json_path"], hardware_scan.results_json(results), field="json_path")
         if p["prometheus_path"]:
-            hardware_scan.write_atomic(p["prometheus_path"], hardware_scan.prometheus_text(results))
+            self.write_output(p["prometheus_path"], hardware_scan.prometheus_text(results), field="prometheus_path")
         return dict(changed=False, results=results, summary=hardware_scan.summary(results),
                     elapsed=round(time.monotonic() - start, 3))
 

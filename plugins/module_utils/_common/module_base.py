@@ -19,6 +19,8 @@ entries written before it.
 
 from __future__ import annotations
 
+import os
+import tempfile
 from typing import Any, Dict, List, NoReturn, Optional
 
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
@@ -31,7 +33,11 @@ from ansible_collections.osfleet.day2.plugins.module_utils._openstack.connection
     CloudOptions,
     connect,
 )
-from ansible_collections.osfleet.day2.plugins.module_utils._common.errors import DependencyError, Day2Error
+from ansible_collections.osfleet.day2.plugins.module_utils._common.errors import (
+    Day2Error,
+    DependencyError,
+    ValidationError,
+)
 
 AUDIT_ARGUMENT_SPEC: Dict[str, Dict[str, Any]] = dict(
     audit_log=dict(type="path", fallback=(env_fallback, [ENV_PATH])),
@@ -105,6 +111,33 @@ class Day2Module:
 
     def warn(self, msg: str) -> None:
         self.ansible.warn(msg)
+
+    def write_output(self, path: str, text: str, mode: int = 0o644, field: Optional[str] = None) -> None:
+        """Replace the file at ``path`` with ``text`` so that a reader never sees half of it.
+
+        The text goes to a temporary file in the destination's directory (the same file system, so
+        the move is a rename), fsynced, then ``AnsibleModule.atomic_move`` puts it in place: a rename,
+        with Ansible's handling of SELinux contexts and of file systems where a rename is refused.
+        The file ends with ``mode`` whether it existed or not. An error is a ValidationError naming
+        ``field`` (the option that gave ``path``).
+        """
+        directory = os.path.dirname(os.path.abspath(path))
+        tmp = None
+        try:
+            fd, tmp = tempfile.mkstemp(prefix=".%s." % os.path.basename(path), suffix=".tmp", dir=directory)
+            with os.fdopen(fd, "w") as fh:
+                fh.write(text)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.chmod(tmp, mode)
+            self.ansible.atomic_move(tmp, path, unsafe_writes=False, keep_dest_attrs=False)
+            tmp = None
+            os.chmod(path, mode)  # atomic_move gives a new file the umask's mode
+        except Exception as exc:  # pylint: disable=broad-except  # OSError, or atomic_move's plain Exception
+            raise ValidationError("cannot write %s: %s" % (path, exc), field=field) from None
+        finally:
+            if tmp is not None and os.path.exists(tmp):
+                os.unlink(tmp)
 
     # -- to implement ---------------------------------------------------------
     def execute(self) -> Dict[str, Any]:

@@ -17,12 +17,15 @@ retries (HTTP 503 honouring Retry-After) and waits for a power state.
 from __future__ import annotations
 
 import abc
-from dataclasses import dataclass
 from typing import Iterable, Optional
-from urllib.parse import urlparse
 
+from ansible_collections.osfleet.day2.plugins.module_utils._hardware.address import (
+    BMC_TYPES,
+    IPMI_PORT,
+    BmcAddress,
+    parse_address,
+)
 from ansible_collections.osfleet.day2.plugins.module_utils._hardware.deadline import Deadline
-from ansible_collections.osfleet.day2.plugins.module_utils._hardware.errors import BmcError
 from ansible_collections.osfleet.day2.plugins.module_utils._hardware.state import (
     GATHER_CHOICES,
     BootOverride,
@@ -33,66 +36,15 @@ from ansible_collections.osfleet.day2.plugins.module_utils._common.errors import
 DEFAULT_TIMEOUT = 60.0
 #: one request (or IPMI command) never waits longer than this, whatever is left of the deadline
 REQUEST_TIMEOUT = 15.0
-IPMI_PORT = 623
 POWER_ACTIONS = ("on", "off", "graceful_shutdown", "graceful_restart", "force_restart", "power_cycle")
 #: the power state each action ends in
 POWER_TARGET = {"on": "on", "off": "off", "graceful_shutdown": "off", "graceful_restart": "on",
                 "force_restart": "on", "power_cycle": "on"}
-BMC_TYPES = ("redfish", "ipmi")
-_SCHEMES = {"redfish": ("redfish", "https"), "redfish+https": ("redfish", "https"), "https": ("redfish", "https"),
-            "redfish+http": ("redfish", "http"), "http": ("redfish", "http"), "ipmi": ("ipmi", None)}
 
-
-@dataclass(frozen=True)
-class BmcAddress:
-    """Where a BMC is: protocol, host, port and (Redfish) the base URL and system path."""
-
-    protocol: str
-    host: str
-    port: Optional[int]
-    scheme: Optional[str] = None  # http | https (Redfish)
-    system_path: Optional[str] = None  # /redfish/v1/Systems/<id>, if the address names one
-
-    @property
-    def base_url(self) -> str:
-        netloc = "[%s]" % self.host if ":" in self.host else self.host
-        if self.port:
-            netloc += ":%d" % self.port
-        return "%s://%s" % (self.scheme, netloc)
-
-
-def parse_address(address: str, bmc_type: Optional[str] = None) -> BmcAddress:
-    """Read ``redfish[+http|+https]://host[:port][/redfish/v1/Systems/<id>]``, ``ipmi://host[:port]``,
-    or a bare host with ``bmc_type``."""
-    if not address:
-        raise ValidationError("a BMC address is required", field="address")
-    if bmc_type is not None and bmc_type not in BMC_TYPES:
-        raise ValidationError("bmc_type must be redfish or ipmi, not %r" % bmc_type, field="bmc_type")
-    if "://" not in address:
-        if bmc_type is None:
-            raise ValidationError("BMC address %r has no scheme (redfish://, redfish+http://, redfish+https://, "
-                                  "ipmi://): give one or set bmc_type" % address, field="address")
-        address = ("redfish://" if bmc_type == "redfish" else "ipmi://") + address
-    url = urlparse(address)
-    if url.scheme not in _SCHEMES:
-        raise ValidationError("BMC address %r: scheme must be one of %s" % (address, ", ".join(sorted(_SCHEMES))),
-                              field="address")
-    protocol, scheme = _SCHEMES[url.scheme]
-    if bmc_type is not None and bmc_type != protocol:
-        # an explicit type wins over the scheme: ``https://bmc`` may be asked to speak IPMI
-        protocol = bmc_type
-        scheme = scheme or "https"
-    try:
-        port = url.port
-    except ValueError:
-        raise ValidationError("BMC address %r: bad port" % address, field="address")
-    if not url.hostname:
-        raise ValidationError("BMC address %r names no host" % address, field="address")
-    if protocol == "ipmi":
-        return BmcAddress("ipmi", url.hostname, port or IPMI_PORT)
-    path = url.path.rstrip("/")
-    system_path = path if "/Systems/" in path else None
-    return BmcAddress("redfish", url.hostname, port, scheme=scheme, system_path=system_path)
+#: what the backends and modules import from here; the addresses themselves are address.py's
+__all__ = ["BMC_TYPES", "IPMI_PORT", "BmcAddress", "parse_address", "Bmc", "open_bmc", "open_from_params",
+           "BMC_ARGUMENT_SPEC", "BMC_ARGUMENT_SPEC_WITH_CLOUD", "DEFAULT_TIMEOUT", "REQUEST_TIMEOUT",
+           "POWER_ACTIONS", "POWER_TARGET"]
 
 
 class Bmc(abc.ABC):

@@ -1,25 +1,21 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, osfleet.day2 contributors
 # Apache License 2.0 (see LICENSE)
-"""One deadline per BMC call, and the back-off that respects it.
+"""One deadline per BMC call.
 
 A task's ``timeout`` bounds the whole call: connecting, every request, every
 retry and every wait for a power state. Each step asks the deadline how long
 it may take instead of using a fixed timeout of its own, so retries cannot
-add up past it.
+add up past it. (The waits between HTTP retries are urllib3's, made
+deadline-aware by ``redfish.client.DeadlineRetry``.)
 """
 
 from __future__ import annotations
 
 import time
-from email.utils import parsedate_to_datetime
-from typing import Callable, Optional
+from typing import Callable
 
 from ansible_collections.osfleet.day2.plugins.module_utils._hardware.errors import BmcTimeout
-
-#: first back-off delay and its cap when the BMC gives no Retry-After
-BACKOFF_FIRST = 0.5
-BACKOFF_MAX = 8.0
 
 
 class Deadline:
@@ -57,24 +53,3 @@ class Deadline:
                              % (self.address, self.seconds, doing, seconds, self.remaining()),
                              resource=self.address)
         self._sleep(seconds)
-
-
-def retry_after(value: Optional[str], now: Optional[float] = None) -> Optional[float]:
-    """Seconds a ``Retry-After`` header asks for (delta-seconds or HTTP date); None if absent or bad."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when is None:
-        return None
-    return max(0.0, when.timestamp() - (time.time() if now is None else now))
-
-
-def backoff(attempt: int) -> float:
-    """Delay before retry number ``attempt`` (1-based) when the server did not say."""
-    return min(BACKOFF_MAX, BACKOFF_FIRST * (2 ** (attempt - 1)))

@@ -35,12 +35,17 @@ What a node's ``driver_info`` becomes:
 
 from __future__ import annotations
 
-import ipaddress
 import json
-import re
 from typing import Any, Dict, Iterable, Iterator, List, Optional, Tuple
 from urllib.parse import parse_qs, urlparse
 
+from ansible_collections.osfleet.day2.plugins.module_utils._hardware.address import (
+    IPMI_PORT,
+    BmcAddress,
+    port_number,
+    split_host_port,
+)
+from ansible_collections.osfleet.day2.plugins.module_utils._hardware.address import ip_address as _ip
 from ansible_collections.osfleet.day2.plugins.module_utils._openstack.listing import count_requests
 from ansible_collections.osfleet.day2.plugins.module_utils._openstack.connection import api_call
 from ansible_collections.osfleet.day2.plugins.module_utils._common.errors import CloudError
@@ -54,7 +59,6 @@ NODE_FIELDS = ("uuid", "name", "driver", "driver_info", "extra", "power_state", 
                "maintenance", "maintenance_reason", "fault")
 #: Ironic's default [api]max_limit; a smaller server limit just means more pages
 PAGE_SIZE = 1000
-IPMI_PORT = 623
 #: the key of ``extra`` that names the compute host a node is, when its name does not
 HOST_EXTRA_KEY = "osfleet_host"
 LIST_CALL = "list baremetal nodes"
@@ -70,9 +74,8 @@ _VENDOR_REDFISH = {
     "ilo5": ("ilo_address", "client_port", None),
     "irmc": ("irmc_address", "irmc_port", None),
 }
-_DEFAULT_PORTS = {"http": 80, "https": 443}
+_WEB_SCHEMES = ("http", "https")
 _FALSE = frozenset(("0", "false", "no", "off", "n", "f"))
-_HOSTNAME = re.compile(r"^[A-Za-z0-9_]([A-Za-z0-9_.-]*[A-Za-z0-9_])?$")
 #: how a node was matched to a host, best first: the winner when two nodes claim one host
 MATCH_RANK = {"extra": 0, "name": 1, "short_name": 2, "uuid": 3}
 
@@ -170,14 +173,14 @@ def bmc_from_node(node: Dict[str, Any]) -> Tuple[Optional[Dict[str, Any]], str]:
 def _redfish(driver: str, info: Dict[str, Any]) -> Tuple[Optional[Dict[str, Any]], str]:
     if not info.get("redfish_address"):
         return None, ""
-    parsed = split_address(str(info["redfish_address"]))
-    if parsed is None or parsed[0] not in (None, "http", "https"):
+    parsed = split_host_port(str(info["redfish_address"]))
+    if parsed is None or parsed[0] not in (None,) + _WEB_SCHEMES:
         return None, "redfish_address is not an http(s) address"
     scheme, host, port = parsed
     scheme = scheme or "https"  # Ironic's default
     bmc: Dict[str, Any] = {"type": "redfish"}
     system_path = _system_path(info.get("redfish_system_id"))
-    bmc["address"] = "redfish+%s://%s%s" % (scheme, _netloc(host, port, scheme), system_path)
+    bmc["address"] = BmcAddress("redfish", host, port, scheme, system_path).address
     if system_path:
         bmc["system_id"] = system_path.rsplit("/", 1)[-1]
     if _is_false(info.get("redfish_verify_ca")):
@@ -188,13 +191,13 @@ def _redfish(driver: str, info: Dict[str, Any]) -> Tuple[Optional[Dict[str, Any]
 def _ipmi(driver: str, info: Dict[str, Any]) -> Tuple[Optional[Dict[str, Any]], str]:
     if not info.get("ipmi_address"):
         return None, ""
-    parsed = split_address(str(info["ipmi_address"]))
-    port = _port(info.get("ipmi_port"))
+    parsed = split_host_port(str(info["ipmi_address"]))
+    port = port_number(info.get("ipmi_port"))
     if parsed is None or parsed[0] is not None or port is False:
         return None, "ipmi_address/ipmi_port is not a host and port"
     _scheme, host, address_port = parsed
     port = port or address_port or IPMI_PORT
-    return {"type": "ipmi", "address": "ipmi://%s:%d" % (_bracket(host), port)}, ""
+    return {"type": "ipmi", "address": BmcAddress("ipmi", host, port).address}, ""
 
 
 def _vendor(driver: str, info: Dict[str, Any]) -> Tuple[Optional[Dict[str, Any]], str]:
@@ -202,47 +205,16 @@ def _vendor(driver: str, info: Dict[str, Any]) -> Tuple[Optional[Dict[str, Any]]
     if keys is None or not info.get(keys[0]):
         return None, ""
     address_key, port_key, protocol_key = keys
-    parsed = split_address(str(info[address_key]))
-    port = _port(info.get(port_key))
-    if parsed is None or parsed[0] not in (None, "http", "https") or port is False:
+    parsed = split_host_port(str(info[address_key]))
+    port = port_number(info.get(port_key))
+    if parsed is None or parsed[0] not in (None,) + _WEB_SCHEMES or port is False:
         return None, "%s is not a host" % address_key
     scheme, host, address_port = parsed
     port = port or address_port
     protocol = str(info.get(protocol_key) or "").lower() if protocol_key else ""
-    scheme = scheme or (protocol if protocol in _DEFAULT_PORTS else "http" if port == 80 else "https")
-    return {"type": "redfish", "address": "redfish+%s://%s" % (scheme, _netloc(host, port, scheme)),
+    scheme = scheme or (protocol if protocol in _WEB_SCHEMES else "http" if port == 80 else "https")
+    return {"type": "redfish", "address": BmcAddress("redfish", host, port, scheme).address,
             "derived_from": address_key}, ""
-
-
-def split_address(text: str) -> Optional[Tuple[Optional[str], str, Optional[int]]]:
-    """``[scheme://]host[:port][/path]`` -> (scheme or None, host, port or None); None if it is none.
-
-    A bare IPv6 address (``fd00::1``) is a host, not a host and port; any
-    path is dropped (the Redfish system path comes from ``redfish_system_id``).
-    """
-    text = text.strip()
-    scheme = None
-    if "://" in text:
-        scheme, text = text.split("://", 1)
-        scheme = scheme.lower()
-    authority = text.split("/", 1)[0]
-    if "@" in authority:
-        return None  # credentials in the URL: not something to copy
-    host, port = authority, None
-    if _ip(authority) is not None:
-        host = authority
-    elif authority.startswith("["):
-        end = authority.find("]")
-        host, rest = authority[1:end], authority[end + 1:]
-        if end < 0 or _ip(host) is None or (rest and not rest.startswith(":")):
-            return None
-        port = _port(rest[1:]) if rest else None
-    elif ":" in authority:
-        host, _sep, port_text = authority.rpartition(":")
-        port = _port(port_text)
-    if port is False or not host or (_ip(host) is None and not _HOSTNAME.match(host)):
-        return None
-    return scheme, host, port or None
 
 
 def _system_path(value: Any) -> str:
@@ -367,36 +339,6 @@ def _note(skipped: Optional[List[Dict[str, Any]]], node: Dict[str, Any], host: O
 def _short(name: str) -> str:
     """``cmp1`` of ``cmp1.example.net``; an IP address is its own short name."""
     return name if _ip(name) is not None else name.split(".", 1)[0]
-
-
-def _ip(text: str) -> Optional[Any]:
-    try:
-        return ipaddress.ip_address(text)
-    except ValueError:
-        return None
-
-
-def _bracket(host: str) -> str:
-    return "[%s]" % host if ":" in host else host
-
-
-def _netloc(host: str, port: Optional[int], scheme: str) -> str:
-    if port and port != _DEFAULT_PORTS.get(scheme):
-        return "%s:%d" % (_bracket(host), port)
-    return _bracket(host)
-
-
-def _port(value: Any) -> Any:
-    """An int port, None when unset, False when it is not a port."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, bool):
-        return False
-    try:
-        port = int(str(value).strip())
-    except ValueError:
-        return False
-    return port if 0 < port < 65536 else False
 
 
 def _is_false(value: Any) -> bool:

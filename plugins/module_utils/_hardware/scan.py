@@ -5,16 +5,14 @@
 
 A fleet scan must never fail because one BMC is down, refuses the
 password or hangs: each host gets a ``status`` (ok, unreachable,
-auth_failed, error) and the scan goes on. Results can be written as JSON
-and as a Prometheus textfile (node_exporter's textfile collector), both
-atomically so a reader never sees half a file.
+auth_failed, error) and the scan goes on. Results can be rendered as JSON
+and as a Prometheus textfile (node_exporter's textfile collector); the module
+writes them with ``Day2Module.write_output``, so a reader never sees half a file.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass
@@ -163,25 +161,6 @@ def prometheus_text(results: Dict[str, Dict[str, Any]]) -> str:
             lines += ["# HELP %s %s" % (name, help_text), "# TYPE %s gauge" % name]
             lines += [name + sample for sample in samples[name]]
     return "\n".join(lines) + "\n"
-
-
-def write_atomic(path: str, text: str, mode: int = 0o644) -> None:
-    """Write ``text`` to ``path`` through a temporary file in the same directory and a rename."""
-    directory = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".%s." % os.path.basename(path), suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "w") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
 
 
 def results_json(results: Dict[str, Dict[str, Any]]) -> str:

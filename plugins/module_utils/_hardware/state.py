@@ -13,8 +13,9 @@ None (or an empty list), never a guess.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
 from typing import Any, Dict, Iterable, List, Optional
+
+from ansible_collections.osfleet.day2.plugins.module_utils._common.timeutil import parse_time, parse_time_or_none
 
 GATHER_CHOICES = ("power", "identity", "sensors", "log", "firmware", "boot")
 HEALTH_ORDER = {"ok": 0, "warning": 1, "critical": 2}
@@ -124,28 +125,19 @@ class HardwareState:
                      + [p.status for p in self.power_supplies])
 
 
-def parse_time(value: Optional[str]) -> Optional[datetime]:
-    """An ISO 8601 time as an aware datetime (naive times are taken as UTC); None if unparsable."""
-    if not value:
-        return None
-    text = str(value).strip().replace("Z", "+00:00")
-    try:
-        when = datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    return when
+def filter_since(entries: List[LogEntry], since: Any) -> List[LogEntry]:
+    """Entries at or after ``since`` (ISO 8601 text or datetime; None or "" keeps all); entries whose
+    time the BMC gives unreadably or not at all are kept.
 
-
-def filter_since(entries: List[LogEntry], since: Optional[str]) -> List[LogEntry]:
-    """Entries at or after ``since`` (ISO 8601); entries without a readable time are kept."""
-    limit = parse_time(since)
+    A ``since`` that is no time is a ValidationError naming ``log_since``, not "no limit": that once
+    made ``log_since: "not a date"`` return every entry without a word.
+    """
+    limit = parse_time(since, "log_since")
     if limit is None:
         return entries
     out = []
     for e in entries:
-        when = parse_time(e.time)
+        when = parse_time_or_none(e.time)
         if when is None or when >= limit:
             out.append(e)
     return out

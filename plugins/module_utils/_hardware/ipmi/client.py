@@ -12,6 +12,11 @@ parallel (pyghmi's I/O thread multiplexes them).
 
 pyghmi calls cannot be interrupted, so the deadline is checked between
 commands; one command's own retries (a few seconds) bound the overrun.
+
+Only pyghmi's public API is used, except for logging out: its Command has no
+logout, so :meth:`IpmiBmc.close` calls its session's (``Command.ipmi_session``,
+a ``pyghmi.ipmi.private.session.Session``). :func:`check_pyghmi` makes sure
+that is there before a session is opened.
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ from ansible_collections.osfleet.day2.plugins.module_utils._hardware.errors impo
     BmcUnsupported,
 )
 from ansible_collections.osfleet.day2.plugins.module_utils._hardware.ipmi.fru import FruReadError, read_fru_bytes
+from ansible_collections.osfleet.day2.plugins.module_utils._hardware.library_versions import unsupported
 from ansible_collections.osfleet.day2.plugins.module_utils._hardware.state import (
     GATHER_CHOICES,
     BootOverride,
@@ -43,6 +49,7 @@ try:
     from pyghmi import exceptions as pyghmi_exc
     from pyghmi.ipmi import command as pyghmi_command
     from pyghmi.ipmi import fru as pyghmi_fru
+    from pyghmi.ipmi.private import session as pyghmi_session
 
     HAS_PYGHMI = True
     PYGHMI_IMPORT_ERROR = None
@@ -64,6 +71,15 @@ def _bmc_lock(host: str, port: int) -> threading.Lock:
         return _LOCKS.setdefault((host, port), threading.Lock())
 
 
+def check_pyghmi() -> None:
+    """DependencyError unless this pyghmi has what the backend uses beyond its public API."""
+    if not callable(getattr(pyghmi_session.Session, "logout", None)):
+        raise unsupported("pyghmi", "the IPMI backend logs its sessions out with pyghmi's "
+                                    "pyghmi.ipmi.private.session.Session.logout, which this pyghmi has not")
+    if not callable(getattr(pyghmi_command.Command, "raw_command", None)):
+        raise unsupported("pyghmi", "the IPMI backend needs pyghmi's Command.raw_command, which this pyghmi has not")
+
+
 def _login_error(address: str, exc: Exception) -> BmcError:
     text = str(getattr(exc, "message", None) or exc or "")
     if any(h in text.lower() for h in AUTH_HINTS):
@@ -79,6 +95,7 @@ class IpmiBmc(Bmc):
                  deadline: Deadline) -> None:
         if not HAS_PYGHMI:
             raise DependencyError("the IPMI backend needs the pyghmi Python library: %s" % PYGHMI_IMPORT_ERROR)
+        check_pyghmi()
         super().__init__(address, deadline)
         self.where = where
         self.cmd = None
@@ -126,7 +143,7 @@ class IpmiBmc(Bmc):
         if "identity" in gather:
             rec["guid"] = self._guid()
         if "firmware" in gather:
-            dev = self._call("Get Device ID", self.cmd._get_device_id)
+            dev = self._call("Get Device ID", self._device_id)
             rec["device"] = {"firmware_version": dev["firmware_version"], "manufacturer_id": dev["manufacturer_id"],
                              "product_id": dev["product_id"]}
         if "sensors" in gather:
@@ -136,6 +153,15 @@ class IpmiBmc(Bmc):
         if "boot" in gather:
             rec["bootdev"] = _plain(self._call("Get System Boot Options", self.cmd.get_bootdev))
         return rec
+
+    def _device_id(self) -> Dict[str, Any]:
+        rsp = self.cmd.raw_command(netfn=0x06, command=0x01)
+        if "error" in rsp:  # as pyghmi's own Get Device ID does: _call makes it a BmcError
+            raise pyghmi_exc.IpmiException(rsp["error"], code=rsp.get("code"))
+        try:
+            return ipmi_map.device_id(rsp.get("data") or b"")
+        except ValueError as exc:
+            raise BmcError("%s: %s" % (self.address, exc), resource=self.address) from None
 
     def _fru(self) -> Dict[str, Any]:
         try:
@@ -219,8 +245,8 @@ class IpmiBmc(Bmc):
             return
         try:
             session = getattr(cmd, "ipmi_session", None)
-            if session is not None and not session.broken:
-                session.logout()
+            if session is not None and not getattr(session, "broken", False):
+                session.logout()  # pyghmi's Command has no logout (check_pyghmi)
         except Exception:  # pylint: disable=broad-except
             pass  # the BMC went away mid-call; the session dies with it
         finally:

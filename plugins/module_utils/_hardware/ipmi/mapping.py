@@ -76,6 +76,21 @@ def power_draw(sensors: Iterable[Dict[str, Any]]) -> Optional[float]:
     return None
 
 
+def device_id(data: Iterable[int]) -> Dict[str, Any]:
+    """Get Device ID (netfn 6, cmd 1) response data -> device record (IPMI 2.0, 20.1).
+
+    What pyghmi's private ``Command._get_device_id`` gives, read through its public ``raw_command``:
+    the firmware revision is ``<major>.<minor>`` with the minor revision's two BCD digits.
+    """
+    data = list(data)
+    if len(data) < 11:
+        raise ValueError("Get Device ID: %d data bytes, 11 expected" % len(data))
+    return {"device_id": data[0], "device_revision": data[1] & 0x0F,
+            "firmware_version": "%d.%d%d" % (data[2] & 0x7F, data[3] >> 4 & 0x0F, data[3] & 0x0F),
+            "manufacturer_id": data[6] | data[7] << 8 | data[8] << 16,
+            "product_id": data[9] | data[10] << 8}
+
+
 def _strip(name: str, suffix: str) -> str:
     return name[:-len(suffix)] if name.endswith(suffix) else name
 

@@ -10,11 +10,16 @@ by :mod:`redfish_map`. Power and boot changes go through sushy's System,
 which checks the values against what the BMC allows.
 
 sushy's HTTP session is replaced by :class:`DeadlineSession`, which bounds
-every request by the call's deadline, retries HTTP 503 honouring
-Retry-After, and turns connection failures into typed errors before sushy's
-own fixed retry loop (3 x 2 s) would run. Its HTTPS goes through one TLS
-context per verification setting for the whole process (:mod:`redfish_tls`),
-not a new one per connection.
+every request by the call's deadline and turns connection failures into
+typed errors before sushy's own fixed retry loop (3 x 2 s) would run. HTTP
+503 is retried by urllib3's ``Retry`` (:class:`DeadlineRetry`) mounted on the
+session's http and https adapters. Its HTTPS goes through one TLS context per
+verification setting for the whole process (:mod:`redfish_tls`), not a new
+one per connection.
+
+sushy has no public way to hand it a session: ``Connector._session`` is the
+one private attribute used, checked on every login (:func:`_sushy_session`,
+and that sushy's requests did go through it); everything else is public API.
 """
 
 from __future__ import annotations
@@ -28,7 +33,7 @@ from ansible_collections.osfleet.day2.plugins.module_utils._hardware.bmc import 
     BmcAddress,
 )
 from ansible_collections.osfleet.day2.plugins.module_utils._hardware.redfish import mapping as redfish_map
-from ansible_collections.osfleet.day2.plugins.module_utils._hardware.deadline import Deadline, backoff, retry_after
+from ansible_collections.osfleet.day2.plugins.module_utils._hardware.deadline import Deadline
 from ansible_collections.osfleet.day2.plugins.module_utils._hardware.errors import (
     BmcAuthError,
     BmcError,
@@ -36,6 +41,7 @@ from ansible_collections.osfleet.day2.plugins.module_utils._hardware.errors impo
     BmcUnreachable,
     BmcUnsupported,
 )
+from ansible_collections.osfleet.day2.plugins.module_utils._hardware.library_versions import unsupported
 from ansible_collections.osfleet.day2.plugins.module_utils._hardware.redfish.tls import SharedContextAdapter, tls_context
 from ansible_collections.osfleet.day2.plugins.module_utils._hardware.state import (
     GATHER_CHOICES,
@@ -47,9 +53,12 @@ from ansible_collections.osfleet.day2.plugins.module_utils._common.errors import
 try:
     import requests
     import sushy
+    from requests.adapters import HTTPAdapter
     from sushy import auth as sushy_auth
     from sushy import connector as sushy_connector
     from sushy import exceptions as sushy_exc
+    from urllib3.exceptions import InvalidHeader
+    from urllib3.util import Retry, Timeout
 
     HAS_SUSHY = True
     SUSHY_IMPORT_ERROR = None
@@ -61,6 +70,9 @@ except ImportError:  # pragma: no cover - exercised by the import sanity test
 #: statuses worth retrying: the BMC is busy, not broken
 RETRY_STATUSES = (503,)
 MAX_RETRIES = 6
+#: first back-off delay and its cap when the BMC gives no Retry-After
+BACKOFF_FIRST = 0.5
+BACKOFF_MAX = 8.0
 #: logging out is allowed this long even after the deadline: a leaked session costs more
 LOGOUT_GRACE = 5.0
 #: at most this many log entries are fetched one by one when the collection is not expanded
@@ -71,8 +83,80 @@ RESET_TYPES = {"on": "On", "off": "ForceOff", "graceful_shutdown": "GracefulShut
 
 
 if HAS_SUSHY:
+    class DeadlineRetry(Retry):
+        """urllib3's Retry for HTTP 503, on any method, at most MAX_RETRIES times, honouring Retry-After
+        (seconds or HTTP date); the last response is returned, not raised. Connection and read errors
+        are not retried: they become BmcUnreachable / BmcTimeout at once (connect=0, read=False, other=0).
+
+        What is ours, and why:
+
+        * :meth:`sleep` asks the call's Deadline first: a wait that would pass it raises BmcTimeout at
+          once instead of sleeping into a task that has already failed (urllib3 sleeps whatever it is
+          told). A Retry-After that is no number or date is a back-off, not an error (urllib3 raises
+          InvalidHeader, which ended the call).
+        * :meth:`get_backoff_time` waits 0.5 s before the first retry, then 1, 2, 4, 8, 8 s. urllib3's
+          formula waits nothing before the first retry: it would ask a BMC that just said it is busy
+          again at once.
+        * only 503 is retried, also with a Retry-After (urllib3 also retries 413 and 429 then): those
+          are answers about the request, which a retry does not change.
+        """
+
+        RETRY_AFTER_STATUS_CODES = frozenset(RETRY_STATUSES)
+
+        def __init__(self, deadline: Optional[Deadline] = None, **kwargs: Any) -> None:
+            self.deadline = deadline
+            super().__init__(**kwargs)
+
+        @classmethod
+        def for_deadline(cls, deadline: Deadline) -> "DeadlineRetry":
+            return cls(deadline=deadline, total=MAX_RETRIES, status=MAX_RETRIES, connect=0, read=False, other=0,
+                       allowed_methods=None, status_forcelist=RETRY_STATUSES, raise_on_status=False,
+                       respect_retry_after_header=True)
+
+        def new(self, **kw: Any) -> "DeadlineRetry":
+            kw.setdefault("deadline", self.deadline)
+            return super().new(**kw)
+
+        def get_backoff_time(self) -> float:
+            errors = max(1, len(self.history))
+            return min(BACKOFF_MAX, BACKOFF_FIRST * (2 ** (errors - 1)))
+
+        def sleep(self, response=None) -> None:
+            wait = None
+            if response is not None:
+                try:
+                    wait = self.get_retry_after(response)
+                except InvalidHeader:
+                    wait = None
+            if wait is None:
+                wait = self.get_backoff_time()
+            last = self.history[-1] if self.history else None
+            doing = ("waiting to retry %s %s after HTTP %s" % (last.method, last.url, last.status) if last
+                     else "waiting to retry")
+            if self.deadline is None:  # pragma: no cover - every DeadlineSession gives one
+                raise BmcTimeout("no deadline to retry within")
+            self.deadline.sleep(wait, doing)
+
+    class DeadlineTimeout(Timeout):
+        """A request's connect and read timeout: ``limit`` cut to what is left of the deadline, worked out
+        again for each attempt. urllib3 clones the timeout object for every attempt, retries included, so
+        a plain Timeout gives a retry the first attempt's timeout again: measured in
+        test_redfish_retry.py, a call with a 3 s deadline, a 503 asking for 1 s and a slow answer to the
+        retry took 4.0 s with one, 3.0 s with this."""
+
+        def __init__(self, deadline: Deadline, limit: float) -> None:
+            self.deadline = deadline
+            self.limit = limit
+            self.first = deadline.bound(limit)
+            super().__init__(connect=self.first, read=self.first)
+
+        def clone(self) -> "Timeout":
+            bound = self.deadline.bound(self.limit)
+            return Timeout(connect=bound, read=bound)
+
     class DeadlineSession(requests.Session):
-        """requests.Session whose every request is bounded by a Deadline and retried on HTTP 503."""
+        """requests.Session whose every request is bounded by a Deadline, retried on HTTP 503 by its
+        adapters (:class:`DeadlineRetry`), and whose failures are typed BMC errors."""
 
         def __init__(self, deadline: Deadline, request_timeout: float = REQUEST_TIMEOUT) -> None:
             super().__init__()
@@ -80,39 +164,51 @@ if HAS_SUSHY:
             self.request_timeout = request_timeout
             self.closing = False
             self.requests_made = 0
+            self.retry = DeadlineRetry.for_deadline(deadline)
+            self.mount("http://", HTTPAdapter(max_retries=self.retry))
+            self.mount("https://", HTTPAdapter(max_retries=self.retry))
+
+        def mount_tls(self, context) -> None:
+            """HTTPS through ``context`` (redfish_tls), with the same retries as plain HTTP."""
+            self.mount("https://", SharedContextAdapter(context, max_retries=self.retry))
+
+        def start_closing(self) -> None:
+            """From now on: no retries, and LOGOUT_GRACE per request whatever the deadline says."""
+            self.closing = True
+            for adapter in self.adapters.values():
+                adapter.max_retries = Retry(0, read=False)  # requests' own default
 
         def request(self, method, url, *args, **kwargs):  # pylint: disable=arguments-differ
-            attempt = 0
             what = "%s %s" % (method, url)
-            while True:
-                if self.closing:
-                    kwargs["timeout"] = LOGOUT_GRACE
-                else:
-                    self.deadline.check(what)
-                    kwargs["timeout"] = self.deadline.bound(self.request_timeout)
-                try:
-                    self.requests_made += 1
-                    resp = super().request(method, url, *args, **kwargs)
-                except requests.exceptions.SSLError as exc:
-                    raise BmcError("%s: TLS error (certificate not trusted? set ca_path, or validate_certs=false "
-                                   "for a lab): %s" % (self.deadline.address, exc), resource=self.deadline.address)
-                except requests.exceptions.ConnectTimeout as exc:
-                    raise BmcUnreachable("%s: unreachable (connect timed out): %s" % (self.deadline.address, exc),
-                                         resource=self.deadline.address)
-                except requests.exceptions.ConnectionError as exc:
-                    raise BmcUnreachable("%s: unreachable: %s" % (self.deadline.address, _reason(exc)),
-                                         resource=self.deadline.address)
-                except requests.exceptions.Timeout:
-                    raise BmcTimeout("%s: no answer to %s within %.1fs" % (self.deadline.address, what,
-                                                                           kwargs["timeout"]),
+            if self.closing:
+                kwargs["timeout"] = seconds = LOGOUT_GRACE
+            else:
+                self.deadline.check(what)
+                kwargs["timeout"] = DeadlineTimeout(self.deadline, self.request_timeout)
+                seconds = kwargs["timeout"].first
+            self.requests_made += 1
+            try:
+                return super().request(method, url, *args, **kwargs)
+            except requests.exceptions.SSLError as exc:
+                raise BmcError("%s: TLS error (certificate not trusted? set ca_path, or validate_certs=false "
+                               "for a lab): %s" % (self.deadline.address, exc), resource=self.deadline.address)
+            except requests.exceptions.ConnectTimeout as exc:
+                raise BmcUnreachable("%s: unreachable (connect timed out): %s" % (self.deadline.address, exc),
                                      resource=self.deadline.address)
-                if resp.status_code not in RETRY_STATUSES or self.closing or attempt >= MAX_RETRIES:
-                    return resp
-                attempt += 1
-                delay = retry_after(resp.headers.get("Retry-After"))
-                delay = backoff(attempt) if delay is None else delay
-                resp.close()
-                self.deadline.sleep(delay, "waiting to retry %s after HTTP %d" % (what, resp.status_code))
+            except requests.exceptions.ConnectionError as exc:
+                raise BmcUnreachable("%s: unreachable: %s" % (self.deadline.address, _reason(exc)),
+                                     resource=self.deadline.address)
+            except requests.exceptions.Timeout:
+                raise BmcTimeout("%s: no answer to %s within %.1fs" % (self.deadline.address, what, seconds),
+                                 resource=self.deadline.address)
+
+    def _sushy_session(conn) -> "requests.Session":
+        """sushy's requests.Session, which we replace; DependencyError if this sushy keeps none."""
+        session = getattr(conn, "_session", None)
+        if not isinstance(session, requests.Session):
+            raise unsupported("sushy", "the Redfish backend bounds every request by the task's deadline through "
+                                       "sushy's Connector._session (a requests.Session), which this sushy has not")
+        return session
 
 
 def _reason(exc: Exception) -> str:
@@ -141,19 +237,26 @@ class RedfishBmc(Bmc):
             except (OSError, ValueError) as exc:  # ssl.SSLError is an OSError
                 raise BmcError("%s: cannot load CA certificates from %s: %s"
                                % (address, ca_path or "the default bundle", exc), resource=address)
-            self.session.mount("https://", SharedContextAdapter(context))
+            self.session.mount_tls(context)
         conn = sushy_connector.Connector(where.base_url, verify=verify, server_side_retries=0)
-        self.session.headers.update(conn._session.headers)  # sushy's defaults (Connection: close)
-        conn._session.close()
-        conn._session = self.session  # sushy 5.14 keeps its requests.Session here
+        theirs = _sushy_session(conn)
+        self.session.headers.update(theirs.headers)  # sushy's defaults (Connection: close)
+        theirs.close()
+        conn._session = self.session  # pylint: disable=protected-access  # guarded by _sushy_session
         self.conn = conn
         self.root = None
+        # ours, so that close() logs out through its public API (sushy keeps its reference private)
+        self.auth = sushy_auth.SessionOrBasicAuth(username, password)
         self._system_path = where.system_path
         self._system_doc: Optional[Dict[str, Any]] = None
         try:
             with self._errors("log in"):
-                self.root = sushy.Sushy(where.base_url, auth=sushy_auth.SessionOrBasicAuth(username, password),
-                                        connector=conn, verify=verify, server_side_retries=0)
+                self.root = sushy.Sushy(where.base_url, auth=self.auth, connector=conn, verify=verify,
+                                        server_side_retries=0)
+            if not self.session.requests_made:
+                raise unsupported("sushy", "sushy logged in without the HTTP session the Redfish backend gave "
+                                           "it (Connector._session), so no request was bounded by the deadline")
+            with self._errors("log in"):
                 if not self._system_path:
                     self._system_path = self._only_system()
         except BaseException:
@@ -169,7 +272,7 @@ class RedfishBmc(Bmc):
             return self.conn.get(path).json()
 
     def _only_system(self) -> str:
-        members = self.get(self.root._systems_path or "/redfish/v1/Systems").get("Members") or []
+        members = self.get(self._link(self.root.json, "Systems") or "/redfish/v1/Systems").get("Members") or []
         if len(members) != 1:
             raise BmcError("%s: the BMC manages %d systems; put the one meant in the address "
                            "(.../redfish/v1/Systems/<id>)" % (self.address, len(members)), resource=self.address)
@@ -285,15 +388,19 @@ class RedfishBmc(Bmc):
 
     def close(self) -> None:
         """Delete the Redfish session (even after the deadline), then drop the HTTP connections."""
-        self.session.closing = True
-        root, self.root = self.root, None
+        self.session.start_closing()
+        self.root = None
+        auth, self.auth = self.auth, None
         try:
-            if root is not None and root._auth is not None:
-                auth, root._auth = root._auth, None  # so sushy's __del__ does not log out twice
+            if auth is not None:
                 try:
                     auth.close()
                 except (BmcError, sushy_exc.SushyError):
                     pass  # the BMC went away; nothing left to log out of
+                finally:
+                    if auth.get_session_resource_id() is not None:
+                        # the DELETE failed: forget the session, so sushy's __del__ does not try again later
+                        auth.reset_session_attrs()
         finally:
             self.conn.close()
 

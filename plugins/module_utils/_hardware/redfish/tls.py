@@ -79,10 +79,11 @@ class SharedContextAdapter(HTTPAdapter):
     The context alone decides verification; ``verify`` as passed to requests is not consulted, so mount
     this adapter only with the context built from the same settings (:func:`tls_context`)."""
 
-    def __init__(self, context: ssl.SSLContext) -> None:
+    def __init__(self, context: ssl.SSLContext, **kwargs) -> None:
+        """``kwargs`` go to HTTPAdapter (``max_retries``: the Redfish session's Retry)."""
         self.context = context
         self._cert_reqs = "CERT_NONE" if context.verify_mode == ssl.CERT_NONE else "CERT_REQUIRED"
-        super().__init__()
+        super().__init__(**kwargs)
 
     def init_poolmanager(self, connections, maxsize, block=False, **pool_kwargs):  # pylint: disable=arguments-differ
         pool_kwargs["ssl_context"] = self.context

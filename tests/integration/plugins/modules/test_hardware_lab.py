@@ -186,13 +186,31 @@ def test_scan_whole_lab_map_in_one_task(run, bmcs):
         assert st["status"] == "ok" and st["state"]["power_state"] == "on" and st["elapsed"] < 20
 
 
+def test_fleet_info_gives_each_host_its_bmc_from_the_map_without_credentials(run, bmcs):
+    path = LAB_DIR / "bmcs.yml"
+    out = run("fleet_info", bmc_map=str(path), bmc_source="map", placement=False, servers=False)
+    assert out["failed"] is False, out
+    for host in ("compute-01", "compute-02", "compute-03", "compute-04"):
+        bmc = out["hosts"][host]["bmc"]
+        assert bmc["address"] == bmcs[host]["address"] and bmc["type"] == bmcs[host]["type"]
+        assert bmc["credentials_ref"] == "%s#%s" % (path, host)
+        assert "password" not in bmc and "username" not in bmc
+    assert not any(b["password"] in json.dumps(out) for b in bmcs.values())
+    auto = run("fleet_info", bmc_map=str(path), servers=False)  # auto: the map first, Ironic for the rest
+    assert auto["failed"] is False, auto
+    assert auto["hosts"][REDFISH]["bmc"]["credentials_ref"] == "%s#%s" % (path, REDFISH)
+    assert auto["api_calls"] > out["api_calls"]  # Placement inventories (one per host) and Ironic's listing
+
+
 def test_no_redfish_session_leaks(run, bmcs, fault):
     before = redfish_sessions(bmcs)
     info(run, bmcs, REDFISH)
     run("hardware_scan", bmcs={REDFISH: bmcs[REDFISH]})
     run("hardware_boot", check=True, target="pxe", **bmc_args(bmcs, REDFISH))
-    bad = run("hardware_info", **bmc_args(bmcs, REDFISH, gather=["power"], log_since="not a date"))
-    assert bad["failed"] is False
+    bad = run("hardware_info", **bmc_args(bmcs, REDFISH, gather=["log"], log_since="not a date"))
+    assert bad["failed"] is True, bad  # not "every entry": the bad time is named, before the BMC is asked
+    assert bad["field"] == "log_since" and bad["error_type"] == "ValidationError"
+    assert "'not a date' is not an ISO 8601 time" in bad["msg"]
     assert redfish_sessions(bmcs) == before
 
 

@@ -33,7 +33,7 @@ ALLOWED = {
 #: cloud options and connects
 ALLOWED_FILES = {"_common/module_base.py": {"_openstack"}}
 #: what the Redfish and IPMI backends (adapters) may use of _hardware: the interface, not the core
-INTERFACE = {"bmc", "address", "errors", "deadline", "state"}
+INTERFACE = {"bmc", "address", "errors", "deadline", "state", "library_versions"}
 #: SDK proxies and raw service adapters of an openstacksdk connection
 PROXY = re.compile(r"\b(?:conn|connection|self\.conn|self\._conn)\.(compute|network|image|block_storage|identity|"
                    r"placement|baremetal|volume)\b")

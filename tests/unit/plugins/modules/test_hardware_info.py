@@ -29,6 +29,17 @@ def test_reads_what_is_asked_and_closes(run, bmc):
     assert bmc.closed == 1
 
 
+def test_a_bad_log_since_fails_naming_it_before_any_bmc_request(monkeypatch, module_main):
+    opened = []
+    monkeypatch.setattr(hardware_info, "open_from_params", lambda *a, **k: opened.append(a) or FakeBmc())
+    out = module_main(hardware_info, dict(address="redfish://bmc-02.example", username="admin",
+                                          password="s3cret-pw", log_since="not a date"))
+    assert out["failed"] is True
+    assert out["field"] == "log_since" and out["error_type"] == "ValidationError"
+    assert "'not a date' is not an ISO 8601 time" in out["msg"]
+    assert opened == []  # the BMC was never asked
+
+
 def test_gather_defaults_to_everything(run, bmc):
     run()
     assert bmc.calls[0][1] == ("power", "identity", "sensors", "log", "firmware", "boot")

@@ -50,15 +50,41 @@ def test_inline_map_results_and_files(run, tmp_path):
     assert "pw-one-secret" not in prom + (tmp_path / "scan.json").read_text()
 
 
-def test_map_file_and_host_filter(run, tmp_path):
-    path = tmp_path / "bmcs.yml"
-    path.write_text(json.dumps(BMCS))  # JSON is YAML
-    out = run(bmc_map=str(path), hosts=["compute-01"])
+def test_host_filter(run):
+    # a map file is read by the action plugin and arrives as bmcs (tests/unit/plugins/action)
+    out = run(bmcs=BMCS, hosts=["compute-01"])
     assert list(out["results"]) == ["compute-01"]
 
 
-def test_unknown_host_and_missing_map_fail_naming_the_field(run, tmp_path):
+def test_unknown_host_fails_naming_the_field(run):
     out = run(bmcs=BMCS, hosts=["compute-09"])
     assert out["failed"] is True and out["field"] == "hosts"
-    out = run(bmc_map=str(tmp_path / "nope.yml"))
+
+
+def test_the_module_never_reads_a_map_file_itself(run, tmp_path):
+    """yaml.safe_load on the managed host could not read a vault-encrypted map: the action plugin reads it."""
+    path = tmp_path / "bmcs.yml"
+    path.write_text(json.dumps(BMCS))
+    out = run(bmc_map=str(path))
     assert out["failed"] is True and out["field"] == "bmc_map"
+    assert "action plugin" in out["msg"]
+    assert "results" not in out
+
+
+def test_files_are_put_in_place_by_atomic_move(run, tmp_path, monkeypatch):
+    from ansible.module_utils.basic import AnsibleModule
+    moved = []
+    real = AnsibleModule.atomic_move
+
+    def spy(self, src, dest, *args, **kwargs):
+        moved.append(dest)
+        return real(self, src, dest, *args, **kwargs)
+    monkeypatch.setattr(AnsibleModule, "atomic_move", spy)
+    run(bmcs=BMCS, json_path=str(tmp_path / "scan.json"), prometheus_path=str(tmp_path / "bmc.prom"))
+    assert moved == [str(tmp_path / "scan.json"), str(tmp_path / "bmc.prom")]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bmc.prom", "scan.json"]
+
+
+def test_an_unwritable_output_fails_naming_the_option(run, tmp_path):
+    out = run(bmcs=BMCS, prometheus_path=str(tmp_path / "no-such-dir" / "bmc.prom"))
+    assert out["failed"] is True and out["field"] == "prometheus_path"

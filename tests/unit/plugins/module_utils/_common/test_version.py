@@ -24,9 +24,16 @@ def galaxy_version() -> str:
 
 
 def plugin_files() -> List[Path]:
-    """Every plugin's Python file (modules, inventory, doc fragments, and any plugin type added later)."""
+    """Every plugin's Python file (modules, inventory, doc fragments, and any plugin type added later).
+
+    Not module_utils and plugin_utils (shared code, no plugins), nor an action plugin that runs a module
+    of its own name (the module carries the documentation)."""
+    def documented_elsewhere(p: Path) -> bool:
+        return p.parent.name == "action" and (ROOT / "plugins" / "modules" / p.name).exists()
+
     return sorted(p for p in (ROOT / "plugins").rglob("*.py")
-                  if "module_utils" not in p.parts and p.name != "__init__.py")
+                  if "module_utils" not in p.parts and "plugin_utils" not in p.parts and p.name != "__init__.py"
+                  and not documented_elsewhere(p))
 
 
 def doc_strings(path: Path) -> Iterator[Tuple[str, Any]]:

@@ -31,7 +31,8 @@ class FakeRedfish:
         self.sessions_created = 0
         self.requests = []
         self.busy = []  # scripted answers: (status, retry_after) popped per GET
-        self.delay = 0.0
+        self.busy_post = []  # the same, popped per POST
+        self.delay = 0.0  # seconds before each GET that is not a scripted answer
         self.lock = threading.Lock()
         fake = self
 
@@ -48,6 +49,10 @@ class FakeRedfish:
                     self.send_header(k, v)
                 self.end_headers()
                 self.wfile.write(data)
+
+            def _busy(self, status, retry):
+                return self._send(status, {"error": {"message": "busy"}},
+                                  [("Retry-After", str(retry))] if retry is not None else [])
 
             def _authorised(self):
                 tok = self.headers.get("X-Auth-Token")
@@ -67,14 +72,12 @@ class FakeRedfish:
             def do_GET(self):
                 path = self.path.rstrip("/") or "/"
                 fake.requests.append(("GET", path))
-                if fake.delay:
-                    time.sleep(fake.delay)
                 with fake.lock:
                     scripted = fake.busy.pop(0) if fake.busy else None
                 if scripted:
-                    status, retry = scripted
-                    return self._send(status, {"error": {"message": "busy"}},
-                                      [("Retry-After", str(retry))] if retry is not None else [])
+                    return self._busy(*scripted)
+                if fake.delay:
+                    time.sleep(fake.delay)
                 if path != "/redfish/v1" and not self._authorised():
                     return self._send(401, {"error": {"message": "unauthorised"}})
                 if path == "/redfish/v1/SessionService/Sessions":
@@ -88,6 +91,10 @@ class FakeRedfish:
                 path = self.path.rstrip("/")
                 fake.requests.append(("POST", path))
                 body = self._body()
+                with fake.lock:
+                    scripted = fake.busy_post.pop(0) if fake.busy_post else None
+                if scripted:
+                    return self._busy(*scripted)
                 if path == "/redfish/v1/SessionService/Sessions":
                     if (body.get("UserName"), body.get("Password")) != (fake.username, fake.password):
                         return self._send(401, {"error": {"message": "bad credentials"}})

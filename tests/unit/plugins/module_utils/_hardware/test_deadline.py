@@ -1,11 +1,9 @@
 # -*- coding: utf-8 -*-
 from __future__ import annotations
 
-import email.utils
-
 import pytest
 
-from ansible_collections.osfleet.day2.plugins.module_utils._hardware.deadline import Deadline, backoff, retry_after
+from ansible_collections.osfleet.day2.plugins.module_utils._hardware.deadline import Deadline
 from ansible_collections.osfleet.day2.plugins.module_utils._hardware.errors import BmcTimeout
 
 
@@ -20,18 +18,6 @@ class Clock:
     def sleep(self, s):
         self.slept.append(s)
         self.now += s
-
-
-def test_retry_after_seconds_and_http_date():
-    assert retry_after("7") == 7.0
-    assert retry_after(None) is None
-    assert retry_after("soon") is None
-    date = email.utils.formatdate(1000.0 + 30, usegmt=True)
-    assert retry_after(date, now=1000.0) == pytest.approx(30, abs=1)
-
-
-def test_backoff_doubles_and_is_capped():
-    assert [backoff(i) for i in (1, 2, 3, 4, 5, 6, 7)] == [0.5, 1, 2, 4, 8, 8, 8]
 
 
 def test_deadline_bounds_timeouts_and_refuses_a_sleep_past_it():

@@ -13,7 +13,6 @@ import pytest
 from ansible_collections.osfleet.day2.plugins.module_utils._hardware.ironic_bmcs import (
     bmc_from_node,
     read_ironic_bmcs,
-    split_address,
 )
 from ansible_collections.osfleet.day2.plugins.module_utils._common.errors import CloudError
 from ansible_collections.osfleet.day2.tests.unit.plugins.module_utils.json_response import Response
@@ -370,23 +369,6 @@ def test_nodes_without_a_usable_bmc_get_no_entry_and_a_reason(driver, info, reas
 def test_an_unknown_driver_with_standard_keys_is_read_by_them():
     got, _api, _stats, _skipped = read([node(uid(1), "cmp1", driver="staging-redfish-ng", driver_info=redfish_info())], ["cmp1"])
     assert got["cmp1"]["type"] == "redfish"
-
-
-@pytest.mark.parametrize("text, expected", [
-    ("10.0.0.1", (None, "10.0.0.1", None)),
-    ("10.0.0.1:623", (None, "10.0.0.1", 623)),
-    ("https://bmc.example.net:8443/redfish/v1", ("https", "bmc.example.net", 8443)),
-    ("fd00::1", (None, "fd00::1", None)),
-    ("[fd00::1]", (None, "fd00::1", None)),
-    ("http://[fd00::1]:8000", ("http", "fd00::1", 8000)),
-    ("[fd00::1", None),
-    ("[not-an-ip]:80", None),
-    ("bmc:notaport", None),
-    ("", None),
-    ("user@10.0.0.1", None),
-])
-def test_split_address(text, expected):
-    assert split_address(text) == expected
 
 
 # -- matching nodes to hosts ----------------------------------------------------------------------------

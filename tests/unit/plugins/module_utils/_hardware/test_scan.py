@@ -1,8 +1,8 @@
 # -*- coding: utf-8 -*-
-"""The scan core: every host gets a result, a bad BMC never stops the others, files are atomic."""
+"""The scan core: every host gets a result, a bad BMC never stops the others (the files are written by
+Day2Module.write_output: tests/unit/plugins/module_utils/_common/test_module_base_write.py)."""
 from __future__ import annotations
 
-import os
 import threading
 import time
 
@@ -146,12 +146,3 @@ def test_prometheus_textfile(opener):
 def test_label_values_are_escaped():
     results = {'we"ird\\host': {"status": "ok", "elapsed": 1, "state": None}}
     assert 'host="we\\"ird\\\\host"' in hs.prometheus_text(results)
-
-
-def test_write_atomic_replaces_whole_file(tmp_path):
-    path = tmp_path / "bmc.prom"
-    path.write_text("old\n")
-    hs.write_atomic(str(path), "new\n")
-    assert path.read_text() == "new\n"
-    assert oct(os.stat(path).st_mode & 0o777) == "0o644"
-    assert [p.name for p in tmp_path.iterdir()] == ["bmc.prom"]  # no temporary left behind

@@ -1,0 +1,81 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, osfleet.day2 contributors
+# Apache License 2.0 (see LICENSE)
+"""The BMC map, read on the controller for the modules that take ``bmc_map``.
+
+A BMC map holds BMC passwords, so it belongs in ansible-vault: encrypted as a whole or with
+``!vault`` values. A module cannot decrypt it (the vault secrets are the controller's), and
+``yaml.safe_load`` on the managed host cannot even read it. So the action plugins of
+``hardware_scan`` and ``fleet_info`` read it here, on the controller, through Ansible's
+loader (``DataLoader.load_from_file``, as the fleet inventory does), and check every entry
+with the parser the modules use (``_hardware.bmc_map.parse_bmc_map``) before any module runs.
+
+Private to the osfleet.day2 collection: not a public API.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any, Dict, Optional, Tuple
+
+from ansible.errors import AnsibleError
+from ansible.module_utils.common.text.converters import to_native
+from ansible.plugins.action import ActionBase
+from ansible.utils.vars import merge_hash
+
+from ansible_collections.osfleet.day2.plugins.module_utils._common.errors import Day2Error, ValidationError
+from ansible_collections.osfleet.day2.plugins.module_utils._hardware.bmc_map import parse_bmc_map
+
+
+def plain(value: Any) -> Any:
+    """What the loader gave, as plain JSON types: ``!vault`` values decrypted (their ``str()``),
+    the loader's own string and mapping types as str and dict, so a module gets ordinary values."""
+    if isinstance(value, Mapping):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    if value is None or isinstance(value, (bool, int, float)):
+        return value
+    return str(value)
+
+
+class BmcMapAction(ActionBase):
+    """An action plugin for a module with a ``bmc_map`` option: :meth:`read_bmc_map` reads the file,
+    :meth:`run_module` runs the module as the ``normal`` action plugin would."""
+
+    _supports_check_mode = True
+    _supports_async = True
+
+    def read_bmc_map(self, path: str) -> Tuple[Dict[str, Any], str]:
+        """(the map's content as plain data, the path as the task gave it: the map's name in
+        ``credentials_ref`` and messages). ValidationError naming ``bmc_map`` (or the entry's key)."""
+        source = os.path.expandvars(os.path.expanduser(str(path)))
+        try:
+            found = self._find_needle("files", source)
+            data = self._loader.load_from_file(found)
+            data = plain(data)
+        except AnsibleError as exc:
+            raise ValidationError("cannot read bmc_map %s: %s" % (source, to_native(exc)), field="bmc_map")
+        parse_bmc_map(data, source, with_credentials=True)  # every entry, before any module runs
+        return data or {}, source
+
+    def run_module(self, result: Dict[str, Any], module_args: Dict[str, Any],
+                   task_vars: Optional[Dict[str, Any]]) -> Dict[str, Any]:
+        """Run the task's module with ``module_args``, merged into ``result`` (the ``normal`` action's way)."""
+        wrap_async = self.wraps_async()
+        result = merge_hash(result, self._execute_module(module_args=module_args, task_vars=task_vars,
+                                                         wrap_async=wrap_async))
+        if not wrap_async:
+            self._remove_tmp_path(self._connection._shell.tmpdir)  # pylint: disable=protected-access
+        return result
+
+    def wraps_async(self) -> bool:
+        """Whether the module runs as an async job (ansible-core < 2.19 leaves it to connections with native async)."""
+        return bool(self._task.async_val) and not getattr(self._connection, "has_native_async", False)
+
+    @staticmethod
+    def failed(result: Dict[str, Any], exc: Day2Error) -> Dict[str, Any]:
+        """``result`` failed with ``exc``, in the shape Day2Module gives a failed module."""
+        result.update(failed=True, msg=exc.message, **exc.to_result())
+        return result
