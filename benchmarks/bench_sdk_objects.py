@@ -56,7 +56,7 @@ def main() -> None:
         for way in ways.values():  # warm-up: token, discovery, imports
             way()
         seconds = {name: [] for name in ways}
-        for _ in range(args.runs):
+        for _run in range(args.runs):
             for name, way in ways.items():
                 start = time.perf_counter()
                 assert len(way()) == args.servers

@@ -142,7 +142,7 @@ class StubCloud:
         mocker.post(KEYSTONE + "/v3/auth/tokens", status_code=201, json=self._token,
                     headers={"X-Subject-Token": TOKEN, "x-openstack-request-id": "req-keystone-auth"})
         for url, doc in _VERSIONS.items():
-            for variant in {url, url + "/"}:
+            for variant in (url, url + "/"):
                 mocker.get(variant, json=doc, status_code=200,
                            headers={"Content-Type": "application/json"})
 
@@ -190,8 +190,8 @@ class StubCloud:
 
     def fail(self, method: str, service: str, path: str, status: int, body: Body,
              request_id: str = "req-stub-err", content_type: Optional[str] = None):
-        headers = {"Content-Type": content_type or ("application/json" if isinstance(body, (dict, list))
-                                                     else "text/html; charset=UTF-8")}
+        default = "application/json" if isinstance(body, (dict, list)) else "text/html; charset=UTF-8"
+        headers = {"Content-Type": content_type or default}
         if isinstance(body, (dict, list)):
             return self.route(method, service, path, json.dumps(body), status=status, headers=headers,
                               request_id=request_id)

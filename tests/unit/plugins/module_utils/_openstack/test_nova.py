@@ -303,8 +303,8 @@ def test_delete_metadata_deletes_each_key_and_a_key_already_gone_is_no_error(stu
               {"itemNotFound": {"code": 404, "message": "Metadata item was not found"}})
     stub.route("DELETE", "compute", "/servers/%s/metadata/osfleet_notice" % SID, "", status=204)
     cloud.nova.delete_metadata(SID, ["osfleet_notice", "gone", "osfleet_notice"])
-    assert sorted(path_of(r) for r in stub.calls()) == ["/servers/%s/metadata/gone" % SID,
-                                                         "/servers/%s/metadata/osfleet_notice" % SID]
+    deleted = sorted(path_of(r) for r in stub.calls())
+    assert deleted == ["/servers/%s/metadata/gone" % SID, "/servers/%s/metadata/osfleet_notice" % SID]
 
 
 def test_wait_for_server_looks_until_the_status(stub, cloud):

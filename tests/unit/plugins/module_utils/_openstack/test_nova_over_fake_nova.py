@@ -70,7 +70,7 @@ def test_a_cold_migration_is_confirmed_once(nova, fake):
         nova.confirm_resize("s1")
     assert err.value.status_code == 400 and "Instance has not been resized" in err.value.message
     assert err.value.request_id.startswith("req-fake-nova-")
-    for _ in range(5):
+    for _look in range(5):
         if nova.get_server("s1").status == "SHUTOFF":
             break
     assert nova.get_server("s1").status == "SHUTOFF" and nova.migrations("s1")[0].status == "confirmed"

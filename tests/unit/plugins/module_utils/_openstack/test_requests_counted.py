@@ -56,7 +56,7 @@ def test_counting_is_right_with_many_threads_on_one_connection(stub, cloud):
 
     def work(n):
         start.wait()
-        for _ in range(25):
+        for _call in range(25):
             if n % 2:
                 cloud.nova.list_servers_json()
             else:
