@@ -35,9 +35,8 @@ What a node's ``driver_info`` becomes:
 
 from __future__ import annotations
 
-import json
-from typing import Any, Dict, Iterable, Iterator, List, Optional, Tuple
-from urllib.parse import parse_qs, urlparse
+from typing import Any, Dict, Iterable, List, Optional, Tuple
+from urllib.parse import urlparse
 
 from ansible_collections.osfleet.day2.plugins.module_utils._hardware.address import (
     IPMI_PORT,
@@ -46,22 +45,10 @@ from ansible_collections.osfleet.day2.plugins.module_utils._hardware.address imp
     split_host_port,
 )
 from ansible_collections.osfleet.day2.plugins.module_utils._hardware.address import ip_address as _ip
-from ansible_collections.osfleet.day2.plugins.module_utils._openstack.listing import count_requests
-from ansible_collections.osfleet.day2.plugins.module_utils._openstack.connection import api_call
-from ansible_collections.osfleet.day2.plugins.module_utils._common.errors import CloudError
+from ansible_collections.osfleet.day2.plugins.module_utils._openstack.ironic import NODE_FIELDS, PAGE_SIZE, Ironic
 
-# 1.42 is the oldest microversion that has every field read here: ``fields`` (1.8), node names (1.5) and
-# ``fault`` (1.42, why Ironic itself put a node in maintenance). It is Rocky's (2018), so every supported
-# cloud speaks it. ``detail=True`` (1.43) is not used: Ironic refuses ``detail`` together with ``fields``
-# (HTTP 400), and ``fields`` keeps each page small (no properties, instance_info, driver_internal_info).
-NODE_MICROVERSION = "1.42"
-NODE_FIELDS = ("uuid", "name", "driver", "driver_info", "extra", "power_state", "provision_state",
-               "maintenance", "maintenance_reason", "fault")
-#: Ironic's default [api]max_limit; a smaller server limit just means more pages
-PAGE_SIZE = 1000
 #: the key of ``extra`` that names the compute host a node is, when its name does not
 HOST_EXTRA_KEY = "osfleet_host"
-LIST_CALL = "list baremetal nodes"
 
 #: drivers whose native protocol is IPMI: ``ipmi_address`` first when both are set
 _IPMI_FIRST = frozenset(("ipmi", "intel-ipmi"))
@@ -80,12 +67,14 @@ _FALSE = frozenset(("0", "false", "no", "off", "n", "f"))
 MATCH_RANK = {"extra": 0, "name": 1, "short_name": 2, "uuid": 3}
 
 
-def read_ironic_bmcs(baremetal_adapter: Any, hosts: Iterable[str], source_label: str,
+def read_ironic_bmcs(ironic: Any, hosts: Iterable[str], source_label: str,
                      stats: Optional[Dict[str, int]] = None, page_size: int = PAGE_SIZE,
                      skipped: Optional[List[Dict[str, Any]]] = None) -> Dict[str, Dict[str, Any]]:
     """Host name -> BMC entry, for the ``hosts`` some Ironic node is.
 
-    ``baremetal_adapter`` is the SDK's ``conn.baremetal``; ``source_label``
+    ``ironic`` is the access layer's :class:`Ironic` (``cloud.ironic``); the
+    SDK's ``conn.baremetal`` adapter is taken too, with ``stats``, until
+    ``_fleet/discover.py`` is on the access layer (temporary). ``source_label``
     (``cloud/region``) goes into each ``credentials_ref``. A node is a host
     when ``extra.osfleet_host`` names it (authoritative: such a node matches
     nothing else), else when its name is the host's name, its short name or
@@ -97,13 +86,15 @@ def read_ironic_bmcs(baremetal_adapter: Any, hosts: Iterable[str], source_label:
     without a usable BMC address and names matching several hosts are added
     to ``skipped`` (when given) as ``{node, node_name, host, reason}``.
 
-    Raises CloudError (with ``status_code``) when the listing fails, 403 for
+    Raises CloudError (with ``status_code``; NotFoundError for a 404) when the listing fails, 403 for
     credentials without ``baremetal:node:list``, so the caller decides
     whether a cloud without readable Ironic is an error.
     """
+    if not isinstance(ironic, Ironic):  # temporary: an adapter from a caller not yet on the access layer
+        ironic = Ironic(ironic, source_label, stats=stats)
     index = _HostIndex(hosts)
     claims: Dict[str, List[Tuple[int, int, str, Dict[str, Any]]]] = {}
-    for position, node in enumerate(iter_nodes(baremetal_adapter, source_label, stats, page_size)):
+    for position, node in enumerate(ironic.nodes(NODE_FIELDS, page_size)):
         host, how, ambiguous = index.match(node)
         if ambiguous:
             _note(skipped, node, None, "name matches several hosts (%s); set extra.%s"
@@ -125,28 +116,6 @@ def read_ironic_bmcs(baremetal_adapter: Any, hosts: Iterable[str], source_label:
         bmc.update(_node_view(node, source_label))
         out[host] = bmc
     return out
-
-
-def iter_nodes(adapter: Any, source_label: Optional[str] = None, stats: Optional[Dict[str, int]] = None,
-               page_size: int = PAGE_SIZE) -> Iterator[Dict[str, Any]]:
-    """Every node of the listing, page after page.
-
-    Ironic pages with a top-level ``next`` URL (not Nova's ``*_links``). Only
-    its ``marker`` is taken and the same path asked again: the URL's host is
-    Ironic's idea of its public endpoint, which behind a TLS proxy is often
-    not the catalog's.
-    """
-    query: Dict[str, Any] = {"fields": ",".join(NODE_FIELDS), "limit": page_size}
-    seen = set()
-    while True:
-        body = _get_page(adapter, query, source_label, stats)
-        nodes = body.get("nodes") or []
-        yield from nodes
-        marker = _next_marker(body.get("next"), nodes)
-        if not nodes or not marker or marker in seen:
-            return
-        seen.add(marker)
-        query["marker"] = marker
 
 
 def bmc_from_node(node: Dict[str, Any]) -> Tuple[Optional[Dict[str, Any]], str]:
@@ -225,54 +194,6 @@ def _system_path(value: Any) -> str:
         path = urlparse(path).path
     path = "/" + path.strip("/")
     return "" if path == "/" else path
-
-
-def _next_marker(next_url: Any, nodes: List[Dict[str, Any]]) -> Optional[str]:
-    if not next_url:
-        return None
-    values = parse_qs(urlparse(str(next_url)).query).get("marker")
-    if values:
-        return values[0]
-    return nodes[-1].get("uuid") if nodes else None
-
-
-def _get_page(adapter: Any, query: Dict[str, Any], source_label: Optional[str],
-              stats: Optional[Dict[str, int]]) -> Dict[str, Any]:
-    count_requests(stats)
-    with api_call(LIST_CALL, source_label):
-        response = adapter.get("/nodes", params=dict(query), microversion=NODE_MICROVERSION,
-                               headers={"Accept": "application/json"}, raise_exc=False)
-    where = "%s (%s)" % (LIST_CALL, source_label) if source_label else LIST_CALL
-    request_id = (getattr(response, "headers", None) or {}).get("x-openstack-request-id")
-    if response.status_code >= 400:
-        raise CloudError("%s failed (HTTP %s): %s" % (where, response.status_code, _error_text(response)),
-                         call=LIST_CALL, resource=source_label, status_code=response.status_code,
-                         request_id=request_id)
-    try:
-        body = response.json()
-    except ValueError:
-        body = None
-    if not isinstance(body, dict):
-        raise CloudError("%s: the answer is not a JSON object" % where, call=LIST_CALL, resource=source_label,
-                         status_code=response.status_code, request_id=request_id)
-    return body
-
-
-def _error_text(response: Any) -> str:
-    """Ironic's ``faultstring``, which it wraps as a JSON string in ``error_message``."""
-    try:
-        body = response.json()
-    except ValueError:
-        return (getattr(response, "text", "") or "")[:300]
-    message = body.get("error_message") if isinstance(body, dict) else None
-    if isinstance(message, str):
-        try:
-            message = json.loads(message)
-        except ValueError:
-            return message[:300]
-    if isinstance(message, dict) and message.get("faultstring"):
-        return str(message["faultstring"])[:300]
-    return str(body)[:300]
 
 
 class _HostIndex:

@@ -12,34 +12,23 @@ from openstack.cloud. Every SDK call the core makes goes through
 
 from __future__ import annotations
 
-import contextlib
 import traceback
 from dataclasses import dataclass, field
-from typing import Any, Dict, Iterator, Optional
+from typing import Any, Dict, Optional
 
-from ansible_collections.osfleet.day2.plugins.module_utils._common.errors import (
-    CloudError,
-    DependencyError,
-    NotFoundError,
-    ValidationError,
-)
+from ansible_collections.osfleet.day2.plugins.module_utils._common.errors import DependencyError, ValidationError
+# api_call lives with the error shape; imported here too because callers outside the layer take it from here
+from ansible_collections.osfleet.day2.plugins.module_utils._openstack.errors import api_call  # noqa: F401  pylint: disable=unused-import
 
 try:
     import openstack
-    from openstack import exceptions as sdk_exceptions
 
     HAS_OPENSTACKSDK = True
     OPENSTACKSDK_IMPORT_ERROR = None
 except ImportError:  # pragma: no cover - exercised by the import sanity test
     openstack = None
-    sdk_exceptions = None
     HAS_OPENSTACKSDK = False
     OPENSTACKSDK_IMPORT_ERROR = traceback.format_exc()
-
-try:
-    from keystoneauth1 import exceptions as ksa_exceptions
-except ImportError:  # pragma: no cover
-    ksa_exceptions = None
 
 # The argument spec shared by every module that talks to a cloud; the
 # documentation is the ``osfleet.day2.cloud`` doc fragment.
@@ -110,11 +99,56 @@ def require_openstacksdk() -> None:
 
 
 def connect(options: CloudOptions, app_name: str = "osfleet.day2"):
-    """Return an ``openstack.connection.Connection`` for these options."""
+    """Return an ``openstack.connection.Connection`` for these options, counting its requests.
+
+    ``timing=True`` is openstacksdk's name for keystoneauth's
+    ``collect_timing``: the CloudRegion hands it to the Session it builds, and
+    the Session then keeps one record per HTTP request it sends (see
+    :func:`requests_made`).
+    """
     require_openstacksdk()
     kwargs = options.connect_kwargs()
+    kwargs["timing"] = True
     with api_call("connect", resource=_cloud_label(options)):
         return openstack.connect(app_name=app_name, app_version="0.1.0", **kwargs)
+
+
+def connect_cloud(options: CloudOptions, app_name: str = "osfleet.day2"):
+    """The :class:`~._openstack.cloud.Cloud` (every facade of the access layer) for these options."""
+    from ansible_collections.osfleet.day2.plugins.module_utils._openstack.cloud import Cloud  # a cycle otherwise
+
+    return Cloud(connect(options, app_name=app_name))
+
+
+def count_requests_of(region: Any) -> Any:
+    """Make a connection built from this CloudRegion count its requests, as :func:`connect` does.
+
+    For connections built outside :func:`connect`, like the inventory plugin's
+    ``openstack.connection.Connection(config=region)`` from an
+    ``OpenStackConfig``: call it on the region before the connection (so the
+    keystoneauth Session) is made. Returns the region.
+    """
+    region.config["timing"] = True
+    session = getattr(region, "_keystone_session", None)
+    if session is not None and not getattr(session, "_collect_timing", True):
+        # already built without it: keystoneauth reads the flag on every request
+        session._collect_timing = True  # pylint: disable=protected-access
+    return region
+
+
+def requests_made(conn: Any) -> int:
+    """HTTP requests this connection's session has sent so far: API calls, discovery and authentication.
+
+    keystoneauth appends one timing record per response it gets (redirects
+    included) in ``Session.request``, which every SDK proxy call, every raw
+    adapter call, every version discovery and every token request goes
+    through; a list append is atomic, so threads sharing the connection are
+    counted right without a lock of ours. 0 for a connection that does not
+    collect timings.
+    """
+    session = getattr(conn, "session", None)
+    get_timings = getattr(session, "get_timings", None)
+    return len(get_timings()) if get_timings is not None else 0
 
 
 def _cloud_label(options: CloudOptions) -> str:
@@ -123,50 +157,3 @@ def _cloud_label(options: CloudOptions) -> str:
     if options.auth and options.auth.get("auth_url"):
         return "cloud at %s" % options.auth["auth_url"]
     return "the default cloud"
-
-
-@contextlib.contextmanager
-def api_call(call: str, resource: Optional[str] = None) -> Iterator[None]:
-    """Turn any SDK/keystoneauth error raised inside into a CloudError.
-
-    ``call`` is what we were doing ("disable compute service"), ``resource``
-    what we did it to ("nova-compute on compute-01"); both end up in the
-    message so an operator reading a failed task knows where to look.
-    """
-    try:
-        yield
-    except (CloudError, NotFoundError, ValidationError):
-        raise
-    except Exception as exc:  # classified below; anything else propagates
-        translated = _translate(exc, call, resource)
-        if translated is None:
-            raise
-        raise translated from exc
-
-
-def _translate(exc: Exception, call: str, resource: Optional[str]):
-    where = "%s (%s)" % (call, resource) if resource else call
-    if sdk_exceptions is not None:
-        if isinstance(exc, sdk_exceptions.NotFoundException):
-            return NotFoundError("%s: not found: %s" % (where, _detail(exc)), resource=resource,
-                                 details={"call": call})
-        if isinstance(exc, sdk_exceptions.HttpException):
-            status = getattr(exc, "status_code", None)
-            return CloudError("%s failed%s: %s" % (where, " (HTTP %s)" % status if status else "", _detail(exc)),
-                              call=call, resource=resource, status_code=status,
-                              request_id=getattr(exc, "request_id", None))
-        if isinstance(exc, sdk_exceptions.SDKException):
-            return CloudError("%s failed: %s" % (where, _detail(exc)), call=call, resource=resource)
-    if ksa_exceptions is not None and isinstance(exc, ksa_exceptions.ClientException):
-        status = getattr(exc, "http_status", None)
-        return CloudError("%s failed%s: %s" % (where, " (HTTP %s)" % status if status else "", exc),
-                          call=call, resource=resource, status_code=status)
-    return None
-
-
-def _detail(exc: Exception) -> str:
-    details = getattr(exc, "details", None)
-    message = getattr(exc, "message", None) or str(exc)
-    if details and details not in message:
-        return "%s: %s" % (message, details)
-    return message

@@ -3,83 +3,90 @@
 # Apache License 2.0 (see LICENSE)
 """Fast list calls: raw JSON pages through an SDK service adapter.
 
-Building an openstacksdk Resource object per server costs more than the HTTP
-call at thousands of servers, so fleet-wide listings read the API's JSON
-directly, follow its ``*_links`` pagination, and leave the objects as dicts.
+Building an openstacksdk Resource object per item costs more than the HTTP
+call at thousands of servers (docs/openstack-access.md has the measurement),
+so the fleet-wide listings read the API's JSON directly, follow its
+pagination and leave the items as dicts. Two pagination styles are followed:
+Nova's, Cinder's and Glance's ``<key>_links`` list with a ``rel: next`` link,
+and Ironic's top-level ``next`` URL. Only the ``marker`` is taken from either
+link and the same path asked again: the link's host is the service's idea of
+its public endpoint, which behind a TLS proxy is often not the catalog's.
+
+Requests are counted by the connection (keystoneauth's timing collection,
+see ``connection.requests_made``), not here.
 """
 
 from __future__ import annotations
 
 import threading
-from typing import Any, Dict, Iterator, List, Optional
+from typing import Any, Callable, Dict, Iterator, List, Optional
 from urllib.parse import parse_qs, urlparse
 
-from ansible_collections.osfleet.day2.plugins.module_utils._openstack.connection import api_call
 from ansible_collections.osfleet.day2.plugins.module_utils._common.errors import CloudError
+from ansible_collections.osfleet.day2.plugins.module_utils._openstack.errors import (
+    api_call,
+    raise_for_response,
+    request_id,
+    where,
+)
 
-_COUNT_LOCK = threading.Lock()
-
-
-def count_requests(stats: Optional[Dict[str, int]], n: int = 1) -> None:
-    """Add ``n`` to ``stats["requests"]``; safe when several threads share ``stats``."""
-    if stats is not None:
-        with _COUNT_LOCK:
-            stats["requests"] = stats.get("requests", 0) + n
+Stats = Optional[Dict[str, int]]
 
 
 def list_json(adapter: Any, path: str, key: str, what: str, microversion: Optional[str] = None,
               params: Optional[Dict[str, Any]] = None, page_size: Optional[int] = None,
-              stats: Optional[Dict[str, int]] = None) -> List[Dict[str, Any]]:
+              stats: Stats = None, resource: Optional[str] = None) -> List[Dict[str, Any]]:
     """Every item of a (possibly paginated) list call, as dicts.
 
-    ``stats["requests"]`` (when given) is incremented once per HTTP request.
+    ``stats`` is a temporary shim (see :func:`counting`); the access layer counts with the connection.
     """
-    return list(iter_json(adapter, path, key, what, microversion, params, page_size, stats))
+    return list(iter_json(adapter, path, key, what, microversion, params, page_size, stats, resource))
 
 
 def iter_json(adapter: Any, path: str, key: str, what: str, microversion: Optional[str] = None,
               params: Optional[Dict[str, Any]] = None, page_size: Optional[int] = None,
-              stats: Optional[Dict[str, int]] = None) -> Iterator[Dict[str, Any]]:
+              stats: Stats = None, resource: Optional[str] = None) -> Iterator[Dict[str, Any]]:
+    """The items page after page; a marker seen twice (a service ignoring it) ends the listing."""
+    adapter = counting(adapter, stats)
     query = dict(params or {})
     if page_size:
         query["limit"] = page_size
     seen_markers = set()
     while True:
-        body = _get_page(adapter, path, what, microversion, query, stats)
+        body = get_page(adapter, path, what, microversion, query, resource)
         items = body.get(key) or []
         yield from items
-        marker = _next_marker(body.get(key + "_links"))
+        marker = next_marker(body, key, items)
         if not marker or not items or marker in seen_markers:
             return
         seen_markers.add(marker)
         query["marker"] = marker
 
 
-def _next_marker(links: Any) -> Optional[str]:
-    for link in links or []:
-        if link.get("rel") == "next":
-            values = parse_qs(urlparse(link.get("href", "")).query).get("marker")
-            return values[0] if values else None
+def next_marker(body: Dict[str, Any], key: str, items: List[Dict[str, Any]]) -> Optional[str]:
+    """The marker of the next page, from ``<key>_links`` (Nova, Cinder) or a top-level ``next`` (Ironic)."""
+    for link in body.get(key + "_links") or []:
+        if isinstance(link, dict) and link.get("rel") == "next":
+            return _marker_of(link.get("href")) or _last_id(items)
+    if body.get("next"):
+        return _marker_of(body["next"]) or _last_id(items)
     return None
 
 
-def _error_text(response: Any) -> str:
-    try:
-        body = response.json()
-    except ValueError:
-        return (response.text or "")[:300]
-    if isinstance(body, dict):
-        for value in body.values():
-            if isinstance(value, dict) and value.get("message"):
-                return value["message"]
-        if body.get("message"):
-            return str(body["message"])
-    return str(body)[:300]
+def _marker_of(url: Any) -> Optional[str]:
+    values = parse_qs(urlparse(str(url or "")).query).get("marker")
+    return values[0] if values else None
+
+
+def _last_id(items: List[Dict[str, Any]]) -> Optional[str]:
+    if not items or not isinstance(items[-1], dict):
+        return None
+    return items[-1].get("uuid") or items[-1].get("id")
 
 
 def list_json_sliced(adapter: Any, index_path: str, detail_path: str, key: str, what: str,
-                     microversion: Optional[str], params: Optional[Dict[str, Any]], page_size: int,
-                     slices: int, run: Any, stats: Optional[Dict[str, int]] = None) -> List[Dict[str, Any]]:
+                     microversion: Optional[str], params: Optional[Dict[str, Any]], page_size: Optional[int],
+                     slices: int, run: Callable[..., Any], stats: Stats = None) -> List[Dict[str, Any]]:
     """A detailed listing read as ``slices`` pieces at the same time.
 
     An API that spends most of a detailed listing building each item (Nova's
@@ -94,10 +101,11 @@ def list_json_sliced(adapter: Any, index_path: str, detail_path: str, key: str, 
     the index was read are kept wherever they appear, deleted ones are simply
     absent, and an item seen by two slices is returned once.
     """
+    adapter = counting(adapter, stats)
     index = [item["id"] for item in iter_json(adapter, index_path, key, what + " (index)", microversion,
-                                              params, page_size, stats)]
+                                              params, page_size)]
     if slices <= 1 or len(index) < 2 * slices:
-        return list_json(adapter, detail_path, key, what, microversion, params, page_size, stats)
+        return list_json(adapter, detail_path, key, what, microversion, params, page_size)
     position = {item_id: n for n, item_id in enumerate(index)}
     size = -(-len(index) // slices)
     bounds = [(start, min(start + size, len(index))) for start in range(0, len(index), size)]
@@ -113,14 +121,14 @@ def list_json_sliced(adapter: Any, index_path: str, detail_path: str, key: str, 
             limit = min(page_size, limit)
         found = []
         while True:
-            body = _get_page(adapter, detail_path, what, microversion, dict(query, limit=limit), stats)
+            body = get_page(adapter, detail_path, what, microversion, dict(query, limit=limit))
             page = body.get(key) or []
             for item in page:
                 at = position.get(item["id"])
                 if at is not None and at >= end:
                     return found  # the next slice's first item: this slice is complete
                 found.append(item)
-            marker = _next_marker(body.get(key + "_links"))
+            marker = next_marker(body, key, page)
             if not page or not marker:
                 return found  # the end of the listing
             query["marker"] = marker
@@ -135,13 +143,48 @@ def list_json_sliced(adapter: Any, index_path: str, detail_path: str, key: str, 
     return items
 
 
-def _get_page(adapter, path, what, microversion, query, stats) -> Dict[str, Any]:
-    count_requests(stats)
-    with api_call(what):
-        response = adapter.get(path, params=query, microversion=microversion,
+def get_page(adapter: Any, path: str, what: str, microversion: Optional[str], query: Dict[str, Any],
+             resource: Optional[str] = None) -> Dict[str, Any]:
+    """One GET answered with a JSON object; any other answer is a CloudError naming the call."""
+    with api_call(what, resource):
+        response = adapter.get(path, params=dict(query), microversion=microversion,
                                headers={"Accept": "application/json"}, raise_exc=False)
-    if response.status_code >= 400:
-        raise CloudError("%s failed (HTTP %s): %s" % (what, response.status_code, _error_text(response)),
-                         call=what, status_code=response.status_code,
-                         request_id=response.headers.get("x-openstack-request-id"))
-    return response.json()
+    raise_for_response(response, what, resource)
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    if not isinstance(body, dict):
+        raise CloudError("%s: the answer is not a JSON object" % where(what, resource), call=what,
+                         resource=resource, status_code=response.status_code, request_id=request_id(response))
+    return body
+
+
+# -- temporary: the request counter of the callers not yet on Cloud.requests() ---------------------------
+# _fleet/discover.py and _hardware/ironic_bmcs.py's callers still pass a ``stats`` dict (their unit tests
+# use stub adapters, not a session that collects timings). Remove with the last ``stats=`` caller.
+_COUNT_LOCK = threading.Lock()
+
+
+def count_requests(stats: Stats, n: int = 1) -> None:
+    """Add ``n`` to ``stats["requests"]`` (temporary shim, see above)."""
+    if stats is not None:
+        with _COUNT_LOCK:
+            stats["requests"] = stats.get("requests", 0) + n
+
+
+def counting(adapter: Any, stats: Stats) -> Any:
+    """``adapter``, counting each ``get`` into ``stats`` when one is given (temporary shim, see above)."""
+    if stats is None or isinstance(adapter, _Counting):
+        return adapter
+    return _Counting(adapter, stats)
+
+
+class _Counting:
+    def __init__(self, adapter: Any, stats: Dict[str, int]) -> None:
+        self._adapter = adapter
+        self._stats = stats
+
+    def get(self, *args: Any, **kwargs: Any) -> Any:
+        count_requests(self._stats)
+        return self._adapter.get(*args, **kwargs)

@@ -1,6 +1,9 @@
 # -*- coding: utf-8 -*-
 """A Nova in memory behind the NovaActions interface: the network boundary of the drain and the windows.
 
+The same Nova is served over HTTP by ``fake_nova_http.serve`` (requests-mock routes), so the access
+layer's real ``Nova`` facade can drive it: both ways see one simulation.
+
 It moves servers the way Nova does, one step per look at the server: a live
 migration keeps the server on its host with task state ``migrating`` for a
 few looks, then lands it on another host with a ``completed`` migration
@@ -141,11 +144,33 @@ class FakeNova:
         return copy.deepcopy(list(self._aggregates.values()))
 
     def compute_services(self) -> List[Dict[str, Any]]:
-        if self.services is None:
-            return [{"host": h, "binary": "nova-compute", "status": "enabled", "state": "up",
-                     "disabled_reason": None} for h in self.hosts]
-        return [{"host": r["host"], "binary": r["binary"], "status": r["status"], "state": r.get("state", "up"),
-                 "disabled_reason": r.get("disabled_reason")} for r in self.services._services.values()]
+        return [{"id": r["id"], "host": r["host"], "binary": r["binary"], "zone": r.get("zone", "nova"),
+                 "status": r["status"], "state": r.get("state", "up"), "disabled_reason": r.get("disabled_reason"),
+                 "forced_down": bool(r.get("forced_down")), "updated_at": r.get("updated_at")}
+                for r in self._service_records().values()]
+
+    def _service_records(self) -> Dict[str, Dict[str, Any]]:
+        """The service records: conftest's FakeComputeProxy's when given, else one enabled nova-compute per host."""
+        if self.services is not None:
+            return self.services._services
+        if not hasattr(self, "_own_services"):
+            self._own_services = {"svc-%s" % h: {"id": "svc-%s" % h, "host": h, "binary": "nova-compute",
+                                                 "status": "enabled", "state": "up", "disabled_reason": None}
+                                  for h in self.hosts}
+        return self._own_services
+
+    def update_service(self, service_id: str, changes: Dict[str, Any]) -> Dict[str, Any]:
+        """PUT /os-services/{id} (2.53): status (enabling clears the reason), disabled_reason, forced_down."""
+        rec = self._service_records().get(service_id)
+        if rec is None:
+            raise NotFoundError("service %s: not found" % service_id, resource=service_id)
+        self.writes.append(("update_service", service_id, dict(changes)))
+        if changes.get("status") == "enabled":
+            rec["disabled_reason"] = None
+        rec.update(changes)
+        if changes.get("forced_down"):
+            rec["state"] = "down"
+        return next(s for s in self.compute_services() if s["id"] == service_id)
 
     # -- actions ----------------------------------------------------------------------
     def create_aggregate(self, name: str) -> Dict[str, Any]:

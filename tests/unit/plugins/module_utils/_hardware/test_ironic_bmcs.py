@@ -1,12 +1,10 @@
 # -*- coding: utf-8 -*-
-"""BMCs from Ironic, over a stub that answers GET /v1/nodes like Ironic does: full node records cut down
-to the ``fields`` asked for, passwords masked (unless its ``show_password`` policy allows them), ``limit``
-capped by ``[api]max_limit``, a top-level ``next`` URL when a page is full, ``fields`` refused with
-``detail`` (HTTP 400) or below its microversion (HTTP 406), errors wrapped as Ironic wraps them."""
+"""BMCs from Ironic: which node is which compute host and what its ``driver_info`` becomes, over the
+in-memory Ironic node listing (fake_ironic). The listing itself (fields, microversion, pages, errors) is
+the access layer's and is tested over HTTP in _openstack/test_ironic.py."""
 from __future__ import annotations
 
 import json
-from urllib.parse import urlencode
 
 import pytest
 
@@ -14,229 +12,23 @@ from ansible_collections.osfleet.day2.plugins.module_utils._hardware.ironic_bmcs
     bmc_from_node,
     read_ironic_bmcs,
 )
-from ansible_collections.osfleet.day2.plugins.module_utils._common.errors import CloudError
-from ansible_collections.osfleet.day2.tests.unit.plugins.module_utils.json_response import Response
-
-SECRET = "s3cr3t-Pa55"
-#: the microversion each field needs (ironic/api/controllers/v1/utils.py)
-FIELD_VERSIONS = {"name": 5, "fault": 42, "conductor_group": 46, "owner": 50, "lessee": 65}
-
-
-def ironic_error(status, faultstring):
-    """Ironic's error body: a JSON string inside ``error_message``."""
-    return Response(status, {"error_message": json.dumps({"faultstring": faultstring, "faultcode": "Client",
-                                                          "debuginfo": None})})
-
-
-def node(uuid, name=None, driver="redfish", driver_info=None, **more):
-    """A node as Ironic stores it (the listing with ``detail`` shows all of this)."""
-    record = {
-        "uuid": uuid, "name": name, "driver": driver, "driver_info": driver_info or {},
-        "driver_internal_info": {"last_power_state_change": "2026-01-05T10:00:00"},
-        "extra": {}, "instance_info": {}, "instance_uuid": None, "properties": {"cpus": 64},
-        "power_state": "power on", "provision_state": "active", "maintenance": False,
-        "maintenance_reason": None, "fault": None, "last_error": None, "resource_class": "baremetal",
-        "links": [{"href": "http://127.0.0.1:6385/v1/nodes/%s" % uuid, "rel": "self"},
-                  {"href": "http://127.0.0.1:6385/nodes/%s" % uuid, "rel": "bookmark"}],
-    }
-    record.update(more)
-    return record
-
-
-def uid(n):
-    return "%08d-1111-4222-8333-%012d" % (n, n)
-
-
-def redfish_info(address="https://10.0.0.11", system="/redfish/v1/Systems/1", **more):
-    info = {"redfish_address": address, "redfish_username": "admin", "redfish_password": SECRET}
-    if system is not None:
-        info["redfish_system_id"] = system
-    info.update(more)
-    return info
-
-
-def ipmi_info(address="10.0.1.11", **more):
-    info = {"ipmi_address": address, "ipmi_username": "ADMIN", "ipmi_password": SECRET,
-            "deploy_kernel": "file:///var/lib/ironic/ipa.kernel"}
-    info.update(more)
-    return info
-
-
-class FakeIronic:
-    """The baremetal proxy's ``get``, as far as the node listing goes."""
-
-    def __init__(self, nodes, max_limit=1000, show_password=False, max_version=95,
-                 public_url="https://ironic.public.example:443"):
-        self.nodes = nodes
-        self.max_limit = max_limit
-        self.show_password = show_password
-        self.max_version = max_version
-        self.public_url = public_url
-        self.requests = []
-        self.fail = {}  # request number (1-based) -> Response
-
-    def get(self, path, params=None, microversion=None, headers=None, raise_exc=True):
-        params = dict(params or {})
-        self.requests.append({"path": path, "params": params, "microversion": microversion,
-                              "headers": headers, "raise_exc": raise_exc})
-        if len(self.requests) in self.fail:
-            return self.fail[len(self.requests)]
-        assert path == "/nodes"
-        minor = int(str(microversion or "1.1").split(".")[1])
-        if minor > self.max_version:
-            return ironic_error(406, "Version 1.%d was requested but the maximum is 1.%d"
-                                % (minor, self.max_version))
-        fields = params.get("fields")
-        if fields is not None:
-            assert isinstance(fields, str), "Ironic reads fields as one comma-separated string"
-            fields = fields.split(",")
-            if minor < 8:
-                return ironic_error(406, "fields not allowed")
-            for field in fields:
-                if minor < FIELD_VERSIONS.get(field, 0):
-                    return ironic_error(406, "field %s needs a newer microversion" % field)
-        if params.get("detail") not in (None, False, "False", "false"):
-            if minor < 43:
-                return ironic_error(400, "Invalid query parameter ?detail=True received.")
-            if fields is not None:
-                return ironic_error(400, "Can not specify ?detail=True and fields in the same request.")
-        if fields is None and params.get("detail") in (None, False, "False", "false"):
-            fields = ["uuid", "name", "instance_uuid", "power_state", "provision_state", "maintenance", "links"]
-        order = [n["uuid"] for n in self.nodes]
-        start = 0
-        if params.get("marker"):
-            if params["marker"] not in order:
-                return ironic_error(404, "Node %s could not be found." % params["marker"])
-            start = order.index(params["marker"]) + 1
-        limit = min(int(params.get("limit") or self.max_limit), self.max_limit)
-        page = [self._show(n, fields) for n in self.nodes[start:start + limit]]
-        body = {"nodes": page}
-        if page and len(page) == limit:
-            query = {"fields": ",".join(fields)} if params.get("fields") else {}
-            query.update(limit=limit, marker=page[-1]["uuid"])
-            body["next"] = "%s/v1/nodes?%s" % (self.public_url, urlencode(query))
-        return Response(200, body)
-
-    def _show(self, record, fields):
-        shown = {k: json.loads(json.dumps(v)) for k, v in record.items() if fields is None or k in fields}
-        if isinstance(shown.get("driver_info"), dict) and not self.show_password:
-            shown["driver_info"] = {k: ("******" if "password" in k else v) for k, v in shown["driver_info"].items()}
-        return shown
+from ansible_collections.osfleet.day2.plugins.module_utils._openstack.ironic import Ironic
+from ansible_collections.osfleet.day2.tests.unit.plugins.module_utils.fake_ironic import (
+    SECRET,
+    FakeIronic,
+    ipmi_info,
+    node,
+    redfish_info,
+    uid,
+)
 
 
 def read(nodes, hosts, **kwargs):
+    """(BMCs, the fake, how many listing requests it answered, skipped nodes)."""
     api = kwargs.pop("api", None) or FakeIronic(nodes)
-    stats = {}
     skipped = []
-    got = read_ironic_bmcs(api, hosts, "prod/RegionOne", stats=stats, skipped=skipped, **kwargs)
-    return got, api, stats, skipped
-
-
-# -- the call -------------------------------------------------------------------------------------------
-
-
-def test_no_nodes_is_no_bmcs_and_one_request():
-    got, api, stats, skipped = read([], ["cmp1", "cmp2"])
-    assert got == {} and skipped == []
-    assert stats["requests"] == 1 and len(api.requests) == 1
-
-
-def test_one_list_call_with_fields_not_detail_and_a_microversion_ironic_accepts():
-    api = FakeIronic([node(uid(1), "cmp1", driver_info=redfish_info())])
-    got = read_ironic_bmcs(api, ["cmp1"], "prod/RegionOne")
-    assert list(got) == ["cmp1"]
-    (request,) = api.requests
-    assert request["path"] == "/nodes"
-    assert request["raise_exc"] is False and request["headers"] == {"Accept": "application/json"}
-    assert "detail" not in request["params"]
-    assert request["params"]["limit"] == 1000
-    asked = request["params"]["fields"].split(",")
-    assert {"uuid", "name", "driver", "driver_info", "extra", "power_state", "provision_state",
-            "maintenance", "maintenance_reason"} <= set(asked)
-    assert not {"properties", "instance_info", "driver_internal_info"} & set(asked)
-
-
-def test_an_ironic_too_old_for_the_microversion_is_a_cloud_error():
-    api = FakeIronic([node(uid(1), "cmp1", driver_info=redfish_info())], max_version=31)
-    with pytest.raises(CloudError) as err:
-        read_ironic_bmcs(api, ["cmp1"], "prod/RegionOne")
-    assert err.value.status_code == 406
-
-
-def test_pages_are_followed_by_the_marker_of_next_not_its_host():
-    nodes = [node(uid(i), "cmp%d" % i, driver_info=ipmi_info("10.0.1.%d" % i)) for i in range(1, 8)]
-    api = FakeIronic(nodes, public_url="http://wrong-internal-host:6385")
-    got, api, stats, _skipped = read(nodes, ["cmp%d" % i for i in range(1, 8)], api=api, page_size=3)
-    assert sorted(got) == ["cmp%d" % i for i in range(1, 8)]
-    assert got["cmp7"]["address"] == "ipmi://10.0.1.7:623"
-    # 3 + 3 + 1 nodes: the last page is not full, so Ironic gives no next link
-    assert stats["requests"] == 3
-    assert [r["params"].get("marker") for r in api.requests] == [None, uid(3), uid(6)]
-    assert all(r["params"]["fields"] == api.requests[0]["params"]["fields"] for r in api.requests)
-
-
-def test_a_full_last_page_costs_one_empty_page_and_a_small_max_limit_still_reads_everything():
-    nodes = [node(uid(i), "cmp%d" % i, driver_info=ipmi_info("10.0.1.%d" % i)) for i in range(1, 7)]
-    api = FakeIronic(nodes, max_limit=2)  # the server caps limit=1000 at 2
-    got, api, stats, _skipped = read(nodes, ["cmp%d" % i for i in range(1, 7)], api=api)
-    assert len(got) == 6
-    assert stats["requests"] == 4  # 2 + 2 + 2 + an empty page after the last full one
-
-
-def test_an_ironic_that_repeats_its_marker_does_not_loop_forever():
-    class Stuck(FakeIronic):
-        """Ignores the marker: every page is the first one, with the same next link."""
-
-        def get(self, path, params=None, **kwargs):
-            return super().get(path, dict(params or {}, marker=None), **kwargs)
-
-    nodes = [node(uid(i), "cmp%d" % i, driver_info=ipmi_info()) for i in range(1, 3)]
-    got, api, stats, _skipped = read(nodes, ["cmp1"], api=Stuck(nodes, max_limit=2))
-    assert stats["requests"] == 2 and list(got) == ["cmp1"]
-
-
-# -- errors ---------------------------------------------------------------------------------------------
-
-
-def test_a_reader_without_node_list_rights_gets_a_403_cloud_error_naming_the_call():
-    api = FakeIronic([])
-    api.fail[1] = ironic_error(403, "Access was denied to the following resource: baremetal:node:list")
-    with pytest.raises(CloudError) as err:
-        read_ironic_bmcs(api, ["cmp1"], "prod/RegionOne")
-    assert err.value.status_code == 403
-    assert err.value.call == "list baremetal nodes" and err.value.request_id == "req-1"
-    assert "baremetal:node:list" in err.value.message and "HTTP 403" in err.value.message
-    assert "prod/RegionOne" in err.value.message
-    assert err.value.to_result()["details"]["status_code"] == 403
-
-
-def test_an_error_on_a_later_page_is_raised_not_a_partial_answer():
-    nodes = [node(uid(i), "cmp%d" % i, driver_info=ipmi_info()) for i in range(1, 5)]
-    api = FakeIronic(nodes, max_limit=2)
-    api.fail[2] = Response(503, "<html>Service Unavailable</html>")
-    with pytest.raises(CloudError) as err:
-        read_ironic_bmcs(api, ["cmp1", "cmp3"], "prod/RegionOne")
-    assert err.value.status_code == 503 and "Service Unavailable" in err.value.message
-
-
-def test_a_body_that_is_not_json_is_a_cloud_error():
-    api = FakeIronic([])
-    api.fail[1] = Response(200, "<html>login page of a proxy</html>")
-    with pytest.raises(CloudError) as err:
-        read_ironic_bmcs(api, ["cmp1"], "prod/RegionOne")
-    assert err.value.call == "list baremetal nodes"
-
-
-def test_a_transport_error_of_the_sdk_becomes_a_cloud_error():
-    ksa = pytest.importorskip("keystoneauth1.exceptions")
-
-    class Down:
-        def get(self, *args, **kwargs):
-            raise ksa.ConnectFailure("Unable to establish connection to https://ironic:6385/v1/nodes")
-
-    with pytest.raises(CloudError) as err:
-        read_ironic_bmcs(Down(), ["cmp1"], "prod/RegionOne")
-    assert "list baremetal nodes" in err.value.message and "Unable to establish" in err.value.message
+    got = read_ironic_bmcs(Ironic(api, "prod/RegionOne"), hosts, "prod/RegionOne", skipped=skipped, **kwargs)
+    return got, api, len(api.requests), skipped
 
 
 # -- addresses ------------------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 # -*- coding: utf-8 -*-
 """Raw JSON listings: plain pagination and the sliced detailed listing, over a
-stub API that pages like Nova (``limit``, ``marker`` looked up among deleted
+stub API (in memory, then over HTTP) that pages like Nova (``limit``, ``marker`` looked up among deleted
 items too, a ``next`` link when a page is full)."""
 from __future__ import annotations
 
@@ -12,6 +12,11 @@ import pytest
 from ansible_collections.osfleet.day2.plugins.module_utils._openstack.listing import list_json, list_json_sliced
 from ansible_collections.osfleet.day2.plugins.module_utils._common.errors import CloudError
 from ansible_collections.osfleet.day2.tests.unit.plugins.module_utils.json_response import Response
+from ansible_collections.osfleet.day2.tests.unit.plugins.module_utils._openstack.stub_cloud import (
+    microversion,
+    path_of,
+    query,
+)
 
 
 class PagedApi:
@@ -116,3 +121,54 @@ def test_an_api_error_names_the_call():
     with pytest.raises(CloudError) as err:
         sliced(api, 4)
     assert "list servers failed (HTTP 400)" in str(err.value.message) and "marker" in str(err.value.message)
+
+
+# -- the same listings over HTTP, counted by the connection ---------------------------------------------------
+
+def serve(stub, api):
+    """Answer the stubbed Nova's /servers and /servers/detail from ``api`` (a PagedApi)."""
+    def answer(request, context):
+        params = {k: v[0] for k, v in query(request).items()}
+        got = api.get(path_of(request), params)
+        context.status_code = got.status_code
+        return got._body
+
+    stub.route("GET", "compute", "/servers", answer)
+    stub.route("GET", "compute", "/servers/detail", answer)
+    return api
+
+
+def test_over_http_the_sliced_listing_costs_the_same_requests_and_the_connection_counts_them(stub, cloud):
+    api = serve(stub, PagedApi(1000))
+    cloud.conn.compute.get("/")  # authenticate and discover first: the count below is the listing's
+    before = cloud.requests()
+    got = sliced(cloud.conn.compute, 4)
+    assert ids(got) == ["s%04d" % i for i in range(1000, 0, -1)]
+    assert cloud.requests() - before == 2 + 4 == len(api.requests)
+    assert all(microversion(r) == "2.72" for r in stub.calls("compute")[-6:])
+
+
+def test_over_http_a_page_link_to_another_host_is_followed_by_its_marker_only(stub, cloud):
+    pages = iter([{"servers": [{"id": "a"}], "servers_links": [
+                   {"rel": "next", "href": "https://nova.behind-the-proxy:8774/v2.1/servers/detail?marker=a"}]},
+                  {"servers": [{"id": "b"}]}])
+    stub.route("GET", "compute", "/servers/detail", lambda request, context: next(pages))
+    assert ids(list_json(cloud.conn.compute, "/servers/detail", "servers", "list servers", "2.72")) == ["a", "b"]
+    assert [query(r).get("marker") for r in stub.calls()] == [None, ["a"]]
+
+
+def test_over_http_a_listing_refused_with_placements_error_body(stub, cloud):
+    stub.fail("GET", "placement", "/resource_providers", 500,
+              {"errors": [{"status": 500, "title": "Internal Server Error", "detail": "database is gone",
+                           "request_id": "req-p"}]}, request_id="req-p")
+    with pytest.raises(CloudError) as err:
+        cloud.placement.resource_providers_json()
+    assert err.value.message == "list resource providers failed (HTTP 500): database is gone"
+    assert err.value.request_id == "req-p"
+
+
+def test_over_http_an_answer_that_is_not_a_json_object_is_a_cloud_error(stub, cloud):
+    stub.route("GET", "compute", "/servers/detail", "<html>the proxy's login page</html>")
+    with pytest.raises(CloudError) as err:
+        list_json(cloud.conn.compute, "/servers/detail", "servers", "list servers")
+    assert err.value.message == "list servers: the answer is not a JSON object"

@@ -1,0 +1,93 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, osfleet.day2 contributors
+# Apache License 2.0 (see LICENSE)
+"""Neutron (network): the ports, floating IPs and security groups a quarantine changes.
+
+openstacksdk proxy calls (``conn.network``) returning SDK objects (Port,
+FloatingIP, SecurityGroup, SecurityGroupRule). Neutron has no microversions.
+Every listing is filtered by Neutron (device, ports, name and project), never
+read whole: a cloud has tens of thousands of floating IPs and ports.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable, List, Optional
+
+from ansible_collections.osfleet.day2.plugins.module_utils._openstack.errors import api_call
+
+
+class Neutron:
+    """Neutron seen through one connection's network proxy."""
+
+    def __init__(self, conn: Any) -> None:
+        self.conn = conn
+        self.network = conn.network
+
+    # -- ports ------------------------------------------------------------------------------------------
+    def ports(self, device_id: str) -> List[Any]:
+        """The ports of a device (a server), sorted by id so two reads compare equal."""
+        with api_call("list ports", device_id):
+            return sorted(self.network.ports(device_id=device_id), key=lambda p: p.id)
+
+    def update_port(self, port_id: str, **attrs: Any) -> Any:
+        with api_call("update port", port_id):
+            return self.network.update_port(port_id, **attrs)
+
+    # -- floating IPs ----------------------------------------------------------------------------------
+    def floating_ips(self, port_ids: Iterable[str]) -> List[Any]:
+        """The floating IPs on these ports, in ONE listing (``port_id`` repeated in the query), by id.
+
+        No ports is no call: an unfiltered listing would be every floating IP of the cloud.
+        """
+        wanted = sorted(set(port_ids))
+        if not wanted:
+            return []
+        with api_call("list floating IPs", ", ".join(wanted)):
+            found = list(self.network.ips(port_id=wanted))
+        return sorted((f for f in found if f.port_id in wanted), key=lambda f: f.id)
+
+    def get_floating_ip(self, fip_id: str) -> Any:
+        with api_call("get floating IP", fip_id):
+            return self.network.get_ip(fip_id)
+
+    def update_floating_ip(self, fip_id: str, port_id: Optional[str],
+                           fixed_ip_address: Optional[str] = None) -> Any:
+        """Associate with ``port_id`` (at ``fixed_ip_address`` when given) or, with None, disassociate."""
+        attrs: dict = {"port_id": port_id}
+        if port_id is not None and fixed_ip_address is not None:
+            attrs["fixed_ip_address"] = fixed_ip_address
+        call = "associate floating IP" if port_id else "disassociate floating IP"
+        with api_call(call, fip_id):
+            return self.network.update_ip(fip_id, **attrs)
+
+    # -- security groups -------------------------------------------------------------------------------
+    def security_groups(self, name: str, project_id: Optional[str]) -> List[Any]:
+        """The groups of exactly this name in the project (Neutron's name filter is exact, checked anyway)."""
+        query = {"name": name}
+        if project_id:
+            query["project_id"] = project_id
+        with api_call("find security group", name):
+            return [g for g in self.network.security_groups(**query) if g.name == name]
+
+    def create_security_group(self, name: str, project_id: Optional[str], description: str) -> Any:
+        with api_call("create security group", name):
+            return self.network.create_security_group(name=name, project_id=project_id, description=description)
+
+    def delete_security_group(self, group_id: str) -> None:
+        with api_call("delete security group", group_id):
+            self.network.delete_security_group(group_id, ignore_missing=True)
+
+    def security_group_rules(self, group_id: str) -> List[Any]:
+        with api_call("list security group rules", group_id):
+            return list(self.network.security_group_rules(security_group_id=group_id))
+
+    def create_security_group_rule(self, group_id: str, direction: str, ether_type: str,
+                                   remote_ip_prefix: Optional[str], project_id: Optional[str]) -> Any:
+        with api_call("create security group rule", group_id):
+            return self.network.create_security_group_rule(
+                security_group_id=group_id, direction=direction, ether_type=ether_type,
+                remote_ip_prefix=remote_ip_prefix, project_id=project_id)
+
+    def delete_security_group_rule(self, rule_id: str) -> None:
+        with api_call("delete security group rule", rule_id):
+            self.network.delete_security_group_rule(rule_id, ignore_missing=True)
