@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any, Dict, Optional
 
 from ansible_collections.osfleet.day2.plugins.module_utils._common.errors import DependencyError, ValidationError
+from ansible_collections.osfleet.day2.plugins.module_utils._common.version import COLLECTION_VERSION
 # api_call lives with the error shape; imported here too because callers outside the layer take it from here
 from ansible_collections.osfleet.day2.plugins.module_utils._openstack.errors import api_call  # noqa: F401  pylint: disable=unused-import
 
@@ -110,7 +111,7 @@ def connect(options: CloudOptions, app_name: str = "osfleet.day2"):
     kwargs = options.connect_kwargs()
     kwargs["timing"] = True
     with api_call("connect", resource=_cloud_label(options)):
-        return openstack.connect(app_name=app_name, app_version="0.1.0", **kwargs)
+        return openstack.connect(app_name=app_name, app_version=COLLECTION_VERSION, **kwargs)
 
 
 def connect_cloud(options: CloudOptions, app_name: str = "osfleet.day2"):
