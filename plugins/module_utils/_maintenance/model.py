@@ -95,6 +95,7 @@ S_ON_FAILURE = "osfleet_maint_on_failure"
 WAITING = "waiting"            # own_action: the owner moves it; we wait
 HELD = "held"                  # under a quarantine case: never touched (not moved, no notice written)
 SETTLED = (MOVED, KEPT, SHUT_DOWN, STOPPED, SKIPPED, GONE, HELD)
+SERVER_STATUSES = (PENDING, WAITING, IN_PROGRESS, SERVER_FAILED) + SETTLED
 
 MAX_META = 255
 

@@ -205,4 +205,3 @@ class WindowRecord:
             return
         self.nova.aggregate_action(view.window.aggregate_id, "set_metadata", {"metadata": pending},
                                    "update maintenance window record")
-
