@@ -26,6 +26,7 @@ from typing import Any, Dict, List, NoReturn, Optional
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 
 from ansible_collections.osfleet.day2.plugins.module_utils._common.audit_log import ENV_ACTOR, ENV_PATH, AuditLog
+from ansible_collections.osfleet.day2.plugins.module_utils._openstack.cloud import Cloud
 from ansible_collections.osfleet.day2.plugins.module_utils._openstack.connection import (
     CLOUD_ARGUMENT_SPEC,
     HAS_OPENSTACKSDK,
@@ -78,6 +79,7 @@ class Day2Module:
         self.check_mode = self.ansible.check_mode
         self.diff_mode = self.ansible._diff
         self._conn = None
+        self._cloud: Optional[Cloud] = None
         self._audit: Optional[AuditLog] = None
         self.audit_entries: List[Dict[str, Any]] = []
 
@@ -91,6 +93,14 @@ class Day2Module:
                                       details={"import_error": OPENSTACKSDK_IMPORT_ERROR})
             self._conn = connect(CloudOptions.from_params(self.params))
         return self._conn
+
+    @property
+    def cloud(self) -> Cloud:
+        """The OpenStack access layer over :attr:`conn` (what the core takes)."""
+        if self._cloud is None:
+            name = self.params.get("cloud") if isinstance(self.params.get("cloud"), str) else None
+            self._cloud = Cloud(self.conn, name=name)
+        return self._cloud
 
     @property
     def audit(self) -> AuditLog:
