@@ -148,11 +148,15 @@ from ansible.errors import AnsibleError, AnsibleParserError
 from ansible.module_utils.common.text.converters import to_native
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
 
-from ansible_collections.osfleet.day2.plugins.module_utils._hardware.bmc_map import parse_bmc_map
-from ansible_collections.osfleet.day2.plugins.module_utils._openstack.connection import HAS_OPENSTACKSDK
 from ansible_collections.osfleet.day2.plugins.module_utils._common.errors import Day2Error
 from ansible_collections.osfleet.day2.plugins.module_utils._fleet.discover import discover
 from ansible_collections.osfleet.day2.plugins.module_utils._fleet.groups import plan_inventory
+from ansible_collections.osfleet.day2.plugins.module_utils._hardware.bmc_map import parse_bmc_map
+from ansible_collections.osfleet.day2.plugins.module_utils._openstack.cloud import Cloud
+from ansible_collections.osfleet.day2.plugins.module_utils._openstack.connection import (
+    HAS_OPENSTACKSDK,
+    count_requests_of,
+)
 
 
 class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
@@ -197,15 +201,15 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             raise AnsibleParserError("clouds not found in clouds.yaml: %s" % ", ".join(sorted(missing)))
 
         def read(region):
-            conn = openstack.connection.Connection(config=region)
+            cloud = Cloud(openstack.connection.Connection(config=count_requests_of(region)), name=region.name)
             try:
-                fleet = discover(conn, cloud=region.name, vms=self.get_option("vms"),
+                fleet = discover(cloud, vms=self.get_option("vms"),
                                  page_size=self.get_option("page_size"), placement=self.get_option("placement"),
                                  server_slices=self.get_option("server_slices"),
                                  ironic={"auto": "auto", "ironic": "required"}.get(self.get_option("bmc_source")))
                 return fleet.to_dict()
             finally:
-                conn.close()
+                cloud.close()
 
         results, errors = [], []
         with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, min(self.get_option("workers"),

@@ -180,10 +180,10 @@ class ComputeServiceModule(Day2Module):
         p = self.params
         desired = Desired(status=p["status"], disabled_reason=p["disabled_reason"], forced_down=p["forced_down"])
         desired.validate()
-        current = find_compute_service(self.conn, p["host"], p["binary"])
+        current = find_compute_service(self.cloud.nova, p["host"], p["binary"])
         steps = plan(current, desired)
         if steps and not self.check_mode:
-            final = apply(self.conn, current, steps, on_step=lambda step, before, after: self.record(
+            final = apply(self.cloud.nova, current, steps, on_step=lambda step, before, after: self.record(
                 "compute_service." + step.action, after.label, before.to_dict(), after.to_dict()))
         else:
             final = predict(current, steps)

@@ -154,7 +154,7 @@ class HardwarePowerModule(Day2Module):
             result.update(previous_power_state=plan.current, action=plan.action)
             if plan.disruptive:
                 if p["host"] and not p["force"]:
-                    result["interlock"] = interlock.check(self.conn, p["host"], plan.action)
+                    result["interlock"] = interlock.check(self.cloud.nova, p["host"], plan.action)
                 elif not p["host"]:
                     self.ansible.warn("%s: no interlock (host not set): nothing checked that this server runs no "
                                       "workload" % p["address"])

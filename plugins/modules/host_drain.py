@@ -146,7 +146,6 @@ audit:
 
 from ansible_collections.osfleet.day2.plugins.module_utils._hosts.drain import DrainOptions, drain_host
 from ansible_collections.osfleet.day2.plugins.module_utils._common.module_base import Day2Module
-from ansible_collections.osfleet.day2.plugins.module_utils._openstack.nova import NovaActions
 
 
 class HostDrainModule(Day2Module):
@@ -170,8 +169,7 @@ class HostDrainModule(Day2Module):
         options = DrainOptions(max_parallel=p["max_parallel"], max_impacted_members=p["max_impacted_members"],
                                on_failure=p["on_failure"], target_host=p["target_host"],
                                poll_interval=p["poll_interval"], migration_timeout=p["migration_timeout"])
-        nova = NovaActions(self.conn)
-        result = drain_host(self.conn, nova, p["host"], options, action=p["action"], keep=p["keep"],
+        result = drain_host(self.cloud.nova, p["host"], options, action=p["action"], keep=p["keep"],
                             disable=p["disable"], disabled_reason=p["disabled_reason"], check_mode=self.check_mode,
                             wait_timeout=p["wait_timeout"], audit=self.record)
         out = result.to_dict()

@@ -104,7 +104,6 @@ windows:
 
 from ansible_collections.osfleet.day2.plugins.module_utils._common.module_base import Day2Module
 from ansible_collections.osfleet.day2.plugins.module_utils._maintenance.info import report
-from ansible_collections.osfleet.day2.plugins.module_utils._openstack.nova import NovaActions
 
 
 class MaintenanceInfoModule(Day2Module):
@@ -117,7 +116,7 @@ class MaintenanceInfoModule(Day2Module):
 
     def execute(self):
         p = self.params
-        return dict(changed=False, windows=report(NovaActions(self.conn), p["name"], p["include_ended"], p["live"]))
+        return dict(changed=False, windows=report(self.cloud.nova, p["name"], p["include_ended"], p["live"]))
 
 
 def main():

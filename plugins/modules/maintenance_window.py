@@ -290,7 +290,7 @@ class MaintenanceWindowModule(Day2Module):
         p = self.params
         webhooks = WebhookSettings(validate_webhooks(p["webhooks"]), timeout=p["webhook_timeout"],
                                    validate_certs=p["webhook_validate_certs"], ca_path=p["webhook_ca_path"])
-        service = MaintenanceWindows(self.conn, check_mode=self.check_mode, audit=self.record, webhooks=webhooks,
+        service = MaintenanceWindows(self.cloud, check_mode=self.check_mode, audit=self.record, webhooks=webhooks,
                                      pacing=Pacing(p["poll_interval"], p["migration_timeout"]))
         before = None
         existing = service.windows(p["name"])

@@ -18,9 +18,6 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Dict, List, Optional
 
-from ansible_collections.osfleet.day2.plugins.module_utils._openstack.listing import count_requests, list_json, list_json_sliced
-from ansible_collections.osfleet.day2.plugins.module_utils._hardware.ironic_bmcs import read_ironic_bmcs
-from ansible_collections.osfleet.day2.plugins.module_utils._openstack.connection import api_call
 from ansible_collections.osfleet.day2.plugins.module_utils._common.errors import CloudError
 from ansible_collections.osfleet.day2.plugins.module_utils._common.marks import maintenance_window, quarantine_case
 from ansible_collections.osfleet.day2.plugins.module_utils._fleet.model import (
@@ -29,84 +26,60 @@ from ansible_collections.osfleet.day2.plugins.module_utils._fleet.model import (
     Resource,
     Server,
 )
+from ansible_collections.osfleet.day2.plugins.module_utils._hardware.ironic_bmcs import read_ironic_bmcs
 
-# 2.87 is the last microversion whose hypervisor details carry the resource
-# tracker's totals and usage (2.88 moved them to Placement only).
-HYPERVISOR_MICROVERSION = "2.87"
-SERVICE_MICROVERSION = "2.53"
-# SERVER_MICROVERSION: see docs/inventory.md. What a microversion adds to a
-# server listing is not free: 2.73 (locked_reason) makes Nova join every
-# server's system metadata, 2.96 (pinned_availability_zone) makes it load and
-# deserialise every server's request spec. 2.72 carries everything the
-# inventory returns except locked_reason, at a fraction of Nova's time.
-SERVER_MICROVERSION = "2.72"
 PLACEMENT_CLASSES = {"VCPU": "vcpus", "MEMORY_MB": "memory_mb", "DISK_GB": "disk_gb"}
 
 
-def discover(conn: Any, cloud: Optional[str] = None, vms: bool = True, page_size: int = 1000,
-             placement: bool = True, workers: int = 8, server_slices: int = 1,
-             ironic: Optional[str] = None) -> Fleet:
-    """Read one cloud region's compute fleet.
+def discover(cloud: Any, vms: bool = True, page_size: int = 1000, placement: bool = True, workers: int = 8,
+             server_slices: int = 1, ironic: Optional[str] = None) -> Fleet:
+    """Read one cloud region's compute fleet (``cloud``: the access layer, ``_openstack.cloud.Cloud``).
 
-    ``server_slices`` > 1 reads the server listing as that many concurrent
-    slices (see ``api_list.list_json_sliced``), for a Nova with several API
+    The listings are the access layer's raw JSON ones (the microversion of each,
+    and why, is in ``_openstack/nova.py``). ``server_slices`` > 1 reads the
+    server listing as that many concurrent slices, for a Nova with several API
     workers. ``ironic`` reads each host's BMC from Ironic's node listing:
     V(auto) when the catalog has a baremetal endpoint, a failure becoming a
     warning in ``fleet.warnings``; V(required) always, a failure raising.
+    ``fleet.api_calls`` is every HTTP request the read made (authentication
+    and version discovery on a fresh connection included), from the
+    connection's own request counter.
     """
-    region = getattr(getattr(conn, "config", None), "region_name", None)
-    compute = conn.compute
+    first = cloud.requests()  # before the first facade: making one may authenticate
+    nova = cloud.nova
     fleet = Fleet()
-    stats: Dict[str, int] = {}
     with ThreadPoolExecutor(max_workers=max(4, workers)) as pool:
         # the slowest call first, so it is never queued behind the others
         if vms:
-            servers = pool.submit(_list_servers, compute, page_size, server_slices, stats)
-            projects = pool.submit(_project_names, conn, stats)
-            groups = pool.submit(_server_groups, compute, stats)
-        services = pool.submit(list_json, compute, "/os-services", "services", "list compute services",
-                               SERVICE_MICROVERSION, params={"binary": "nova-compute"}, stats=stats)
-        hypervisors = pool.submit(list_json, compute, "/os-hypervisors/detail", "hypervisors", "list hypervisors",
-                                  HYPERVISOR_MICROVERSION, page_size=page_size, stats=stats)
-        aggregates = pool.submit(list_json, compute, "/os-aggregates", "aggregates", "list aggregates",
-                                 stats=stats)
+            servers = pool.submit(nova.list_servers_json, page_size, server_slices)
+            projects = pool.submit(cloud.keystone.project_names)
+            groups = pool.submit(_server_groups, nova)
+        services = pool.submit(nova.list_services_json)
+        hypervisors = pool.submit(nova.list_hypervisors_json, page_size)
+        aggregates = pool.submit(nova.list_aggregates_json)
         if placement:
-            providers = pool.submit(list_json, conn.placement, "/resource_providers", "resource_providers",
-                                    "list resource providers", microversion="1.14", stats=stats)
-        _add_services(fleet, services.result(), cloud, region)
-        by_node_id = _add_hypervisors(fleet, hypervisors.result(), cloud, region)
+            providers = pool.submit(cloud.placement.resource_providers_json)
+        _add_services(fleet, services.result(), cloud.name, cloud.region)
+        by_node_id = _add_hypervisors(fleet, hypervisors.result(), cloud.name, cloud.region)
         if ironic:
-            bmcs = pool.submit(_read_ironic, conn, fleet, cloud, region, ironic, stats)
+            bmcs = pool.submit(_read_ironic, cloud, fleet, ironic)
         _add_aggregates(fleet, aggregates.result())
         if placement and by_node_id:
-            _read_placement(conn.placement, providers.result(), by_node_id, stats, pool)
+            _read_placement(cloud.placement, providers.result(), by_node_id, pool)
         if vms:
-            _add_servers(fleet, servers.result(), projects.result(), groups.result(), cloud, region)
+            _add_servers(fleet, servers.result(), projects.result(), groups.result(), cloud.name, cloud.region)
         if ironic:
             bmcs.result()
-    fleet.api_calls = stats.get("requests", 0)
+    fleet.api_calls = cloud.requests() - first
     return fleet
 
 
-def _list_servers(compute, page_size, slices, stats) -> List[Dict[str, Any]]:
-    if slices <= 1:
-        return list_json(compute, "/servers/detail", "servers", "list servers", SERVER_MICROVERSION,
-                         params={"all_tenants": 1}, page_size=page_size, stats=stats)
-
-    def run(fn, args):
-        with ThreadPoolExecutor(max_workers=slices) as slice_pool:
-            return list(slice_pool.map(fn, args))
-
-    return list_json_sliced(compute, "/servers", "/servers/detail", "servers", "list servers", SERVER_MICROVERSION,
-                            {"all_tenants": 1}, page_size, slices, run, stats)
-
-
-def _read_ironic(conn, fleet: Fleet, cloud, region, mode: str, stats) -> None:
-    """Each host's BMC from Ironic (see bmc_ironic): matched by host name, or by
+def _read_ironic(cloud: Any, fleet: Fleet, mode: str) -> None:
+    """Each host's BMC from Ironic (see ironic_bmcs): matched by host name, or by
     hypervisor hostname (a node UUID under Nova's ironic driver)."""
-    label = "%s/%s" % (cloud or "-", region or "-")
+    label = cloud.label
     try:
-        if not conn.endpoint_for("baremetal"):
+        if not cloud.has_service("baremetal"):
             if mode == "auto":
                 return
             raise CloudError("%s: bmc_source is ironic, but the catalog has no baremetal (Ironic) endpoint" % label,
@@ -117,8 +90,8 @@ def _read_ironic(conn, fleet: Fleet, cloud, region, mode: str, stats) -> None:
             if hv_name and hv_name not in by_name:
                 by_name[hv_name] = name
         skipped: List[Dict[str, Any]] = []
-        found = read_ironic_bmcs(conn.baremetal, list(by_name), label, stats=stats, skipped=skipped)
-    except Exception as exc:  # the catalog lookup (keystoneauth) or the listing (CloudError)
+        found = read_ironic_bmcs(cloud.ironic, list(by_name), label, skipped=skipped)
+    except Exception as exc:  # pylint: disable=broad-except  # the catalog lookup (keystoneauth) or the listing
         if mode != "auto":
             raise
         fleet.warnings.append("%s: BMCs not read from Ironic: %s" % (label, getattr(exc, "message", exc)))
@@ -167,18 +140,11 @@ def _add_hypervisors(fleet, hypervisors, cloud, region) -> Dict[str, ComputeHost
     return by_node_id
 
 
-def _read_placement(placement, providers, by_node_id: Dict[str, ComputeHost], stats, pool) -> None:
-    """Totals, reserved and allocation ratios from Placement (the scheduler's truth)."""
+def _read_placement(placement: Any, providers, by_node_id: Dict[str, ComputeHost], pool) -> None:
+    """Totals, reserved and allocation ratios from Placement (the scheduler's truth): one call per host,
+    made at the same time (Placement has no listing of every provider's inventories)."""
     wanted = [p["uuid"] for p in providers if p["uuid"] in by_node_id]
-
-    def inventories(uuid):
-        with api_call("get resource provider inventories", resource=uuid):
-            response = placement.get("/resource_providers/%s/inventories" % uuid, microversion="1.14",
-                                     headers={"Accept": "application/json"})
-        return uuid, response.json().get("inventories", {})
-
-    count_requests(stats, len(wanted))
-    for uuid, inv in pool.map(inventories, wanted):
+    for uuid, inv in zip(wanted, pool.map(placement.inventories, wanted)):
         host = by_node_id[uuid]
         for rclass, key in PLACEMENT_CLASSES.items():
             if rclass not in inv:
@@ -201,19 +167,9 @@ def _add_servers(fleet: Fleet, servers, projects, groups, cloud, region) -> None
             fleet.hosts[server.host].servers.append(server.id)
 
 
-def _project_names(conn, stats) -> Dict[str, str]:
-    try:
-        projects = list_json(conn.identity, "/projects", "projects", "list projects", stats=stats)
-    except CloudError:  # a reader without identity:list_projects still gets the fleet
-        return {}
-    return {p["id"]: p["name"] for p in projects}
-
-
-def _server_groups(compute, stats) -> Dict[str, List[str]]:
-    groups = list_json(compute, "/os-server-groups", "server_groups", "list server groups", "2.64",
-                       params={"all_projects": 1}, stats=stats)
+def _server_groups(nova: Any) -> Dict[str, List[str]]:
     members: Dict[str, List[str]] = {}
-    for group in groups:
+    for group in nova.list_server_groups_json():
         for member in group.get("members") or []:
             members.setdefault(member, []).append(group.get("name") or group["id"])
     return members

@@ -45,7 +45,7 @@ from ansible_collections.osfleet.day2.plugins.module_utils._hardware.address imp
     split_host_port,
 )
 from ansible_collections.osfleet.day2.plugins.module_utils._hardware.address import ip_address as _ip
-from ansible_collections.osfleet.day2.plugins.module_utils._openstack.ironic import NODE_FIELDS, PAGE_SIZE, Ironic
+from ansible_collections.osfleet.day2.plugins.module_utils._openstack.ironic import NODE_FIELDS, PAGE_SIZE
 
 #: the key of ``extra`` that names the compute host a node is, when its name does not
 HOST_EXTRA_KEY = "osfleet_host"
@@ -67,14 +67,11 @@ _FALSE = frozenset(("0", "false", "no", "off", "n", "f"))
 MATCH_RANK = {"extra": 0, "name": 1, "short_name": 2, "uuid": 3}
 
 
-def read_ironic_bmcs(ironic: Any, hosts: Iterable[str], source_label: str,
-                     stats: Optional[Dict[str, int]] = None, page_size: int = PAGE_SIZE,
+def read_ironic_bmcs(ironic: Any, hosts: Iterable[str], source_label: str, page_size: int = PAGE_SIZE,
                      skipped: Optional[List[Dict[str, Any]]] = None) -> Dict[str, Dict[str, Any]]:
     """Host name -> BMC entry, for the ``hosts`` some Ironic node is.
 
-    ``ironic`` is the access layer's :class:`Ironic` (``cloud.ironic``); the
-    SDK's ``conn.baremetal`` adapter is taken too, with ``stats``, until
-    ``_fleet/discover.py`` is on the access layer (temporary). ``source_label``
+    ``ironic`` is the access layer's Ironic (``cloud.ironic``). ``source_label``
     (``cloud/region``) goes into each ``credentials_ref``. A node is a host
     when ``extra.osfleet_host`` names it (authoritative: such a node matches
     nothing else), else when its name is the host's name, its short name or
@@ -90,8 +87,6 @@ def read_ironic_bmcs(ironic: Any, hosts: Iterable[str], source_label: str,
     credentials without ``baremetal:node:list``, so the caller decides
     whether a cloud without readable Ironic is an error.
     """
-    if not isinstance(ironic, Ironic):  # temporary: an adapter from a caller not yet on the access layer
-        ironic = Ironic(ironic, source_label, stats=stats)
     index = _HostIndex(hosts)
     claims: Dict[str, List[Tuple[int, int, str, Dict[str, Any]]]] = {}
     for position, node in enumerate(ironic.nodes(NODE_FIELDS, page_size)):

@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, replace
 from typing import Any, Callable, Dict, List, Optional
 
-from ansible_collections.osfleet.day2.plugins.module_utils._openstack.connection import api_call
 from ansible_collections.osfleet.day2.plugins.module_utils._common.errors import (
     ConflictError,
     NotFoundError,
@@ -94,15 +93,14 @@ class Step:
         return out
 
 
-def find_compute_service(conn: Any, host: str, binary: str = "nova-compute") -> ComputeService:
-    """The one ``binary`` service on ``host``; NotFoundError names the hosts that exist."""
+def find_compute_service(nova: Any, host: str, binary: str = "nova-compute") -> ComputeService:
+    """The one ``binary`` service on ``host`` (``nova`` is the access layer's Nova); NotFoundError names the
+    hosts that exist."""
     if not host:
         raise ValidationError("host is required", field="host")
-    with api_call("list compute services", resource="%s@%s" % (binary, host)):
-        found = [s for s in conn.compute.services(host=host, binary=binary) if s.host == host and s.binary == binary]
+    found = nova.compute_services(host=host, binary=binary)
     if not found:
-        with api_call("list compute services", resource=binary):
-            known = sorted({s.host for s in conn.compute.services(binary=binary)})
+        known = sorted({s.host for s in nova.compute_services(binary=binary)})
         raise NotFoundError("no %s service on host %r; known hosts: %s" % (binary, host, ", ".join(known) or "none"),
                             field="host", resource="%s@%s" % (binary, host))
     if len(found) > 1:
@@ -148,23 +146,22 @@ def predict(current: ComputeService, steps: List[Step]) -> ComputeService:
     return state
 
 
-def apply(conn: Any, current: ComputeService, steps: List[Step],
+def apply(nova: Any, current: ComputeService, steps: List[Step],
           on_step: Optional[Callable[[Step, ComputeService, ComputeService], None]] = None) -> ComputeService:
-    """Carry out ``steps``; ``on_step(step, before, after)`` runs after each one succeeds."""
+    """Carry out ``steps`` through the access layer's Nova; ``on_step(step, before, after)`` runs after each one."""
     state = current
-    compute = conn.compute
+    service = current  # the access layer takes anything with the service's id, host and binary
     for step in steps:
-        with api_call(step.action.replace("_", " ") + " compute service", resource=current.label):
-            if step.action == "disable":
-                svc = compute.disable_service(current.id, current.host, current.binary, disabled_reason=step.reason)
-            elif step.action == "enable":
-                svc = compute.enable_service(current.id, current.host, current.binary)
-            elif step.action == "force_down":
-                svc = compute.update_service_forced_down(current.id, current.host, current.binary, forced=True)
-            elif step.action == "clear_force_down":
-                svc = compute.update_service_forced_down(current.id, current.host, current.binary, forced=False)
-            else:  # pragma: no cover - plan() makes only the four above
-                raise ValueError(step.action)
+        if step.action == "disable":
+            svc = nova.disable_service(service, reason=step.reason)
+        elif step.action == "enable":
+            svc = nova.enable_service(service)
+        elif step.action == "force_down":
+            svc = nova.set_forced_down(service, True)
+        elif step.action == "clear_force_down":
+            svc = nova.set_forced_down(service, False)
+        else:  # pragma: no cover - plan() makes only the four above
+            raise ValueError(step.action)
         after = ComputeService.from_sdk(svc) if svc is not None else predict(state, [step])
         if on_step is not None:
             on_step(step, state, after)

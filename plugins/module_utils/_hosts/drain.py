@@ -20,6 +20,7 @@ instead of starting them again, and finds moved servers gone from the host.
 from __future__ import annotations
 
 import time
+from types import SimpleNamespace
 from dataclasses import asdict, dataclass, field
 from typing import Any, Callable, Dict, List, Optional
 
@@ -30,7 +31,7 @@ from ansible_collections.osfleet.day2.plugins.module_utils._common.errors import
     ValidationError,
 )
 from ansible_collections.osfleet.day2.plugins.module_utils._common.marks import quarantine_case
-from ansible_collections.osfleet.day2.plugins.module_utils._openstack.nova import server_host, task_state
+from ansible_collections.osfleet.day2.plugins.module_utils._hosts import compute_service as cs
 
 # what the drain can do with one server
 LIVE_MIGRATE = "live_migrate"
@@ -53,7 +54,9 @@ GONE = "gone"
 FAILED = "failed"
 DONE = (MOVED, KEPT, SHUT_DOWN, STOPPED, SKIPPED, GONE)
 
-POLICY_STOP = "policy_stop"  # phase: stopping a server that could not move (on_failure=stop)
+POLICY_STOP = "policy_stop"
+#: a migration record that could not be read, for the timeout message
+UNREAD = SimpleNamespace(id="record", status="unread")  # phase: stopping a server that could not move (on_failure=stop)
 
 MIGRATION_OK = ("completed", "confirmed", "finished")
 MIGRATION_BAD = ("error", "failed", "cancelled", "aborted")
@@ -112,24 +115,24 @@ class DrainItem:
         return out
 
 
-def item_from_server(server: Dict[str, Any], action: str, on_failure: str = "fail") -> DrainItem:
+def item_from_server(server: Any, action: str, on_failure: str = "fail") -> DrainItem:
     if action not in ACTIONS:
         raise ValidationError("action must be one of %s, not %r" % (", ".join(ACTIONS), action), field="action")
-    return DrainItem(id=server["id"], name=server.get("name") or "", project_id=server.get("tenant_id") or "",
-                     source_host=server_host(server) or "", action=action, server_status=server.get("status") or "",
+    return DrainItem(id=server.id, name=server.name or "", project_id=server.project_id or "",
+                     source_host=server.compute_host or "", action=action, server_status=server.status or "",
                      on_failure=on_failure)
 
 
-def auto_action(server: Dict[str, Any]) -> str:
+def auto_action(server: Any) -> str:
     """Live-migrate what runs, cold-migrate what is stopped."""
-    return MIGRATE if server.get("status") == "SHUTOFF" else LIVE_MIGRATE
+    return MIGRATE if server.status == "SHUTOFF" else LIVE_MIGRATE
 
 
 Callback = Callable[[DrainItem], None]
 
 
 class HostDrain:
-    """Carry out a list of DrainItems against Nova (``nova`` is a NovaActions)."""
+    """Carry out a list of DrainItems against Nova (``nova`` is the access layer's Nova, ``cloud.nova``)."""
 
     def __init__(self, nova: Any, items: List[DrainItem], options: DrainOptions,
                  groups: Optional[Dict[str, List[str]]] = None, on_change: Optional[Callback] = None,
@@ -186,12 +189,12 @@ class HostDrain:
     # -- one server -----------------------------------------------------------------
     def _adopt_running(self, item: DrainItem) -> bool:
         """A move a previous run started and Nova still carries out: watch it, don't start another."""
-        server = self.nova.server(item.id)
+        server = self.nova.get_server(item.id)
         return server is not None and self._under_way(item, server)
 
-    def _under_way(self, item: DrainItem, server: Dict[str, Any]) -> bool:
-        state = task_state(server) or ""
-        status = server.get("status")
+    def _under_way(self, item: DrainItem, server: Any) -> bool:
+        state = server.task_state or ""
+        status = server.status
         # a cold migration's task states are resize_* (resize_migrating too): test them first
         if "resize" in state or status in ("VERIFY_RESIZE", "RESIZE"):
             item.phase = MIGRATE
@@ -208,13 +211,13 @@ class HostDrain:
 
     def _start(self, item: DrainItem) -> bool:
         """Start the item's action; False when it finished at once (kept, gone, failed to start)."""
-        server = self.nova.server(item.id)
+        server = self.nova.get_server(item.id)
         if server is None:
             self._finish(item, GONE, "the server no longer exists")
             return False
-        item.server_status = server.get("status") or ""
-        if server_host(server) != item.source_host:
-            self._finish(item, MOVED, "already on %s" % server_host(server), new_host=server_host(server))
+        item.server_status = server.status or ""
+        if server.compute_host != item.source_host:
+            self._finish(item, MOVED, "already on %s" % server.compute_host, new_host=server.compute_host)
             return False
         if item.action == KEEP:
             self._finish(item, KEPT, item.detail or "kept on the host")
@@ -226,8 +229,8 @@ class HostDrain:
             return False
         return self._issue(item, phase)
 
-    def _first_phase(self, item: DrainItem, server: Dict[str, Any]) -> Optional[str]:
-        status = server.get("status")
+    def _first_phase(self, item: DrainItem, server: Any) -> Optional[str]:
+        status = server.status
         if item.action in (SHUTDOWN, SHUTDOWN_MOVE):
             if status == "SHUTOFF":
                 if item.action == SHUTDOWN:
@@ -279,7 +282,7 @@ class HostDrain:
         nothing about the move itself, so look at the server again.
         """
         try:
-            server = self.nova.server(item.id)
+            server = self.nova.get_server(item.id)
         except CloudError:
             return False
         if server is None or not self._under_way(item, server):
@@ -292,13 +295,13 @@ class HostDrain:
     def _poll(self, item: DrainItem) -> bool:
         """True when the item reached a final status."""
         try:
-            server = self.nova.server(item.id)
+            server = self.nova.get_server(item.id)
         except CloudError as exc:  # a hiccup of the API is not a failed move: look again next round
             item.detail = "could not read the server: %s" % exc.message
             return False
         if server is None:
             return self._finish(item, GONE, "the server was deleted during the drain")
-        status = server.get("status")
+        status = server.status
         if status == "VERIFY_RESIZE":
             # the server shows VERIFY_RESIZE until the confirmation is done: confirm once, then wait
             if not item.confirm_sent:
@@ -314,14 +317,14 @@ class HostDrain:
                                       % self.options.migration_timeout)
             return False
         if status == "ERROR":
-            fault = (server.get("fault") or {}).get("message") or "no fault recorded"
+            fault = (server.fault or {}).get("message") or "no fault recorded"
             return self._fail_now(item, "the server went to ERROR: %s" % fault)
-        if task_state(server):
+        if server.task_state:
             if self.clock() - item.started > self.options.migration_timeout:
                 return self._fail_now(item, "still %s after %d s"
-                                      % (task_state(server), self.options.migration_timeout))
+                                      % (server.task_state, self.options.migration_timeout))
             return False
-        host = server_host(server)
+        host = server.compute_host
         if item.phase == POLICY_STOP:
             if status != "SHUTOFF":
                 return self._fail_now(item, "%s, but the stop did not take: the server is %s" % (item.detail, status))
@@ -339,33 +342,33 @@ class HostDrain:
             migration = self._latest_migration(item)
         except CloudError as exc:  # a move counts only with its record seen: look again, not for ever
             item.detail = "could not read the migration records: %s" % exc.message
-            return self._record_timeout(item, {"id": "record", "status": "unread"}, "")
-        mstatus = (migration or {}).get("status", "")
+            return self._record_timeout(item, UNREAD, "")
+        mstatus = getattr(migration, "status", None) or ""
         if host and host != item.source_host:
             if migration is not None and mstatus not in MIGRATION_OK:
                 if mstatus in MIGRATION_BAD:
-                    return self._fail_now(item, "on %s but migration %s is %s" % (host, migration.get("id"), mstatus))
+                    return self._fail_now(item, "on %s but migration %s is %s" % (host, migration.id, mstatus))
                 # Nova finishes the record just after the server: look again, but not for ever
                 return self._record_timeout(item, migration, "on %s but " % host)
-            item.migration_id = str(migration.get("id")) if migration else None
+            item.migration_id = str(migration.id) if migration else None
             verb = "live-migrated" if item.phase == LIVE_MIGRATE else "migrated"
             return self._finish(item, MOVED, "%s to %s" % (verb, host), new_host=host)
         if migration is not None and mstatus in MIGRATION_BAD:
-            item.migration_id = str(migration.get("id"))
+            item.migration_id = str(migration.id)
             return self._fail_now(item, "migration %s %s; the server is still on %s"
-                                  % (migration.get("id"), mstatus, item.source_host))
+                                  % (migration.id, mstatus, item.source_host))
         if migration is None or mstatus in MIGRATION_OK:
             return self._fail_now(item, "the server is still on %s and no migration is under way" % item.source_host)
         return self._record_timeout(item, migration, "still on %s and " % item.source_host)
 
-    def _record_timeout(self, item: DrainItem, migration: Dict[str, Any], where: str) -> bool:
+    def _record_timeout(self, item: DrainItem, migration: Any, where: str) -> bool:
         """False (look again) until migration_timeout; then the move fails, as one with a task state would."""
         if self.clock() - item.started <= self.options.migration_timeout:
             return False
         return self._fail_now(item, "%smigration %s still %s after %d s" % (
-            where, migration.get("id"), migration.get("status"), self.options.migration_timeout))
+            where, migration.id, migration.status, self.options.migration_timeout))
 
-    def _latest_migration(self, item: DrainItem) -> Optional[Dict[str, Any]]:
+    def _latest_migration(self, item: DrainItem) -> Optional[Any]:
         found = self.nova.migrations(item.id)
         return found[0] if found else None
 
@@ -380,8 +383,8 @@ class HostDrain:
         if policy == "stop" and item.phase != POLICY_STOP:
             item.detail = "could not move (%s); stopping it in place" % message
             try:
-                server = self.nova.server(item.id)
-                if server is not None and server.get("status") == "SHUTOFF":  # not stopped by us: not 'stopped'
+                server = self.nova.get_server(item.id)
+                if server is not None and server.status == "SHUTOFF":  # not stopped by us: not 'stopped'
                     self._finish(item, SKIPPED, "could not move (%s); already stopped, left on the host" % message)
                     return
                 self.nova.stop(item.id)
@@ -443,34 +446,35 @@ class DrainResult:
                 "service_steps": self.service_steps, "remaining": self.remaining, "empty": self.empty}
 
 
-def drain_host(conn: Any, nova: Any, host: str, options: DrainOptions, action: str = "auto",
+def drain_host(nova: Any, host: str, options: DrainOptions, action: str = "auto",
                keep: Optional[List[str]] = None, disable: bool = True, disabled_reason: Optional[str] = None,
                check_mode: bool = False, wait_timeout: Optional[float] = None,
                audit: Optional[Callable[..., None]] = None,
                clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep) -> DrainResult:
-    """Disable ``host``'s compute service and move its servers away (``keep``: ids or names to leave)."""
-    from ansible_collections.osfleet.day2.plugins.module_utils._hosts import compute_service as cs
+    """Disable ``host``'s compute service and move its servers away (``keep``: ids or names to leave).
 
+    ``nova`` is the access layer's Nova (``cloud.nova``).
+    """
     options.validate()
     if action not in ("auto", LIVE_MIGRATE, MIGRATE):
         raise ValidationError("action must be auto, live_migrate or migrate, not %r" % action, field="action")
-    current = cs.find_compute_service(conn, host)
+    current = cs.find_compute_service(nova, host)
     steps: List[Any] = []
     if disable:
         steps = cs.plan(current, cs.Desired(status="disabled", disabled_reason=disabled_reason))
         if steps and not check_mode:
-            cs.apply(conn, current, steps, on_step=lambda step, before, after: audit and audit(
+            cs.apply(nova, current, steps, on_step=lambda step, before, after: audit and audit(
                 "host_drain.%s_service" % step.action, after.label, before.to_dict(), after.to_dict(), None))
     keep_set = set(keep or [])
     items = []
     for server in nova.servers_on_host(host):
-        held = quarantine_case(server.get("tags"), server.get("metadata")) is not None
-        chosen = KEEP if held or server["id"] in keep_set or server.get("name") in keep_set else (
+        held = quarantine_case(server.tags, server.metadata) is not None
+        chosen = KEEP if held or server.id in keep_set or server.name in keep_set else (
             auto_action(server) if action == "auto" else action)
         item = item_from_server(server, chosen, options.on_failure)
         if held:  # evidence under a legal or security hold is never moved by a drain
             item.detail = "under quarantine: kept on the host"
-            keep_set.add(server["id"])
+            keep_set.add(server.id)
         items.append(item)
     if check_mode or not items:
         return DrainResult(host, items, [s.to_dict() for s in steps],
@@ -481,8 +485,8 @@ def drain_host(conn: Any, nova: Any, host: str, options: DrainOptions, action: s
             audit("host_drain.server." + item.status, item.id, item.source_host, item.new_host,
                   {"server": item.name, "action": item.action, "detail": item.detail, "migration": item.migration_id})
 
-    groups = nova.server_groups() if any(i.action != KEEP for i in items) else {}
+    groups = nova.server_group_members() if any(i.action != KEEP for i in items) else {}
     HostDrain(nova, items, options, groups=groups, on_change=on_change, clock=clock, sleep=sleep).run(
         deadline=None if wait_timeout is None else clock() + wait_timeout)
-    left = [s for s in nova.servers_on_host(host) if s["id"] not in keep_set and s.get("name") not in keep_set]
+    left = [s for s in nova.servers_on_host(host) if s.id not in keep_set and s.name not in keep_set]
     return DrainResult(host, items, [s.to_dict() for s in steps], remaining=len(left))

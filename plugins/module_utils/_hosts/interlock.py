@@ -13,24 +13,20 @@ from __future__ import annotations
 
 from typing import Any, Dict, List
 
-from ansible_collections.osfleet.day2.plugins.module_utils._openstack.connection import api_call
-from ansible_collections.osfleet.day2.plugins.module_utils._hosts.compute_service import find_compute_service
 from ansible_collections.osfleet.day2.plugins.module_utils._common.errors import ConflictError
+from ansible_collections.osfleet.day2.plugins.module_utils._hosts.compute_service import find_compute_service
 
 MAX_LISTED = 10
 
 
-def servers_on(conn: Any, host: str) -> List[Dict[str, str]]:
-    with api_call("list servers", resource="host %s" % host):
-        return [{"id": s.id, "name": s.name, "status": s.status}
-                for s in conn.compute.servers(details=True, all_projects=True, host=host)
-                if getattr(s, "compute_host", None) in (None, host)]
+def servers_on(nova: Any, host: str) -> List[Dict[str, str]]:
+    return [{"id": s.id, "name": s.name, "status": s.status} for s in nova.servers_on_host(host)]
 
 
-def check(conn: Any, host: str, action: str) -> Dict[str, Any]:
+def check(nova: Any, host: str, action: str) -> Dict[str, Any]:
     """What Nova says about ``host``; ConflictError if ``action`` must be refused."""
-    service = find_compute_service(conn, host)
-    servers = servers_on(conn, host)
+    service = find_compute_service(nova, host)
+    servers = servers_on(nova, host)
     reasons = []
     if service.status == "enabled":
         reasons.append("its nova-compute service is enabled (disable it first: osfleet.day2.compute_service)")

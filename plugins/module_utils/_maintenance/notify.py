@@ -20,7 +20,7 @@ import hashlib
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Dict, List, Optional
 
-from ansible_collections.osfleet.day2.plugins.module_utils._common.errors import CloudError, ValidationError
+from ansible_collections.osfleet.day2.plugins.module_utils._common.errors import CloudError, Day2Error, ValidationError
 from ansible_collections.osfleet.day2.plugins.module_utils._common.webhook import Delivery, Target, deliver
 from ansible_collections.osfleet.day2.plugins.module_utils._maintenance import model as mm
 from ansible_collections.osfleet.day2.plugins.module_utils._maintenance.record import (
@@ -31,7 +31,6 @@ from ansible_collections.osfleet.day2.plugins.module_utils._maintenance.record i
     WindowView,
     last_event,
 )
-from ansible_collections.osfleet.day2.plugins.module_utils._openstack.nova import server_host
 
 # project properties a project may set to receive notices
 PROJECT_WEBHOOK_URL = "osfleet_maintenance_webhook"
@@ -60,19 +59,20 @@ def validate_webhooks(raw: Optional[Dict[str, Any]]) -> Dict[str, Target]:
     return out
 
 
-def notice_of(server: Dict[str, Any]) -> mm.ServerNotice:
-    return mm.ServerNotice(id=server["id"], name=server.get("name") or "", project_id=server.get("tenant_id") or "",
-                           status=server.get("status") or "", task_state=server.get("OS-EXT-STS:task_state"),
-                           host=server_host(server), metadata=dict(server.get("metadata") or {}))
+def notice_of(server: Any) -> mm.ServerNotice:
+    """What the window reads of a server (an SDK Server)."""
+    return mm.ServerNotice(id=server.id, name=server.name or "", project_id=server.project_id or "",
+                           status=server.status or "", task_state=server.task_state, host=server.compute_host,
+                           metadata=dict(server.metadata or {}))
 
 
 class OwnerNotices:
     """Writes notices on servers and sends them to project webhooks; ``deliveries`` lists every POST."""
 
-    def __init__(self, nova: Any, conn: Any, record: WindowRecord, run: Run, settings: Optional[WebhookSettings],
-                 now: Callable[[], Any]) -> None:
+    def __init__(self, nova: Any, keystone: Any, record: WindowRecord, run: Run,
+                 settings: Optional[WebhookSettings], now: Callable[[], Any]) -> None:
         self.nova = nova
-        self.conn = conn
+        self.keystone = keystone
         self.record = record
         self.run = run
         self.settings = settings or WebhookSettings()
@@ -81,7 +81,7 @@ class OwnerNotices:
         self._targets: Optional[Dict[str, Target]] = None
 
     # -- the notice on the server ------------------------------------------------------
-    def write(self, view: WindowView, server: Dict[str, Any], status: Optional[str] = None,
+    def write(self, view: WindowView, server: Any, status: Optional[str] = None,
               detail: str = "", action: Optional[str] = None) -> mm.ServerNotice:
         """Bring the server's notice and its line in the window record up to date."""
         notice = notice_of(server)
@@ -99,7 +99,7 @@ class OwnerNotices:
             self.run.change("server_notice", notice.id, {"status": status, "action": action})
             self.set_server_metadata(notice.id, wanted)
             notice.metadata.update(wanted)
-        self.record.set_server(view, replace(rec, status=status, action=action, host=server_host(server) or "",
+        self.record.set_server(view, replace(rec, status=status, action=action, host=server.compute_host or "",
                                              project_id=notice.project_id, name=notice.name))
         return notice
 
@@ -124,12 +124,10 @@ class OwnerNotices:
         self.run.change("clear_notice", server_id, {"keys": present})
         if self.run.check_mode:
             return
-        for key in present:
-            try:
-                self.nova.delete_metadata(server_id, key)
-            except CloudError as exc:
-                self.run.warnings.append("could not clear the notice on %s: %s" % (server_id, exc.message))
-                return
+        try:
+            self.nova.delete_metadata(server_id, present)
+        except CloudError as exc:
+            self.run.warnings.append("could not clear the notice on %s: %s" % (server_id, exc.message))
 
     # -- telling projects ------------------------------------------------------------------
     def scheduled(self, view: WindowView) -> None:
@@ -204,11 +202,10 @@ class OwnerNotices:
             self._targets = {}
             names: Dict[str, str] = {}
             try:
-                response = self.conn.identity.get("/projects", headers={"Accept": "application/json"})
-                projects = response.json().get("projects", [])
-            except Exception as exc:  # a cloud without keystone admin rights still drains; say so
+                projects = self.keystone.projects_json()
+            except Day2Error as exc:  # a cloud without keystone admin rights still drains; say so
                 projects = []
-                self.run.warnings.append("cannot list projects for their webhook properties: %s" % exc)
+                self.run.warnings.append("cannot list projects for their webhook properties: %s" % exc.message)
             for project in projects:
                 names[project["name"]] = project["id"]
                 url = project.get(PROJECT_WEBHOOK_URL)

@@ -108,8 +108,13 @@ class WindowView:
         return out
 
 
+def aggregate_dict(agg: Any) -> Dict[str, Any]:
+    """An SDK Aggregate as the plain record :meth:`.model.Window.from_aggregate` reads."""
+    return {"id": agg.id, "name": agg.name, "hosts": list(agg.hosts or []), "metadata": dict(agg.metadata or {})}
+
+
 class WindowRecord:
-    """Reads and writes windows as host aggregates (``nova`` is the Nova access of the cloud)."""
+    """Reads and writes windows as host aggregates (``nova`` is the access layer's Nova, ``cloud.nova``)."""
 
     def __init__(self, nova: Any, run: Run) -> None:
         self.nova = nova
@@ -120,8 +125,8 @@ class WindowRecord:
     def find(self, name: str) -> Optional[Dict[str, Any]]:
         wanted = mm.aggregate_name(name)
         for agg in self.nova.aggregates():
-            if agg.get("name") == wanted:
-                return agg
+            if agg.name == wanted:
+                return aggregate_dict(agg)
         return None
 
     @staticmethod
@@ -136,8 +141,8 @@ class WindowRecord:
     def windows(self, name: Optional[str] = None) -> List[WindowView]:
         out = []
         for agg in self.nova.aggregates():
-            if str(agg.get("name", "")).startswith(mm.AGGREGATE_PREFIX):
-                view = self.view(agg)
+            if str(agg.name or "").startswith(mm.AGGREGATE_PREFIX):
+                view = self.view(aggregate_dict(agg))
                 if name is None or view.window.name == name:
                     out.append(view)
         return sorted(out, key=lambda v: v.window.name)
@@ -156,7 +161,7 @@ class WindowRecord:
         self.run.change("create_aggregate", name)
         if self.run.check_mode:
             return {"id": None, "name": name, "hosts": [], "metadata": {}, "_new": True}
-        agg = self.nova.create_aggregate(name)
+        agg = aggregate_dict(self.nova.create_aggregate(name))
         agg["_new"] = True
         return agg
 
@@ -165,12 +170,11 @@ class WindowRecord:
         for host in sorted(set(window.hosts) - have):
             self.run.change("add_host", host)
             if not self.run.check_mode:
-                self.nova.aggregate_action(agg["id"], "add_host", {"host": host}, "add host to maintenance window")
+                self.nova.add_aggregate_host(agg["id"], host)
         for host in sorted(have - set(window.hosts)):
             self.run.change("remove_host", host)
             if not self.run.check_mode:
-                self.nova.aggregate_action(agg["id"], "remove_host", {"host": host},
-                                           "remove host from maintenance window")
+                self.nova.remove_aggregate_host(agg["id"], host)
         if have != set(window.hosts):
             self.run.audit("maintenance.hosts", window.name, sorted(have), sorted(window.hosts))
 
@@ -203,5 +207,4 @@ class WindowRecord:
         pending, self._pending = self._pending, {}
         if self.run.check_mode or view.window.aggregate_id is None:
             return
-        self.nova.aggregate_action(view.window.aggregate_id, "set_metadata", {"metadata": pending},
-                                   "update maintenance window record")
+        self.nova.set_aggregate_metadata(view.window.aggregate_id, pending)

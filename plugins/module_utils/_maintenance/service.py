@@ -44,7 +44,6 @@ from ansible_collections.osfleet.day2.plugins.module_utils._maintenance.record i
     WindowRecord,
     WindowView,
 )
-from ansible_collections.osfleet.day2.plugins.module_utils._openstack.nova import NovaActions, server_host
 
 # answers -> what the drain does (kind=removal turns shutdown into stop-and-move)
 DRAIN_ACTION = {"live_migrate": "live_migrate", "migrate": "migrate", "shutdown": "shutdown", "keep": "keep"}
@@ -72,16 +71,17 @@ class Clock:
 class MaintenanceWindows:
     """The window lifecycle. ``check_mode`` plans every write instead of making it."""
 
-    def __init__(self, conn: Any, check_mode: bool = False, audit: Optional[Audit] = None,
+    def __init__(self, cloud: Any, check_mode: bool = False, audit: Optional[Audit] = None,
                  webhooks: Optional[WebhookSettings] = None, pacing: Optional[Pacing] = None,
-                 clock: Optional[Clock] = None, nova: Optional[NovaActions] = None) -> None:
-        self.conn = conn
-        self.nova = nova or NovaActions(conn)
+                 clock: Optional[Clock] = None) -> None:
+        """``cloud`` is the access layer (``_openstack.cloud.Cloud``): Nova for everything, Keystone for the
+        projects' own webhooks."""
+        self.nova = cloud.nova
         self.run = Run(check_mode=check_mode, audit_hook=audit)
         self.pacing = pacing or Pacing()
         self.clock = clock or Clock()
         self.record = WindowRecord(self.nova, self.run)
-        self.notices = OwnerNotices(self.nova, conn, self.record, self.run, webhooks, self.clock.now)
+        self.notices = OwnerNotices(self.nova, cloud.keystone, self.record, self.run, webhooks, self.clock.now)
 
     # what one run did, for the module's result
     @property
@@ -140,7 +140,7 @@ class MaintenanceWindows:
         return view
 
     def _check_hosts(self, window: mm.Window) -> None:
-        known = {s.get("host") for s in self.nova.compute_services()}
+        known = {s.host for s in self.nova.compute_services()}
         missing = [h for h in window.hosts if h not in known]
         if missing:
             raise NotFoundError("hosts: no nova-compute service on %s; known hosts: %s"
@@ -162,22 +162,22 @@ class MaintenanceWindows:
                 self.notices.write(view, server)
         self.notices.scheduled(view)
 
-    def _held(self, view: WindowView, server: Dict[str, Any]) -> bool:
+    def _held(self, view: WindowView, server: Any) -> bool:
         """A quarantined server is evidence: no window moves it or writes on it; it is only accounted for."""
-        case = quarantine_case(server.get("tags"), server.get("metadata"))
+        case = quarantine_case(server.tags, server.metadata)
         if case is None:
             return False
-        rec = view.records.get(server["id"]) or ServerRecord(
-            server["id"], project_id=server.get("tenant_id") or "", name=server.get("name") or "")
+        rec = view.records.get(server.id) or ServerRecord(server.id, project_id=server.project_id or "",
+                                                          name=server.name or "")
         if rec.status != mm.HELD:
-            self.run.change("held", server["id"], {"case": case})
-            self.run.audit("maintenance.server.held", server["id"], rec.status, mm.HELD,
+            self.run.change("held", server.id, {"case": case})
+            self.run.audit("maintenance.server.held", server.id, rec.status, mm.HELD,
                            {"window": view.window.name, "case": case})
-        self.record.set_server(view, replace(rec, status=mm.HELD, action="keep", host=server_host(server) or ""))
+        self.record.set_server(view, replace(rec, status=mm.HELD, action="keep", host=server.compute_host or ""))
         return True
 
-    def _servers_on_hosts(self, window: mm.Window) -> List[Dict[str, Any]]:
-        servers: List[Dict[str, Any]] = []
+    def _servers_on_hosts(self, window: mm.Window) -> List[Any]:
+        servers: List[Any] = []
         for host in window.hosts:
             servers.extend(self.nova.servers_on_host(host))
         return servers
@@ -216,13 +216,13 @@ class MaintenanceWindows:
     def _disable_services(self, window: mm.Window) -> None:
         reason = mm.service_reason(window.name, window.reason)
         for host in window.hosts:
-            current = cs.find_compute_service(self.conn, host)
+            current = cs.find_compute_service(self.nova, host)
             if current.status == "disabled" and maintenance_window(current.disabled_reason) == window.name:
                 continue
             steps = cs.plan(current, cs.Desired(status="disabled", disabled_reason=reason))
             self.run.change("disable_service", host, {"reason": reason})
             if not self.check_mode and steps:
-                cs.apply(self.conn, current, steps, on_step=lambda step, before, after: self.run.audit(
+                cs.apply(self.nova, current, steps, on_step=lambda step, before, after: self.run.audit(
                     "maintenance.disable_service", after.label, before.to_dict(), after.to_dict(),
                     {"window": window.name}))
 
@@ -230,7 +230,7 @@ class MaintenanceWindows:
         """Decide each server's action from the answers now; move what can move; record every outcome."""
         window = view.window
         now = self.clock.now()
-        on_hosts = {s["id"]: s for s in self._servers_on_hosts(window)}
+        on_hosts = {s.id: s for s in self._servers_on_hosts(window)}
         items: List[DrainItem] = []
         held: List[str] = []
         for sid, server in on_hosts.items():
@@ -249,7 +249,7 @@ class MaintenanceWindows:
             drain = HostDrain(self.nova, items, DrainOptions(
                 max_parallel=window.max_parallel, max_impacted_members=window.max_impacted_members,
                 on_failure=window.on_failure, poll_interval=self.pacing.poll_interval,
-                migration_timeout=self.pacing.migration_timeout), groups=self.nova.server_groups(),
+                migration_timeout=self.pacing.migration_timeout), groups=self.nova.server_group_members(),
                 on_change=lambda item: self._on_drain_change(view, item), clock=self.clock.monotonic,
                 sleep=self.clock.sleep)
             drain.run(deadline=deadline if deadline > self.clock.monotonic() else None)
@@ -259,18 +259,18 @@ class MaintenanceWindows:
                 view = self.record.transition(view, mm.FAILED,
                                               "%d server(s) could not be moved: %s" % (len(failed), names))
         if held and window.kind == "removal" and view.window.state != mm.FAILED:
-            names = ", ".join("%s (%s)" % (on_hosts[sid].get("name"), sid) for sid in held)
+            names = ", ".join("%s (%s)" % (on_hosts[sid].name, sid) for sid in held)
             view = self.record.transition(view, mm.FAILED, "%d server(s) under quarantine cannot leave a host "
                                           "removed for good without the investigators: %s; release the case or "
                                           "move them by hand" % (len(held), names))
         return view
 
-    def _plan_server(self, view: WindowView, server: Dict[str, Any], now: Any) -> Optional[DrainItem]:
+    def _plan_server(self, view: WindowView, server: Any, now: Any) -> Optional[DrainItem]:
         """The drain item for one server on the hosts, or None while it waits or has settled on the host."""
         window = view.window
         notice = notice_of(server)
         action, why = mm.resolve_action(window, notice, now)
-        rec = view.records.get(server["id"])
+        rec = view.records.get(server.id)
         if rec is not None and rec.status in (mm.KEPT, mm.SHUT_DOWN, mm.STOPPED, mm.SKIPPED):
             return None  # settled on the host in an earlier round or run
         if action == mm.PENDING:
@@ -299,7 +299,7 @@ class MaintenanceWindows:
         for sid, rec in list(view.records.items()):
             if sid in on_hosts or rec.status in mm.SETTLED:
                 continue
-            server = self.nova.server(sid)
+            server = self.nova.get_server(sid)
             if server is None:
                 self.record.set_server(view, replace(rec, status=mm.GONE, host=""))
                 continue
@@ -309,7 +309,7 @@ class MaintenanceWindows:
                              else "left the host")
                 continue
             items.append(replace(item_from_server(server, DRAIN_ACTION.get(rec.action, "live_migrate")),
-                                 source_host=rec.host if rec.host in window.hosts else server_host(server) or "",
+                                 source_host=rec.host if rec.host in window.hosts else server.compute_host or "",
                                  status=mm.IN_PROGRESS, started=self.clock.monotonic()))
         return items
 
@@ -324,11 +324,11 @@ class MaintenanceWindows:
         self.record.set_server(view, self.notices.server_outcome(view, rec))
         self.record.flush(view)
 
-    def _settle(self, view: WindowView, rec: ServerRecord, server: Dict[str, Any], status: str, detail: str) -> None:
+    def _settle(self, view: WindowView, rec: ServerRecord, server: Any, status: str, detail: str) -> None:
         self.run.audit("maintenance.server." + status, rec.id, rec.status, status,
                        {"window": view.window.name, "detail": detail})
         self.notices.set_server_metadata(rec.id, {mm.S_STATUS: status, mm.S_DETAIL: detail})
-        rec = replace(rec, status=status, host=server_host(server) or "")
+        rec = replace(rec, status=status, host=server.compute_host or "")
         self.record.set_server(view, self.notices.server_outcome(view, rec))
 
     # ======================================================================
@@ -365,16 +365,16 @@ class MaintenanceWindows:
         window = view.window
         self._give_back_hosts(window, removed=state == mm.COMPLETE and window.kind == "removal")
         for sid, rec in sorted(view.records.items()):
-            server = self.nova.server(sid)
+            server = self.nova.get_server(sid)
             if server is None:
                 continue
-            if restart_stopped and rec.status in (mm.SHUT_DOWN, mm.STOPPED) and server.get("status") == "SHUTOFF" \
+            if restart_stopped and rec.status in (mm.SHUT_DOWN, mm.STOPPED) and server.status == "SHUTOFF" \
                     and window.kind == "temporary":
                 self.run.change("start_server", sid)
                 if not self.check_mode:
                     self.nova.start(sid)
                     self.run.audit("maintenance.server.started", sid, "SHUTOFF", "ACTIVE", {"window": window.name})
-            self.notices.clear(sid, server.get("metadata") or {})
+            self.notices.clear(sid, server.metadata or {})
         self.notices.ended(view, state)
         view = self.record.transition(view, state)
         self.record.flush(view)
@@ -383,7 +383,7 @@ class MaintenanceWindows:
     def _give_back_hosts(self, window: mm.Window, removed: bool) -> None:
         """Enable the hosts this window disabled; a host removed for good stays disabled, saying so."""
         for host in window.hosts:
-            current = cs.find_compute_service(self.conn, host)
+            current = cs.find_compute_service(self.nova, host)
             if current.status != "disabled" or maintenance_window(current.disabled_reason) != window.name:
                 continue
             if removed:
@@ -395,7 +395,7 @@ class MaintenanceWindows:
             if steps:
                 self.run.change(steps[0].action + "_service", host)
                 if not self.check_mode:
-                    cs.apply(self.conn, current, steps, on_step=lambda step, before, after: self.run.audit(
+                    cs.apply(self.nova, current, steps, on_step=lambda step, before, after: self.run.audit(
                         "maintenance.%s_service" % step.action, after.label, before.to_dict(), after.to_dict(),
                         {"window": window.name}))
 

@@ -34,13 +34,12 @@ class Ironic:
     ``label`` (``cloud/region``) names the cloud in error messages.
     """
 
-    def __init__(self, adapter: Any, label: Optional[str] = None, stats: Optional[Dict[str, int]] = None) -> None:
+    def __init__(self, adapter: Any, label: Optional[str] = None) -> None:
         self.adapter = adapter
         self.label = label
-        self._stats = stats  # temporary: listing.counting shim for callers not yet on Cloud.requests()
 
     def nodes(self, fields: Iterable[str] = NODE_FIELDS, page_size: int = PAGE_SIZE) -> Iterator[Dict[str, Any]]:
         """Every node, page after page, with only ``fields`` (one comma-separated value, as Ironic reads it)."""
         params = {"fields": ",".join(fields)}
         return iter_json(self.adapter, "/nodes", "nodes", LIST_CALL, NODE_MICROVERSION, params=params,
-                         page_size=page_size, stats=self._stats, resource=self.label)
+                         page_size=page_size, resource=self.label)

@@ -18,7 +18,6 @@ see ``connection.requests_made``), not here.
 
 from __future__ import annotations
 
-import threading
 from typing import Any, Callable, Dict, Iterator, List, Optional
 from urllib.parse import parse_qs, urlparse
 
@@ -30,24 +29,18 @@ from ansible_collections.osfleet.day2.plugins.module_utils._openstack.errors imp
     where,
 )
 
-Stats = Optional[Dict[str, int]]
-
 
 def list_json(adapter: Any, path: str, key: str, what: str, microversion: Optional[str] = None,
               params: Optional[Dict[str, Any]] = None, page_size: Optional[int] = None,
-              stats: Stats = None, resource: Optional[str] = None) -> List[Dict[str, Any]]:
-    """Every item of a (possibly paginated) list call, as dicts.
-
-    ``stats`` is a temporary shim (see :func:`counting`); the access layer counts with the connection.
-    """
-    return list(iter_json(adapter, path, key, what, microversion, params, page_size, stats, resource))
+              resource: Optional[str] = None) -> List[Dict[str, Any]]:
+    """Every item of a (possibly paginated) list call, as dicts."""
+    return list(iter_json(adapter, path, key, what, microversion, params, page_size, resource))
 
 
 def iter_json(adapter: Any, path: str, key: str, what: str, microversion: Optional[str] = None,
               params: Optional[Dict[str, Any]] = None, page_size: Optional[int] = None,
-              stats: Stats = None, resource: Optional[str] = None) -> Iterator[Dict[str, Any]]:
+              resource: Optional[str] = None) -> Iterator[Dict[str, Any]]:
     """The items page after page; a marker seen twice (a service ignoring it) ends the listing."""
-    adapter = counting(adapter, stats)
     query = dict(params or {})
     if page_size:
         query["limit"] = page_size
@@ -86,7 +79,7 @@ def _last_id(items: List[Dict[str, Any]]) -> Optional[str]:
 
 def list_json_sliced(adapter: Any, index_path: str, detail_path: str, key: str, what: str,
                      microversion: Optional[str], params: Optional[Dict[str, Any]], page_size: Optional[int],
-                     slices: int, run: Callable[..., Any], stats: Stats = None) -> List[Dict[str, Any]]:
+                     slices: int, run: Callable[..., Any]) -> List[Dict[str, Any]]:
     """A detailed listing read as ``slices`` pieces at the same time.
 
     An API that spends most of a detailed listing building each item (Nova's
@@ -101,7 +94,6 @@ def list_json_sliced(adapter: Any, index_path: str, detail_path: str, key: str, 
     the index was read are kept wherever they appear, deleted ones are simply
     absent, and an item seen by two slices is returned once.
     """
-    adapter = counting(adapter, stats)
     index = [item["id"] for item in iter_json(adapter, index_path, key, what + " (index)", microversion,
                                               params, page_size)]
     if slices <= 1 or len(index) < 2 * slices:
@@ -158,33 +150,3 @@ def get_page(adapter: Any, path: str, what: str, microversion: Optional[str], qu
         raise CloudError("%s: the answer is not a JSON object" % where(what, resource), call=what,
                          resource=resource, status_code=response.status_code, request_id=request_id(response))
     return body
-
-
-# -- temporary: the request counter of the callers not yet on Cloud.requests() ---------------------------
-# _fleet/discover.py and _hardware/ironic_bmcs.py's callers still pass a ``stats`` dict (their unit tests
-# use stub adapters, not a session that collects timings). Remove with the last ``stats=`` caller.
-_COUNT_LOCK = threading.Lock()
-
-
-def count_requests(stats: Stats, n: int = 1) -> None:
-    """Add ``n`` to ``stats["requests"]`` (temporary shim, see above)."""
-    if stats is not None:
-        with _COUNT_LOCK:
-            stats["requests"] = stats.get("requests", 0) + n
-
-
-def counting(adapter: Any, stats: Stats) -> Any:
-    """``adapter``, counting each ``get`` into ``stats`` when one is given (temporary shim, see above)."""
-    if stats is None or isinstance(adapter, _Counting):
-        return adapter
-    return _Counting(adapter, stats)
-
-
-class _Counting:
-    def __init__(self, adapter: Any, stats: Dict[str, int]) -> None:
-        self._adapter = adapter
-        self._stats = stats
-
-    def get(self, *args: Any, **kwargs: Any) -> Any:
-        count_requests(self._stats)
-        return self._adapter.get(*args, **kwargs)

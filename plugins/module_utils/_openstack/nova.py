@@ -44,17 +44,12 @@ from ansible_collections.osfleet.day2.plugins.module_utils._common.errors import
 from ansible_collections.osfleet.day2.plugins.module_utils._openstack.errors import api_call
 from ansible_collections.osfleet.day2.plugins.module_utils._openstack.listing import list_json, list_json_sliced
 
-# temporary: the old raw-JSON NovaActions, until the drain and the windows are on Nova (nova_json.py)
-from ansible_collections.osfleet.day2.plugins.module_utils._openstack.nova_json import (  # noqa: F401  pylint: disable=unused-import
-    NovaActions,
-    server_host,
-    task_state,
-)
-
 try:
     from openstack.compute.v2.server import Server
+    from openstack.compute.v2.service import Service as ServiceResource
 except ImportError:  # pragma: no cover - exercised by the import sanity test
     Server = None
+    ServiceResource = None
 
 #: the one microversion of every SDK call (see the module docstring)
 MICROVERSION = "2.80"
@@ -280,17 +275,18 @@ class Nova:
         return [s for s in found if s.binary == binary and (host is None or s.host == host)]
 
     def disable_service(self, service: Any, reason: Optional[str] = None) -> Any:
+        """``service``: an SDK Service, or any record with its ``id``, ``host`` and ``binary``."""
         with api_call("disable compute service", _service_label(service)):
-            return self.compute.disable_service(service, disabled_reason=reason)
+            return self.compute.disable_service(_sdk_service(service), disabled_reason=reason)
 
     def enable_service(self, service: Any) -> Any:
         with api_call("enable compute service", _service_label(service)):
-            return self.compute.enable_service(service)
+            return self.compute.enable_service(_sdk_service(service))
 
     def set_forced_down(self, service: Any, forced: bool) -> Any:
         call = "force down compute service" if forced else "clear force down compute service"
         with api_call(call, _service_label(service)):
-            return self.compute.update_service_forced_down(service, forced=forced)
+            return self.compute.update_service_forced_down(_sdk_service(service), forced=forced)
 
     # -- fleet-wide raw JSON listings (dicts; see the module docstring) ------------------------------------
     def list_servers_json(self, page_size: int = PAGE_SIZE, slices: int = 1,
@@ -336,6 +332,13 @@ def _migration_order(migration: Any):
     number = raw.get("id")
     return (getattr(migration, "created_at", None) or "",
             number if isinstance(number, int) else 0, str(getattr(migration, "id", "") or ""))
+
+
+def _sdk_service(service: Any) -> Any:
+    """The SDK's Service for a record of the core (``ComputeService``): the same id, host and binary."""
+    if ServiceResource is None or isinstance(service, ServiceResource):
+        return service
+    return ServiceResource.existing(id=service.id, host=service.host, binary=service.binary)
 
 
 def _service_label(service: Any) -> str:

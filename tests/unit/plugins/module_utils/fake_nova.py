@@ -165,6 +165,8 @@ class FakeNova:
         if rec is None:
             raise NotFoundError("service %s: not found" % service_id, resource=service_id)
         self.writes.append(("update_service", service_id, dict(changes)))
+        if self.services is not None:  # conftest's FakeComputeProxy: its record of writes, as its own calls make
+            self.services.calls.append(_proxy_call(service_id, changes))
         if changes.get("status") == "enabled":
             rec["disabled_reason"] = None
         rec.update(changes)
@@ -351,6 +353,15 @@ class FakeNova:
             self.ops[server_id] = Op("lag", op.lag, op.dest, op.migration, "ok", op.prev_status)
         else:
             op.migration["status"] = "completed"
+
+
+def _proxy_call(service_id: str, changes: Dict[str, Any]) -> tuple:
+    """What FakeComputeProxy records for the same change made through its SDK-shaped methods."""
+    if "forced_down" in changes:
+        return ("forced_down", service_id, changes["forced_down"])
+    if changes.get("status") == "disabled":
+        return ("disable", service_id, changes.get("disabled_reason"))
+    return ("enable", service_id)
 
 
 def add_compute_services(proxy, *hosts: str) -> None:

@@ -173,6 +173,20 @@ class NovaOverHttp:
         return 200, {"service": self.fake.update_service(service_id, body)}
 
 
+def serve_projects(stub, identity) -> None:
+    """Keystone's ``GET /v3/projects`` from a FakeIdentity: its projects (extra properties kept), or HTTP 403
+    when ``identity.fail``."""
+    def projects(request, context):
+        identity.gets += 1
+        if identity.fail:
+            context.status_code = 403
+            return {"error": {"code": 403, "title": "Forbidden", "message": "You are not authorized to perform the "
+                              "requested action: identity:list_projects."}}
+        return {"projects": copy.deepcopy(identity.projects), "links": {"self": None, "next": None, "previous": None}}
+
+    stub.route("GET", "identity", "/projects", projects)
+
+
 def serve(stub, fake) -> NovaOverHttp:
     """Put ``fake`` (a FakeNova) behind the stubbed cloud's Nova endpoint."""
     return NovaOverHttp(stub, fake)

@@ -1,5 +1,5 @@
 # -*- coding: utf-8 -*-
-"""The compute_service module end to end, with the Nova API stubbed."""
+"""The compute_service module end to end, over Nova in memory behind stubbed HTTP."""
 from __future__ import annotations
 
 
@@ -12,8 +12,8 @@ from ansible_collections.osfleet.day2.plugins.modules import compute_service
 
 
 @pytest.fixture
-def run(fake_conn, tmp_path, monkeypatch, module_main):
-    monkeypatch.setattr(Day2Module, "conn", property(lambda self: fake_conn))
+def run(nova_fake, tmp_path, monkeypatch, module_main):
+    monkeypatch.setattr(Day2Module, "conn", property(lambda self: nova_fake.cloud.conn))
     audit = str(tmp_path / "audit.jsonl")
 
     def _run(**args):

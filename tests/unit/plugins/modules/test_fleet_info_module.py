@@ -6,20 +6,20 @@ import pytest
 
 from ansible_collections.osfleet.day2.plugins.module_utils._common import module_base
 from ansible_collections.osfleet.day2.plugins.modules import fleet_info
-from ansible_collections.osfleet.day2.tests.unit.plugins.module_utils._fleet.test_discover import (
+from ansible_collections.osfleet.day2.tests.unit.plugins.module_utils._fleet.test_discover import (  # noqa: F401
     NODE,
     FakeCompute,
     FakeIronic,
-    conn_with,
+    cloud_with,
 )
 
 
 @pytest.fixture
-def cloud(monkeypatch):
-    """(compute API stub, Ironic stub); the module's connection is made of both."""
+def cloud(monkeypatch, stub, cloud_with):  # pylint: disable=redefined-outer-name
+    """(compute API stub, Ironic stub) behind the stubbed cloud the module connects to."""
     compute, ironic = FakeCompute(n_servers=3, page=2), FakeIronic([NODE])
-    conn = conn_with(compute, ironic)
-    monkeypatch.setattr(module_base.Day2Module, "conn", property(lambda self: conn))
+    made = cloud_with(compute, ironic, name="lab")
+    monkeypatch.setattr(module_base.Day2Module, "conn", property(lambda self: made.conn))
     return compute, ironic
 
 
@@ -27,23 +27,25 @@ def run(module_main, **args):
     return module_main(fleet_info, dict(dict(cloud="lab"), **args))
 
 
-def test_api_calls_counts_every_request_placement_and_ironic_included(module_main, cloud):
+def test_api_calls_counts_every_request_placement_and_ironic_included(module_main, cloud, stub):
     compute, ironic = cloud
     out = run(module_main)
     assert "failed" not in out, out
     inventories = [r for r in compute.requests if r[0].endswith("/inventories")]
     assert len(inventories) == 1  # one per compute host that has a resource provider
     assert len(ironic.requests) == 1  # bmc_source auto, and the catalog has Ironic
-    assert out["api_calls"] == len(compute.requests) + len(ironic.requests)
+    assert len(compute.requests) + len(ironic.requests) == len(stub.calls())
+    assert out["api_calls"] == len(stub.mocker.request_history)  # and the token and version discovery
     assert out["hosts"]["compute-02"]["bmc"]["source"] == "ironic"
     assert out["hosts"]["compute-01"]["capacity"]["vcpus"]["allocation_ratio"] == 4.0
 
 
-def test_placement_false_makes_no_placement_call(module_main, cloud):
-    compute, ironic = cloud
+def test_placement_false_makes_no_placement_call(module_main, cloud, stub):
+    compute, _ironic = cloud
     out = run(module_main, placement=False)
     assert not [r for r in compute.requests if r[0].startswith("/resource_providers")]
-    assert out["api_calls"] == len(compute.requests) + len(ironic.requests)
+    assert not [r for r in stub.mocker.request_history if "placement" in r.url]
+    assert out["api_calls"] == len(stub.mocker.request_history)
     assert out["hosts"]["compute-01"]["capacity"]["vcpus"]["allocation_ratio"] == 1.0
 
 

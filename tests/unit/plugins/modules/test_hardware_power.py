@@ -1,8 +1,6 @@
 # -*- coding: utf-8 -*-
 from __future__ import annotations
 
-import types
-
 import pytest
 
 from ansible.module_utils.basic import AnsibleModule
@@ -20,17 +18,8 @@ def bmc():
 
 
 @pytest.fixture
-def servers(fake_conn):
-    on_host = []
-    fake_conn.compute.servers = lambda **q: iter(
-        [types.SimpleNamespace(id="s-%d" % i, name=n, status="ACTIVE", compute_host=q.get("host"))
-         for i, n in enumerate(on_host)] if q.get("all_projects") else [])
-    return on_host
-
-
-@pytest.fixture
-def run(monkeypatch, module_main, bmc, tmp_path, fake_conn, servers):
-    monkeypatch.setattr(Day2Module, "conn", property(lambda self: fake_conn))
+def run(monkeypatch, module_main, bmc, tmp_path, nova_fake):
+    monkeypatch.setattr(Day2Module, "conn", property(lambda self: nova_fake.cloud.conn))
     r = make_runner(hardware_power, monkeypatch, module_main, bmc, audit=str(tmp_path / "audit.jsonl"))
     r.audit = str(tmp_path / "audit.jsonl")
     return r
@@ -75,8 +64,9 @@ def test_interlock_refuses_while_compute_enabled(run, bmc):
     assert bmc.calls == []
 
 
-def test_interlock_refuses_while_servers_run(run, bmc, servers):
-    servers.extend(["vm-a", "vm-b"])
+def test_interlock_refuses_while_servers_run(run, bmc, nova_fake):
+    for number, name in enumerate(("vm-a", "vm-b")):  # Nova in memory, behind stubbed HTTP
+        nova_fake.add_server("s-%d" % number, host="compute-02", name=name)
     out = run(state="force_restart", host="compute-02")  # disabled in fake_conn
     assert out["failed"] is True
     assert "2 server(s): vm-a (ACTIVE), vm-b (ACTIVE)" in out["msg"]

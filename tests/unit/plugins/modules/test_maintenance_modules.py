@@ -1,12 +1,12 @@
 # -*- coding: utf-8 -*-
-"""maintenance_window, maintenance_info and host_drain end to end, with Nova and Keystone in memory."""
+"""maintenance_window, maintenance_info and host_drain end to end, with Nova and Keystone in memory behind stubbed
+HTTP (the modules' real access layer runs)."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from ansible_collections.osfleet.day2.plugins.module_utils._maintenance import service as maintenance
 from ansible_collections.osfleet.day2.plugins.module_utils._common.audit_log import AuditLog
 from ansible_collections.osfleet.day2.plugins.module_utils._common.module_base import Day2Module
 from ansible_collections.osfleet.day2.plugins.modules import host_drain, maintenance_info, maintenance_window
@@ -32,11 +32,9 @@ def nova(fake_conn):
 
 
 @pytest.fixture
-def run(fake_conn, nova, tmp_path, monkeypatch, module_main):
-    monkeypatch.setattr(Day2Module, "conn", property(lambda self: fake_conn))
-    monkeypatch.setattr(maintenance, "NovaActions", lambda conn, stats=None: nova)
-    monkeypatch.setattr(host_drain, "NovaActions", lambda conn, stats=None: nova)
-    monkeypatch.setattr(maintenance_info, "NovaActions", lambda conn, stats=None: nova)
+def run(fake_conn, nova, nova_cloud, tmp_path, monkeypatch, module_main):
+    layer = nova_cloud(nova, fake_conn.identity)
+    monkeypatch.setattr(Day2Module, "conn", property(lambda self: layer.conn))
     audit = str(tmp_path / "audit.jsonl")
 
     def _run(module=maintenance_window, **args):
@@ -61,7 +59,7 @@ def schedule_args(**kw):
 def test_schedule_check_mode_then_for_real_then_nothing_to_do(run, nova, fake_conn):
     nova.add_server("s1", name="web-1")
     planned = run(_ansible_check_mode=True, _ansible_diff=True, **schedule_args())
-    assert planned["changed"] is True and not planned.get("failed")
+    assert planned["changed"] is True and not planned.get("failed"), planned
     assert {c["change"] for c in planned["changes"]} >= {"create_aggregate", "add_host", "server_notice", "state"}
     assert planned["diff"]["before"] is None and planned["diff"]["after"]["state"] == "notified"
     assert nova.writes == [] and nova.aggregates() == [] and AuditLog(run.audit).entries() == []

@@ -44,40 +44,39 @@ def test_validation_names_the_field(desired, field):
     assert err.value.field == field
 
 
-def test_predict_matches_apply(fake_conn):
-    current = cs.find_compute_service(fake_conn, "compute-01")
+def test_predict_matches_apply(fake_conn, nova_fake):
+    nova = nova_fake.api
+    current = cs.find_compute_service(nova, "compute-01")
     steps = cs.plan(current, cs.Desired(status="disabled", disabled_reason="maint", forced_down=True))
     predicted = cs.predict(current, steps)
     seen = []
-    final = cs.apply(fake_conn, current, steps, on_step=lambda s, b, a: seen.append((s.action, b.status, a.status)))
+    final = cs.apply(nova, current, steps, on_step=lambda s, b, a: seen.append((s.action, b.status, a.status)))
     assert final.status == predicted.status == "disabled"
     assert final.disabled_reason == predicted.disabled_reason == "maint"
     assert final.forced_down is predicted.forced_down is True
     assert seen == [("disable", "enabled", "disabled"), ("force_down", "disabled", "disabled")]
     assert fake_conn.compute.calls == [("disable", "svc-1", "maint"), ("forced_down", "svc-1", True)]
     # run again: nothing left to do
-    again = cs.find_compute_service(fake_conn, "compute-01")
+    again = cs.find_compute_service(nova, "compute-01")
     assert cs.plan(again, cs.Desired(status="disabled", disabled_reason="maint", forced_down=True)) == []
 
 
-def test_unknown_host_lists_known_hosts(fake_conn):
+def test_unknown_host_lists_known_hosts(nova_fake):
     with pytest.raises(NotFoundError) as err:
-        cs.find_compute_service(fake_conn, "compute-99")
+        cs.find_compute_service(nova_fake.api, "compute-99")
     assert err.value.field == "host"
     assert "compute-01, compute-02, compute-03" in err.value.message
 
 
-def test_sdk_errors_become_cloud_errors(fake_conn):
-    from openstack import exceptions as sdk_exc
+def test_nova_refusing_the_change_is_a_cloud_error_naming_the_service(stub, nova_fake):
     from ansible_collections.osfleet.day2.plugins.module_utils._common.errors import CloudError
 
-    def boom(*a, **kw):
-        raise sdk_exc.HttpException(message="Policy doesn't allow os_compute_api:os-services:update",
-                                    http_status=403)
-    fake_conn.compute.disable_service = boom
-    current = cs.find_compute_service(fake_conn, "compute-01")
+    stub.fail("PUT", "compute", r"/os-services/([^/?]+)", 403,
+              {"forbidden": {"code": 403, "message": "Policy doesn't allow os_compute_api:os-services:update to be "
+                                                     "performed."}}, request_id="req-denied")
+    current = cs.find_compute_service(nova_fake.api, "compute-01")
     with pytest.raises(CloudError) as err:
-        cs.apply(fake_conn, current, cs.plan(current, cs.Desired(status="disabled")))
-    assert err.value.status_code == 403
+        cs.apply(nova_fake.api, current, cs.plan(current, cs.Desired(status="disabled")))
+    assert err.value.status_code == 403 and err.value.request_id == "req-denied"
     assert "disable compute service (nova-compute@compute-01)" in err.value.message
     assert "Policy" in err.value.message

@@ -1,5 +1,6 @@
 # -*- coding: utf-8 -*-
-"""The drain engine against a Nova in memory: parallelism, group limits, verification, failure policies, resume."""
+"""The drain engine against a Nova in memory served over stubbed HTTP (the real access layer and the SDK under it):
+parallelism, group limits, verification, failure policies, resume."""
 from __future__ import annotations
 
 import pytest
@@ -16,8 +17,11 @@ SOURCE = "compute-01"
 
 
 @pytest.fixture
-def nova():
-    return FakeNova()
+def nova(nova_cloud):
+    """The FakeNova (to set up and to look at), with ``api``: the access layer's Nova driving it over HTTP."""
+    fake = FakeNova()
+    fake.api = nova_cloud(fake).nova
+    return fake
 
 
 @pytest.fixture
@@ -33,12 +37,12 @@ def drain(nova, clock, actions=None, on_change=None, groups=None, deadline=None,
     """Drain SOURCE: every server with its auto action (or the one in ``actions``)."""
     options.setdefault("poll_interval", 2.0)
     items = []
-    for server in nova.servers_on_host(SOURCE):
-        action = (actions or {}).get(server["id"]) or hd.auto_action(server)
+    for server in nova.api.servers_on_host(SOURCE):
+        action = (actions or {}).get(server.id) or hd.auto_action(server)
         items.append(hd.item_from_server(server, action, options.get("on_failure", "fail")))
     items.sort(key=lambda i: i.id)
-    engine = hd.HostDrain(nova, items, hd.DrainOptions(**options),
-                          groups=nova.server_groups() if groups is None else groups,
+    engine = hd.HostDrain(nova.api, items, hd.DrainOptions(**options),
+                          groups=nova.api.server_group_members() if groups is None else groups,
                           on_change=on_change, clock=clock, sleep=clock.sleep)
     engine.run(deadline=deadline)
     return engine, {i.id: i for i in items}
@@ -54,7 +58,7 @@ def test_every_server_moved_and_verified(nova, clock):
         assert item.new_host == nova.host_of(sid) != SOURCE
         assert item.detail == "live-migrated to %s" % item.new_host
         assert nova.migrations(sid)[0]["status"] == "completed"
-        assert item.migration_id == str(nova.migrations(sid)[0]["id"])
+        assert item.migration_id == str(nova.api.migrations(sid)[0].id)
         assert item.seconds is not None and item.seconds > 0
         assert nova.raw(sid)["status"] == "ACTIVE" and nova.raw(sid)["OS-EXT-STS:task_state"] is None
     assert list(nova.actions) == [("live", sid) for sid in ids]  # each server moved once
@@ -115,10 +119,10 @@ def test_a_resumed_run_finds_a_confirmation_under_way_and_waits_for_it(nova, clo
     while nova.raw("s1")["status"] != "VERIFY_RESIZE":
         nova.server("s1")
     nova.confirm_resize("s1")
-    server = nova.servers()[0]
-    item = hd.item_from_server(dict(server, **{"OS-EXT-SRV-ATTR:host": SOURCE}), "migrate")
+    item = hd.item_from_server(nova.api.get_server("s1"), "migrate")
+    item.source_host = SOURCE  # where the window's record says it was
     item.status, item.started = "in_progress", clock()  # what a window makes of its record's in_progress
-    hd.HostDrain(nova, [item], hd.DrainOptions(), clock=clock, sleep=clock.sleep).run()
+    hd.HostDrain(nova.api, [item], hd.DrainOptions(), clock=clock, sleep=clock.sleep).run()
     assert item.status == "moved", item
     assert nova.migrations("s1")[0]["status"] == "confirmed"
 
@@ -269,10 +273,10 @@ def test_a_resumed_run_waits_for_a_stop_already_under_way(nova, clock):
 
 def test_a_server_already_gone_from_the_host_counts_as_moved_without_an_action(nova, clock):
     nova.add_server("s1")
-    server = nova.servers_on_host(SOURCE)[0]
+    server = nova.api.servers_on_host(SOURCE)[0]
     item = hd.item_from_server(server, "live_migrate")
     nova.raw("s1")["OS-EXT-SRV-ATTR:host"] = "compute-02"  # moved by someone else meanwhile
-    hd.HostDrain(nova, [item], hd.DrainOptions(), clock=clock, sleep=clock.sleep).run()
+    hd.HostDrain(nova.api, [item], hd.DrainOptions(), clock=clock, sleep=clock.sleep).run()
     assert item.status == "moved" and item.new_host == "compute-02" and nova.actions == []
 
 
@@ -342,24 +346,26 @@ def test_options_are_validated_naming_the_field(options, field):
 
 def test_unknown_action_names_the_field(nova):
     with pytest.raises(ValidationError) as err:
-        hd.item_from_server(nova.add_server("s1"), "evacuate")
+        nova.add_server("s1")
+        hd.item_from_server(nova.api.get_server("s1"), "evacuate")
     assert err.value.field == "action"
 
 
 # -- drain_host: the service, keep, check mode, second run ------------------------------------------------------
 
 @pytest.fixture
-def cloud(fake_conn):
+def cloud(fake_conn, nova_cloud):
     add_compute_services(fake_conn.compute, "compute-04")
     nova = FakeNova(hosts=("compute-01", "compute-02", "compute-03", "compute-04"), services=fake_conn.compute)
+    nova.api = nova_cloud(nova).nova
     audit = []
     return fake_conn, nova, audit
 
 
 def run_drain(cloud, clock, **kw):
-    conn, nova, audit = cloud
+    _conn, nova, audit = cloud
     kw.setdefault("disabled_reason", "CHG-1 firmware")
-    return hd.drain_host(conn, nova, SOURCE, hd.DrainOptions(max_parallel=2), audit=lambda *a: audit.append(a),
+    return hd.drain_host(nova.api, SOURCE, hd.DrainOptions(max_parallel=2), audit=lambda *a: audit.append(a),
                          clock=clock, sleep=clock.sleep, **kw)
 
 
@@ -448,10 +454,10 @@ def test_migration_records_that_stay_unreadable_fail_the_move_at_the_timeout(nov
     assert "after 60 s" in items[sid].detail
 
 
-def test_drain_host_keeps_a_quarantined_server(nova, clock, fake_conn):
+def test_drain_host_keeps_a_quarantined_server(nova, clock):
     nova.add_server("web")
     nova.add_server("evidence", metadata={"osfleet_quarantine_case": "CASE-9"})
-    result = hd.drain_host(fake_conn, nova, SOURCE, hd.DrainOptions(), clock=clock, sleep=clock.sleep)
+    result = hd.drain_host(nova.api, SOURCE, hd.DrainOptions(), clock=clock, sleep=clock.sleep)
     items = {i.id: i for i in result.items}
     assert items["evidence"].status == "kept" and "quarantine" in items["evidence"].detail
     assert items["web"].status == "moved"

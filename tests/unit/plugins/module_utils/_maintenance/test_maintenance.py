@@ -26,22 +26,23 @@ SECRET_B = "lab-secret-0123456789abcdef"
 
 
 class Cloud:
-    """conftest's fake_conn (compute services) + a FakeNova + Keystone projects + a fake clock + an audit list."""
+    """conftest's fake_conn (compute services) + a FakeNova + Keystone projects, both served over stubbed HTTP to
+    the real access layer (``layer``) + a fake clock + an audit list."""
 
-    def __init__(self, conn):
+    def __init__(self, conn, nova_cloud):
         add_compute_services(conn.compute, "compute-04", "compute-05")
         self.conn = conn
         self.conn.identity = FakeIdentity()
         self.nova = FakeNova(hosts=("compute-01", "compute-02", "compute-03", "compute-04", "compute-05"),
                              services=conn.compute)
+        self.layer = nova_cloud(self.nova, self.conn.identity)
         self.clock = FakeClock()
         self.audit = []
 
     def service(self, check_mode=False, webhooks=None, **pacing):
-        return MaintenanceWindows(self.conn, check_mode=check_mode, audit=lambda *a: self.audit.append(a),
+        return MaintenanceWindows(self.layer, check_mode=check_mode, audit=lambda *a: self.audit.append(a),
                                   webhooks=WebhookSettings(validate_webhooks(webhooks), timeout=5),
-                                  pacing=Pacing(**pacing), nova=self.nova,
-                                  clock=Clock(self.clock, self.clock.sleep, self.clock.now))
+                                  pacing=Pacing(**pacing), clock=Clock(self.clock, self.clock.sleep, self.clock.now))
 
     def window(self, **kw):
         base = dict(name="w1", hosts=(HOST,), reason="CHG-1 BIOS", start_at=self.clock.now() + timedelta(hours=12),
@@ -70,8 +71,8 @@ class Cloud:
 
 
 @pytest.fixture
-def cloud(fake_conn):
-    return Cloud(fake_conn)
+def cloud(fake_conn, nova_cloud):
+    return Cloud(fake_conn, nova_cloud)
 
 
 def status_of(view):

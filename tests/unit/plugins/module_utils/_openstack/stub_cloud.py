@@ -139,6 +139,8 @@ class StubCloud:
     def __init__(self, mocker: requests_mock.Mocker) -> None:
         self.mocker = mocker
         self.auth_requests = 0
+        #: service types the token's catalog leaves out (a cloud without Ironic, say)
+        self.hidden: set = set()
         mocker.post(KEYSTONE + "/v3/auth/tokens", status_code=201, json=self._token,
                     headers={"X-Subject-Token": TOKEN, "x-openstack-request-id": "req-keystone-auth"})
         for url, doc in _VERSIONS.items():
@@ -150,7 +152,9 @@ class StubCloud:
         self.auth_requests += 1
         scope = (request.json().get("auth") or {}).get("scope") or {}
         project = scope.get("project") or {}
-        return token_body(project.get("id") or PROJECT_ID, project.get("name") or "admin")
+        body = token_body(project.get("id") or PROJECT_ID, project.get("name") or "admin")
+        body["token"]["catalog"] = [s for s in body["token"]["catalog"] if s["type"] not in self.hidden]
+        return body
 
     # -- connecting -------------------------------------------------------------------------------
     def options(self, **more: Any) -> CloudOptions:

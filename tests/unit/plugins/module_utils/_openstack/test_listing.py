@@ -1,6 +1,6 @@
 # -*- coding: utf-8 -*-
-"""Raw JSON listings: plain pagination and the sliced detailed listing, over a
-stub API (in memory, then over HTTP) that pages like Nova (``limit``, ``marker`` looked up among deleted
+"""Raw JSON listings: plain pagination and the sliced detailed listing, over stubbed HTTP answered by an
+API in memory that pages like Nova (``limit``, ``marker`` looked up among deleted
 items too, a ``next`` link when a page is full)."""
 from __future__ import annotations
 
@@ -62,69 +62,6 @@ class PagedApi:
             return Response(200, body)
 
 
-def sliced(api, slices, page_size=1000, stats=None):
-    def run(fn, args):
-        with ThreadPoolExecutor(max_workers=slices) as pool:
-            return list(pool.map(fn, args))
-    return list_json_sliced(api, "/servers", "/servers/detail", "servers", "list servers", "2.72",
-                            {"all_tenants": 1}, page_size, slices, run, stats)
-
-
-def ids(items):
-    return [item["id"] for item in items]
-
-
-def test_sliced_listing_returns_what_pagination_returns_in_the_same_order():
-    api = PagedApi(1000)
-    stats = {}
-    got = sliced(api, 4, stats=stats)
-    assert ids(got) == ids(list_json(api, "/servers/detail", "servers", "list servers", page_size=1000))
-    assert all(item["detail"] for item in got)
-    # two index pages (a full page of 1,000 has a next link, like Nova's), then one detailed page per slice
-    assert stats["requests"] == 2 + 4
-    detail = [params for path, params in api.requests if path == "/servers/detail"]
-    assert sorted(params.get("marker", "") for params in detail[:4]) == sorted(["", "s0751", "s0501", "s0251"])
-
-
-def test_index_pages_and_slices_over_several_pages():
-    api = PagedApi(2500)
-    got = sliced(api, 3, page_size=1000)
-    assert ids(got) == ["s%04d" % i for i in range(2500, 0, -1)]
-
-
-def test_servers_created_after_the_index_are_kept_and_none_is_lost():
-    api = PagedApi(400)
-    api.before_detail = lambda a: [a.create("new-%d" % i) for i in range(30)]
-    got = sliced(api, 4)
-    assert set(ids(got)) == {"s%04d" % i for i in range(1, 401)} | {"new-%d" % i for i in range(30)}
-    assert len(got) == len(set(ids(got)))
-
-
-def test_deleted_servers_and_deleted_slice_boundaries_lose_nothing_else():
-    api = PagedApi(400)
-    gone = {"s0301", "s0300", "s0201", "s0101", "s0001"}  # the markers and a slice's last item among them
-    api.before_detail = lambda a: [a.delete(g) for g in gone]
-    got = sliced(api, 4)
-    assert set(ids(got)) == {"s%04d" % i for i in range(1, 401)} - gone
-
-
-def test_few_servers_are_read_page_after_page():
-    api = PagedApi(5)
-    stats = {}
-    assert ids(sliced(api, 4, stats=stats)) == ["s0005", "s0004", "s0003", "s0002", "s0001"]
-    assert [request[0] for request in api.requests] == ["/servers", "/servers/detail"]
-
-
-def test_an_api_error_names_the_call():
-    api = PagedApi(400)
-    api.before_detail = lambda a: a.items.clear()  # every marker now unknown: HTTP 400
-    with pytest.raises(CloudError) as err:
-        sliced(api, 4)
-    assert "list servers failed (HTTP 400)" in str(err.value.message) and "marker" in str(err.value.message)
-
-
-# -- the same listings over HTTP, counted by the connection ---------------------------------------------------
-
 def serve(stub, api):
     """Answer the stubbed Nova's /servers and /servers/detail from ``api`` (a PagedApi)."""
     def answer(request, context):
@@ -138,14 +75,82 @@ def serve(stub, api):
     return api
 
 
-def test_over_http_the_sliced_listing_costs_the_same_requests_and_the_connection_counts_them(stub, cloud):
-    api = serve(stub, PagedApi(1000))
-    cloud.conn.compute.get("/")  # authenticate and discover first: the count below is the listing's
-    before = cloud.requests()
-    got = sliced(cloud.conn.compute, 4)
-    assert ids(got) == ["s%04d" % i for i in range(1000, 0, -1)]
-    assert cloud.requests() - before == 2 + 4 == len(api.requests)
+@pytest.fixture
+def over_http(stub, cloud):
+    """over_http(api): ``api`` (a PagedApi) behind the stubbed Nova; returns (the compute adapter, a count of
+    the listing's requests: the connection's own, after authentication and discovery)."""
+    def _serve(api):
+        serve(stub, api)
+        cloud.conn.compute.get("/")  # authenticate and discover first: the count is the listing's
+        before = cloud.requests()
+        return cloud.conn.compute, lambda: cloud.requests() - before
+    return _serve
+
+
+def sliced(adapter, slices, page_size=1000):
+    def run(fn, args):
+        with ThreadPoolExecutor(max_workers=slices) as pool:
+            return list(pool.map(fn, args))
+    return list_json_sliced(adapter, "/servers", "/servers/detail", "servers", "list servers", "2.72",
+                            {"all_tenants": 1}, page_size, slices, run)
+
+
+def ids(items):
+    return [item["id"] for item in items]
+
+
+def test_sliced_listing_returns_what_pagination_returns_in_the_same_order(stub, over_http):
+    api = PagedApi(1000)
+    adapter, requests = over_http(api)
+    got = sliced(adapter, 4)
+    # two index pages (a full page of 1,000 has a next link, like Nova's), then one detailed page per slice;
+    # counted by the connection, as many as the API answered
+    assert requests() == 2 + 4 == len(api.requests)
     assert all(microversion(r) == "2.72" for r in stub.calls("compute")[-6:])
+    assert ids(got) == ids(list_json(adapter, "/servers/detail", "servers", "list servers", page_size=1000))
+    assert all(item["detail"] for item in got)
+    detail = [params for path, params in api.requests if path == "/servers/detail"]
+    assert sorted(params.get("marker", "") for params in detail[:4]) == sorted(["", "s0751", "s0501", "s0251"])
+
+
+def test_index_pages_and_slices_over_several_pages(over_http):
+    adapter, _requests = over_http(PagedApi(2500))
+    got = sliced(adapter, 3, page_size=1000)
+    assert ids(got) == ["s%04d" % i for i in range(2500, 0, -1)]
+
+
+def test_servers_created_after_the_index_are_kept_and_none_is_lost(over_http):
+    api = PagedApi(400)
+    api.before_detail = lambda a: [a.create("new-%d" % i) for i in range(30)]
+    adapter, _requests = over_http(api)
+    got = sliced(adapter, 4)
+    assert set(ids(got)) == {"s%04d" % i for i in range(1, 401)} | {"new-%d" % i for i in range(30)}
+    assert len(got) == len(set(ids(got)))
+
+
+def test_deleted_servers_and_deleted_slice_boundaries_lose_nothing_else(over_http):
+    api = PagedApi(400)
+    gone = {"s0301", "s0300", "s0201", "s0101", "s0001"}  # the markers and a slice's last item among them
+    api.before_detail = lambda a: [a.delete(g) for g in gone]
+    adapter, _requests = over_http(api)
+    got = sliced(adapter, 4)
+    assert set(ids(got)) == {"s%04d" % i for i in range(1, 401)} - gone
+
+
+def test_few_servers_are_read_page_after_page(over_http):
+    api = PagedApi(5)
+    adapter, requests = over_http(api)
+    assert ids(sliced(adapter, 4)) == ["s0005", "s0004", "s0003", "s0002", "s0001"]
+    assert [request[0] for request in api.requests] == ["/servers", "/servers/detail"] and requests() == 2
+
+
+def test_an_api_error_names_the_call(over_http):
+    api = PagedApi(400)
+    api.before_detail = lambda a: a.items.clear()  # every marker now unknown: HTTP 400
+    adapter, _requests = over_http(api)
+    with pytest.raises(CloudError) as err:
+        sliced(adapter, 4)
+    assert "list servers failed (HTTP 400)" in str(err.value.message) and "marker" in str(err.value.message)
 
 
 def test_over_http_a_page_link_to_another_host_is_followed_by_its_marker_only(stub, cloud):
