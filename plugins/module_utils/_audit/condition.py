@@ -165,11 +165,11 @@ class AllOf:
     def evaluate(self, data: Any, ctx: Context) -> Outcome:
         # every branch is evaluated (no short cut) so the evidence is complete
         outcomes = [n.evaluate(data, ctx) for n in self.nodes]
-        if any(a is False for a, _ in outcomes):
+        if any(a is False for a, _reasons in outcomes):
             return False, [r for a, rs in outcomes if a is False for r in rs]
-        if any(a is None for a, _ in outcomes):
+        if any(a is None for a, _reasons in outcomes):
             return None, [r for a, rs in outcomes if a is None for r in rs]
-        return True, [r for _, rs in outcomes for r in rs]
+        return True, [r for _answer, rs in outcomes for r in rs]
 
 
 class AnyOf:
@@ -180,11 +180,11 @@ class AnyOf:
 
     def evaluate(self, data: Any, ctx: Context) -> Outcome:
         outcomes = [n.evaluate(data, ctx) for n in self.nodes]
-        if any(a is True for a, _ in outcomes):
+        if any(a is True for a, _reasons in outcomes):
             return True, [r for a, rs in outcomes if a is True for r in rs]
-        if any(a is None for a, _ in outcomes):
+        if any(a is None for a, _reasons in outcomes):
             return None, [r for a, rs in outcomes if a is None for r in rs]
-        return False, [r for _, rs in outcomes for r in rs]
+        return False, [r for _answer, rs in outcomes for r in rs]
 
 
 class Not:

@@ -31,7 +31,7 @@ from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 from ansible_collections.osfleet.day2.plugins.module_utils._audit import condition as cond
 from ansible_collections.osfleet.day2.plugins.module_utils._audit import keys as keys_mod
 from ansible_collections.osfleet.day2.plugins.module_utils._audit import results as R
-from ansible_collections.osfleet.day2.plugins.module_utils._audit.evidence import preview, show
+from ansible_collections.osfleet.day2.plugins.module_utils._audit.evidence import preview
 from ansible_collections.osfleet.day2.plugins.module_utils._audit.policy import TARGETS, CompiledRule, Pack
 from ansible_collections.osfleet.day2.plugins.module_utils._audit.values import Unreadable, parse_time
 from ansible_collections.osfleet.day2.plugins.module_utils._audit.waivers import Waiver
@@ -67,8 +67,8 @@ class _WaiverUse:
                 self.used[i] += 1
                 result["status"] = R.WAIVED
                 result["waiver"] = dict(w.to_dict(), active=True)
-                result["message"] = "waived by %s until %s (%s): %s" % (w.who, w.expires_text, w.reason,
-                                                                     result["message"])
+                result["message"] = "waived by %s until %s (%s): %s" % (
+                    w.who, w.expires_text, w.reason, result["message"])
                 return
             expired = expired or (i, w)
         if expired is not None:

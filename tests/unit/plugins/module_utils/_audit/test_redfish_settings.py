@@ -6,9 +6,9 @@ from ansible_collections.osfleet.day2.plugins.module_utils._audit import redfish
 
 
 def test_network_protocols():
+    snmp = {"ProtocolEnabled": True, "EnableSNMPv1": False, "EnableSNMPv2c": True}
     net = rs.network({"HTTP": {"ProtocolEnabled": True, "Port": 80}, "HTTPS": {"ProtocolEnabled": True},
-                      "IPMI": {"ProtocolEnabled": False}, "SNMP": {"ProtocolEnabled": True, "EnableSNMPv1": False,
-                                                                    "EnableSNMPv2c": True},
+                      "IPMI": {"ProtocolEnabled": False}, "SNMP": snmp,
                       "NTP": {"ProtocolEnabled": True, "NTPServers": ["ntp1", "", None, "ntp2"]}})
     assert net["http"] is True and net["https"] is True and net["ipmi"] is False
     assert net["snmp_v1"] is False and net["snmp_v2c"] is True and net["snmp_v3"] is None

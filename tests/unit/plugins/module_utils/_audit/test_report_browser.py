@@ -18,8 +18,9 @@ from ansible_collections.osfleet.day2.tests.unit.plugins.module_utils._audit.aud
 CHROMIUM = next((shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome") if shutil.which(n)), None)
 OUTPUT = Path(__file__).resolve().parents[5] / "tests" / "output" / "audit"
 
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no headless Chromium (Debian: apt-get install chromium; "
-                                                          "make unit-reports installs it)")
+NO_CHROMIUM = ("no headless Chromium: apt-get install --no-install-recommends chromium fonts-liberation "
+               "(the CI path installs it: docs/audit.md, Tests)")
+pytestmark = pytest.mark.skipif(CHROMIUM is None, reason=NO_CHROMIUM)
 
 
 def chromium(tmp_path, *args):

@@ -34,14 +34,13 @@ def docs(cloud):
 def test_diff_finds_new_fixed_and_still_failing(docs, cloud):
     previous, current = docs
     d = diff_mod.diff_runs(previous, current)
-    assert {(b["rule"], b["target"]) for b in d["new"]} == {("BMC-01", "compute-01"), ("HW-14", "compute-02"),
-                                                             ("HOST-25", "compute-03")}
+    the_three = {("BMC-01", "compute-01"), ("HW-14", "compute-02"), ("HOST-25", "compute-03")}
+    assert {(b["rule"], b["target"]) for b in d["new"]} == the_three
     assert ("UNUSED-05", "vol-idle") in {(b["rule"], b["target"]) for b in d["now_waived"]}
     assert d["counts"]["still_failing"] == 9 and d["counts"]["fixed"] == 0
     assert d["new"][0]["severity"] == "high" and d["previous_run"] == "run-1"
-    back = diff_mod.diff_runs(current, previous)
-    assert {(b["rule"], b["target"]) for b in back["fixed"]} == {("BMC-01", "compute-01"), ("HW-14", "compute-02"),
-                                                                  ("HOST-25", "compute-03")}
+    back = diff_mod.diff_runs(previous=current, current=previous)
+    assert {(b["rule"], b["target"]) for b in back["fixed"]} == the_three
 
 
 def test_a_second_run_with_nothing_changed_has_no_new_failures(docs):
@@ -161,7 +160,8 @@ def test_prometheus_label_values_are_escaped():
 
 
 @pytest.mark.skipif(shutil.which("promtool") is None,
-                    reason="promtool not installed (Debian: apt-get install prometheus; make unit-reports installs it)")
+                    reason="promtool is not installed: apt-get install --no-install-recommends prometheus "
+                           "(the CI path installs it: docs/audit.md, Tests)")
 def test_promtool_check_metrics_accepts_the_textfile(docs):
     previous, current = docs
     text = prometheus.to_prometheus(current, diff_mod.diff_runs(previous, current))

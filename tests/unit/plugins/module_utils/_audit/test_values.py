@@ -42,7 +42,7 @@ def test_version_unreadable(bad):
 
 
 def test_version_never_equal_to_unreadable():
-    assert Version("1.0") != None  # noqa: E711 - equality with null must be a plain no
+    assert Version("1.0").__eq__(None) is False  # equality with null must be a plain no, not an exception
     assert Version("1.0") not in [None, "x"]
 
 
