@@ -163,8 +163,10 @@ def evaluate_one(cr: CompiledRule, target: Dict[str, Any], now: datetime) -> Dic
     if cr.guard is not None:
         # a fact the guard reads and nobody gathered is unknown: the guard may still decide without it
         # (a machine Nova does not know is not a compute service, whatever its service status)
-        missing = {f: m for f, m in ((f, _missing(target, (f,))) for f in cr.guard_facts) if m}
-        ctx = cond.Context(now, [], missing or None)
+        missing = None
+        if _missing(target, cr.guard_facts):
+            missing = {f: m for f, m in ((f, _missing(target, (f,))) for f in cr.guard_facts) if m}
+        ctx = cond.Context(now, [], missing)
         answer, reasons = cr.guard.evaluate(target, ctx)
         if answer is None:
             result.update(status=R.ERROR, message="cannot tell whether the rule applies: " + _text(reasons),
