@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
-from ansible_collections.osfleet.day2.plugins.module_utils._audit import condition as cond
+from ansible_collections.osfleet.day2.plugins.module_utils._audit import nodes
 from ansible_collections.osfleet.day2.plugins.module_utils._audit import keys as keys_mod
 from ansible_collections.osfleet.day2.plugins.module_utils._audit import results as R
 from ansible_collections.osfleet.day2.plugins.module_utils._audit.evidence import preview
@@ -166,7 +166,7 @@ def evaluate_one(cr: CompiledRule, target: Dict[str, Any], now: datetime) -> Dic
         missing = None
         if _missing(target, cr.guard_facts):
             missing = {f: m for f, m in ((f, _missing(target, (f,))) for f in cr.guard_facts) if m}
-        ctx = cond.Context(now, [], missing)
+        ctx = nodes.Context(now, [], missing)
         answer, reasons = cr.guard.evaluate(target, ctx)
         if answer is None:
             result.update(status=R.ERROR, message="cannot tell whether the rule applies: " + _text(reasons),
@@ -180,7 +180,7 @@ def evaluate_one(cr: CompiledRule, target: Dict[str, Any], now: datetime) -> Dic
     if why_missing:
         result.update(status=R.ERROR, message=why_missing, evidence={})
         return result
-    ctx = cond.Context(now, [])
+    ctx = nodes.Context(now, [])
     answer, reasons = cr.condition.evaluate(target, ctx)
     status = R.PASS if answer else (R.ERROR if answer is None else R.FAIL)
     evidence: Dict[str, Any] = {"tests": ctx.evidence}

@@ -15,13 +15,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Mapping, NoReturn, Optional, Set, Tuple
+from typing import Any, Dict, List, Mapping, Optional, Set, Tuple
 
 from ansible_collections.osfleet.day2.plugins.module_utils._audit import condition as cond
 from ansible_collections.osfleet.day2.plugins.module_utils._audit import keys as keys_mod
+from ansible_collections.osfleet.day2.plugins.module_utils._audit import nodes
+from ansible_collections.osfleet.day2.plugins.module_utils._audit.params import resolve_params
+from ansible_collections.osfleet.day2.plugins.module_utils._audit.refuse import Refuse
 from ansible_collections.osfleet.day2.plugins.module_utils._audit.evidence import show
 from ansible_collections.osfleet.day2.plugins.module_utils._audit.source import canonical_hash, read_file
-from ansible_collections.osfleet.day2.plugins.module_utils._common.errors import ValidationError
 
 SEVERITIES = ("info", "low", "medium", "high", "critical")
 SEVERITY_RANK = {s: i for i, s in enumerate(SEVERITIES)}
@@ -41,22 +43,6 @@ RULE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 PARAM_NAME = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 RUNBOOK_ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 FACT_PATH = re.compile(r"^[a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*)*$")
-
-
-class Refuse:
-    """Raises the loader's ValidationError: file, rule and key in the message, the field and the details."""
-
-    def __init__(self, source: str, rule: Optional[str] = None, prefix: str = "") -> None:
-        self.source = source
-        self.rule = rule
-        self.prefix = prefix
-
-    def __call__(self, where: str, message: str) -> NoReturn:
-        key = self.prefix + where
-        what = "%s: rule %s: %s" % (self.source, self.rule, key) if self.rule else "%s: %s" % (self.source, key)
-        fld = "rules[%s].%s" % (self.rule, key) if self.rule else key
-        raise ValidationError("%s: %s" % (what, message), field=fld,
-                              details={"file": self.source, "rule": self.rule, "key": key})
 
 
 @dataclass(frozen=True)
@@ -273,84 +259,6 @@ def _load_rule(raw: Any, index: int, pack: Pack, pack_refuse: Refuse) -> Rule:
                 description=_text(raw.get("description", ""), "description", refuse))
 
 
-# ---- compiling with a run's parameters ------------------------------------------------------------
-
-
-def _same_kind(default: Any, value: Any) -> bool:
-    if default is None:
-        return True
-    if isinstance(default, bool) or isinstance(value, bool):
-        return isinstance(default, bool) and isinstance(value, bool)
-    if isinstance(default, (int, float)):
-        return isinstance(value, (int, float))
-    if isinstance(default, (list, tuple)):
-        return isinstance(value, (list, tuple))
-    return isinstance(value, type(default))
-
-
-def _kind_name(value: Any) -> str:
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, (int, float)):
-        return "a number"
-    if isinstance(value, str):
-        return "a text"
-    if isinstance(value, (list, tuple)):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    return "a " + type(value).__name__
-
-
-def resolve_params(pack: Pack, overrides: Mapping[str, Any]) -> Dict[str, Dict[str, Any]]:
-    """rule id -> effective parameters: defaults, then run-wide overrides, then that rule's overrides.
-
-    ``overrides`` maps a parameter name to a value (for the pack and every
-    rule that has it) or a rule id to such a mapping. A name nobody declares,
-    a rule the pack lacks, or a value of another kind than the default is
-    refused: a typo in a parameter must not silently keep the default.
-    """
-    refuse = Refuse("params.%s" % pack.name)
-    if not isinstance(overrides, Mapping):
-        refuse("", "parameters of a pack are a mapping")
-    rule_ids = {r.id for r in pack.rules}
-    known = dict(pack.params)
-    for r in pack.rules:
-        for name, default in r.params.items():
-            known.setdefault(name, default)
-    global_over: Dict[str, Any] = {}
-    per_rule: Dict[str, Dict[str, Any]] = {}
-    for key, value in overrides.items():
-        if key in rule_ids:
-            if not isinstance(value, Mapping):
-                refuse(key, "the parameters of rule %s are a mapping" % key)
-            per_rule[key] = dict(value)
-        elif key in known:
-            global_over[key] = value
-        else:
-            refuse(str(key), "no parameter or rule %r in pack %s (parameters: %s)" % (
-                key, pack.name, ", ".join(sorted(known)) or "none"))
-    out: Dict[str, Dict[str, Any]] = {}
-    for r in pack.rules:
-        defaults = dict(pack.params, **r.params)
-        effective = dict(defaults)
-        for name, value in global_over.items():
-            if name in defaults:
-                effective[name] = value
-        for name, value in per_rule.get(r.id, {}).items():
-            if name not in defaults:
-                refuse("%s.%s" % (r.id, name), "rule %s has no parameter %r (it has: %s)" % (
-                    r.id, name, ", ".join(sorted(defaults)) or "none"))
-            effective[name] = value
-        for name, value in effective.items():
-            if not _same_kind(defaults[name], value):
-                refuse("%s.%s" % (r.id, name) if name in per_rule.get(r.id, {}) else name,
-                       "expected %s like the default %s, got %s" % (
-                           _kind_name(defaults[name]), show(defaults[name]), show(value)))
-        out[r.id] = effective
-    return out
-
-
 def compile_rule(pack: Pack, rule: Rule, params: Dict[str, Any]) -> CompiledRule:
     refuse = Refuse(pack.source, rule.id)
     required = tuple(dict.fromkeys(pack.facts + rule.facts))
@@ -364,10 +272,10 @@ def compile_rule(pack: Pack, rule: Rule, params: Dict[str, Any]) -> CompiledRule
         guards.append(cond.compile_condition(pack.applies_when, "applies_when", pack_scope))
     if rule.applies_when is not None:
         guards.append(cond.compile_condition(rule.applies_when, "applies_when", scope))
-    guard = None if not guards else (guards[0] if len(guards) == 1 else cond.AllOf(guards))
+    guard = None if not guards else (guards[0] if len(guards) == 1 else nodes.AllOf(guards))
     read: Set[str] = set()
     if guard is not None:
-        for test in cond.tests_of(guard):
+        for test in nodes.tests_of(guard):
             read |= keys_mod.fact_paths(test.key)
     guard_facts = tuple(f for f in required if f in pack.facts or any(keys_mod.overlaps(f, p) for p in read))
     return CompiledRule(pack=pack, rule=rule, condition=condition, guard=guard, required=required,

@@ -7,7 +7,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from ansible_collections.osfleet.day2.plugins.module_utils._audit import condition as cond
-from ansible_collections.osfleet.day2.plugins.module_utils._audit.policy import Refuse
+from ansible_collections.osfleet.day2.plugins.module_utils._audit import nodes
+from ansible_collections.osfleet.day2.plugins.module_utils._audit.refuse import Refuse
 from ansible_collections.osfleet.day2.plugins.module_utils._common.errors import ValidationError
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=timezone.utc)
@@ -26,7 +27,7 @@ def compile_(spec, params=None, declared=None):
 
 
 def answer(spec, data=None, params=None):
-    ctx = cond.Context(NOW, [])
+    ctx = nodes.Context(NOW, [])
     result, _reasons = compile_(spec, params).evaluate(DATA if data is None else data, ctx)
     return result
 
@@ -166,17 +167,17 @@ def test_parameters_and_lookups_by_a_fact():
     assert answer({"key": "s", "op": "in", "value": {"param": "names"}}, params=params) is False
     spec = {"key": "ver", "value_type": "version", "op": "ge", "value": {"param": "baseline", "by": "model"}}
     node = compile_(spec, params, declared=set(DATA) | {"model"})
-    ctx = cond.Context(NOW, [])
+    ctx = nodes.Context(NOW, [])
     assert node.evaluate(dict(DATA, model="LabServer"), ctx)[0] is True
     assert node.evaluate(dict(DATA, model="Other", ver="0.9"), ctx)[0] is False  # falls back to '*'
     no_default = compile_(spec, {"baseline": {"LabServer": "7.10"}}, declared=set(DATA) | {"model"})
-    result, reasons = no_default.evaluate(dict(DATA, model="Other"), cond.Context(NOW, []))
+    result, reasons = no_default.evaluate(dict(DATA, model="Other"), nodes.Context(NOW, []))
     assert result is None
     assert "no entry for 'Other' in parameter baseline" in reasons[0]
 
 
 def test_evidence_records_every_test_even_after_a_decisive_one():
-    ctx = cond.Context(NOW, [])
+    ctx = nodes.Context(NOW, [])
     spec = {"and": [F, {"key": "when", "value_type": "age_days", "op": "gt", "value": 1}]}
     result, reasons = compile_(spec).evaluate(DATA, ctx)
     assert result is False
@@ -187,7 +188,7 @@ def test_evidence_records_every_test_even_after_a_decisive_one():
 
 
 def test_list_item_evidence_names_the_matching_items():
-    ctx = cond.Context(NOW, [])
+    ctx = nodes.Context(NOW, [])
     spec = {"list-item": {"key": "items", "attrs": {"key": "status", "op": "eq", "value": "critical"}, "count": 0}}
     result, reasons = compile_(spec).evaluate(DATA, ctx)
     assert result is False
