@@ -28,6 +28,7 @@ ALLOWED = {
     "_hosts": {"_openstack"},
     "_maintenance": {"_openstack", "_hosts"},
     "_quarantine": {"_openstack"},
+    "_audit": set(),
 }
 #: files with a wider allowance than their package: the module base is the modules' glue, it merges the
 #: cloud options and connects
