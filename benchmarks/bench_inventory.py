@@ -81,7 +81,8 @@ def nova_floor(runs: int) -> dict:
     import openstack
     from concurrent.futures import ThreadPoolExecutor
     sys.path.insert(0, str(REPO / ".cache" / "collections"))  # make collection-link
-    from ansible_collections.osfleet.day2.plugins.module_utils._openstack import listing as api_list, fleet
+    from ansible_collections.osfleet.day2.plugins.module_utils._openstack import listing as api_list
+    from ansible_collections.osfleet.day2.plugins.module_utils._openstack import nova as fleet
     conn = openstack.connect(cloud="lab-admin")
     compute = conn.compute
     slices = OSFLEET_SLICES
