@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 from typing import Any, Callable, Dict, List, Optional, Tuple
+
+from ansible_collections.osfleet.day2.plugins.module_utils._common.timeutil import parse_time_or_none
 
 VALUE_TYPES = ("string", "normalize", "integer", "float", "boolean", "version", "date",
                "age_days", "age_hours", "days_until", "cidr", "size")
@@ -31,22 +33,14 @@ class Unreadable(ValueError):
 
 
 def parse_time(value: Any) -> datetime:
-    """An ISO 8601 time (or a datetime/date) as an aware datetime; naive times are UTC."""
-    if isinstance(value, datetime):
-        when = value
-    elif isinstance(value, date):
-        when = datetime(value.year, value.month, value.day)
-    elif isinstance(value, str) and value.strip():
-        text = value.strip()
-        if text.endswith(("Z", "z")):
-            text = text[:-1] + "+00:00"
-        try:
-            when = datetime.fromisoformat(text)
-        except ValueError:
-            raise Unreadable("%r is not an ISO 8601 time" % value) from None
-    else:
-        raise Unreadable("%r is not a time" % (value,))
-    return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
+    """An ISO 8601 time (or a datetime/date) as an aware datetime; naive times are UTC (the one parser,
+    ``_common.timeutil``; a fact that is no time is :class:`Unreadable`, never a pass or a fail)."""
+    if isinstance(value, date) and not isinstance(value, datetime):
+        value = datetime(value.year, value.month, value.day)
+    when = parse_time_or_none(value) if isinstance(value, (datetime, str)) else None
+    if when is None:
+        raise Unreadable("%r is not an ISO 8601 time" % (value,))
+    return when
 
 
 def version_key(value: Any) -> Tuple[Tuple[int, Any], ...]:

@@ -22,6 +22,11 @@ from typing import Any, Dict, List, Optional, Tuple
 
 from ansible_collections.osfleet.day2.plugins.module_utils._common.errors import ValidationError
 from ansible_collections.osfleet.day2.plugins.module_utils._common.marks import MAINTENANCE_PREFIX
+# the one ISO 8601 parser; parse_time names the option a bad time came from, as every caller here needs
+from ansible_collections.osfleet.day2.plugins.module_utils._common.timeutil import (  # noqa: F401
+    format_time,
+    parse_time,
+)
 from ansible_collections.osfleet.day2.plugins.module_utils._hosts.drain import (
     FAILED as SERVER_FAILED,
     GONE,
@@ -102,30 +107,6 @@ MAX_META = 255
 
 def now_utc() -> datetime:
     return datetime.now(timezone.utc).replace(microsecond=0)
-
-
-def parse_time(value: Any, field_name: str) -> Optional[datetime]:
-    """An ISO 8601 time (naive means UTC), or None; ValidationError names the field."""
-    if value in (None, ""):
-        return None
-    if isinstance(value, datetime):
-        dt = value
-    else:
-        text = str(value).strip()
-        if text.endswith("Z"):
-            text = text[:-1] + "+00:00"
-        try:
-            dt = datetime.fromisoformat(text)
-        except ValueError:
-            raise ValidationError("%s: %r is not an ISO 8601 time such as 2026-12-01T22:00:00Z" % (field_name, value),
-                                  field=field_name)
-    if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=timezone.utc)
-    return dt.astimezone(timezone.utc).replace(microsecond=0)
-
-
-def format_time(dt: Optional[datetime]) -> str:
-    return dt.strftime("%Y-%m-%dT%H:%M:%SZ") if dt else ""
 
 
 def aggregate_name(window: str) -> str:
