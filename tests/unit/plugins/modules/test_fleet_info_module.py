@@ -6,7 +6,7 @@ import pytest
 
 from ansible_collections.osfleet.day2.plugins.module_utils._common import module_base
 from ansible_collections.osfleet.day2.plugins.modules import fleet_info
-from ansible_collections.osfleet.day2.tests.unit.plugins.module_utils._fleet.test_discover import (  # noqa: F401
+from ansible_collections.osfleet.day2.tests.unit.plugins.module_utils._fleet.test_discover import (  # noqa: F401  pylint: disable=unused-import
     NODE,
     FakeCompute,
     FakeIronic,
