@@ -10,8 +10,10 @@ module: quarantine_info
 short_description: List quarantine cases and verify a case's evidence and chain of custody
 version_added: 0.1.0
 description:
-  - Lists the servers carrying the quarantine mark (metadata C(osfleet_quarantine_case) or tag
-    C(osfleet-quarantine)) with their case IDs.
+  - Lists the servers carrying the quarantine tag C(osfleet-quarantine) with their case IDs (metadata
+    C(osfleet_quarantine_case)), in one Nova listing filtered by the tag. A server whose tag was removed is listed
+    again once M(osfleet.day2.server_quarantine) runs for its case (its C(mark) step puts the tag back); O(case_id)
+    verifies it meanwhile.
   - With O(case_id), loads the case's evidence manifest and re-downloads and re-hashes every evidence image (the
     uploaded data of the evidence volumes included), checks every volume snapshot is still available and every
     evidence volume still exists (available, or attached by the investigators) and, with O(evidence_dir), compares
@@ -63,7 +65,7 @@ EXAMPLES = r"""
 
 RETURN = r"""
 cases:
-  description: Servers carrying the quarantine mark.
+  description: Servers carrying the quarantine tag; C(case_id) is empty for a tagged server without the case key.
   returned: always
   type: list
   elements: dict
@@ -80,8 +82,7 @@ verification:
 """
 
 from ansible_collections.osfleet.day2.plugins.module_utils._common.module_base import Day2Module
-from ansible_collections.osfleet.day2.plugins.module_utils._quarantine.case import list_cases
-from ansible_collections.osfleet.day2.plugins.module_utils._quarantine.info import verify_case
+from ansible_collections.osfleet.day2.plugins.module_utils._quarantine.info import list_cases, verify_case
 
 
 class QuarantineInfoModule(Day2Module):
@@ -95,9 +96,9 @@ class QuarantineInfoModule(Day2Module):
 
     def execute(self):
         p = self.params
-        result = dict(changed=False, cases=list_cases(self.conn))
+        result = dict(changed=False, cases=list_cases(self.cloud))
         if p["case_id"]:
-            manifest, result["verification"] = verify_case(self.conn, p["case_id"], p["evidence_dir"],
+            manifest, result["verification"] = verify_case(self.cloud, p["case_id"], p["evidence_dir"],
                                                            p["audit_log"], p["audit_head"])
             if manifest is not None:
                 result["manifest"] = manifest

@@ -159,7 +159,7 @@ audit:
   type: dict
 """
 
-from ansible_collections.osfleet.day2.plugins.module_utils._openstack.connection import CloudOptions, connect
+from ansible_collections.osfleet.day2.plugins.module_utils._openstack.connection import CloudOptions, connect_cloud
 from ansible_collections.osfleet.day2.plugins.module_utils._common.errors import ValidationError
 from ansible_collections.osfleet.day2.plugins.module_utils._common.marks import QUARANTINE_META_KEY
 from ansible_collections.osfleet.day2.plugins.module_utils._common.module_base import Day2Module
@@ -187,7 +187,7 @@ class ServerQuarantineModule(Day2Module):
         p = self.params
         case_id = p["case_id"]
         if not case_id:
-            case_id = (find_server(self.conn, p["server"]).metadata or {}).get(QUARANTINE_META_KEY)
+            case_id = (find_server(self.cloud, p["server"]).metadata or {}).get(QUARANTINE_META_KEY)
             if not case_id:
                 return dict(changed=False, case_id=None, steps=[], msg="the server carries no quarantine case")
         opts = Options(case_id=case_id, state=p["state"], forensic_cidr=p["forensic_cidr"],
@@ -195,7 +195,7 @@ class ServerQuarantineModule(Day2Module):
                        delete_evidence=p["delete_evidence"], evidence_dir=p["evidence_dir"], timeout=p["timeout"])
         if opts.delete_evidence and opts.state != "released":
             raise ValidationError("delete_evidence is only valid with state=released", field="delete_evidence")
-        case = Case(self.conn, p["server"], opts, evidence_conn=self.evidence_conn if p["evidence_cloud"] else None)
+        case = Case(self.cloud, p["server"], opts, evidence_cloud=self.evidence_cloud if p["evidence_cloud"] else None)
         target = "server %s (case %s)" % (case.server.id, case_id)
         before = case.state() if self.diff_mode else None
         steps = case.plan()
@@ -214,12 +214,12 @@ class ServerQuarantineModule(Day2Module):
             self.add_diff(result, before, after)
         return result
 
-    def evidence_conn(self):
-        """A connection with the investigators' credentials and the operator's other connection settings."""
+    def evidence_cloud(self):
+        """The access layer on the investigators' credentials, with the operator's other connection settings."""
         p = self.params
-        return connect(CloudOptions(cloud=p["evidence_cloud"], region_name=p["region_name"],
-                                    validate_certs=p["validate_certs"], ca_cert=p["ca_cert"],
-                                    interface=p["interface"], api_timeout=p["api_timeout"]))
+        return connect_cloud(CloudOptions(cloud=p["evidence_cloud"], region_name=p["region_name"],
+                                          validate_certs=p["validate_certs"], ca_cert=p["ca_cert"],
+                                          interface=p["interface"], api_timeout=p["api_timeout"]))
 
 
 def main():

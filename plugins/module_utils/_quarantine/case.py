@@ -13,15 +13,15 @@ and the steps already finished; the next run plans only the rest.
 from __future__ import annotations
 
 import ipaddress
-import time
+import json
 from dataclasses import dataclass
 from typing import Any, Callable, Dict, List, Optional
 
+from ansible_collections.osfleet.day2.plugins.module_utils._common.errors import NotFoundError, ValidationError
+from ansible_collections.osfleet.day2.plugins.module_utils._common.marks import QUARANTINE_META_KEY, QUARANTINE_TAG
+from ansible_collections.osfleet.day2.plugins.module_utils._openstack.cloud import Cloud
 from ansible_collections.osfleet.day2.plugins.module_utils._quarantine import evidence as ev
 from ansible_collections.osfleet.day2.plugins.module_utils._quarantine import volumes as qv
-from ansible_collections.osfleet.day2.plugins.module_utils._openstack.connection import api_call
-from ansible_collections.osfleet.day2.plugins.module_utils._common.errors import CloudError, ValidationError
-from ansible_collections.osfleet.day2.plugins.module_utils._common.marks import QUARANTINE_META_KEY, QUARANTINE_TAG
 from ansible_collections.osfleet.day2.plugins.module_utils._quarantine.record import (
     PreState,
     canonical_json,
@@ -29,10 +29,14 @@ from ansible_collections.osfleet.day2.plugins.module_utils._quarantine.record im
     find_server,
     load_record,
     put_blob,
-    server_ports,
     validate_case_id,
 )
 from ansible_collections.osfleet.day2.plugins.module_utils._quarantine.release import ReleaseSteps
+from ansible_collections.osfleet.day2.plugins.module_utils._quarantine.server_wait import (
+    get_server,
+    task_of,
+    wait_server,
+)
 
 QUARANTINE_STEPS = ("record", "lock", "mark", "restore_name", "isolate", "detach_floating_ips", "evidence", "share",
                     "power")
@@ -81,19 +85,20 @@ class Options:
 class Case(ReleaseSteps):
     """One server under one case; every ``<step>_done`` reads the cloud.
 
-    ``evidence_conn`` makes a connection scoped to the evidence project (the
-    investigators' credentials) to accept volume transfers; without it the
-    operator's credentials are re-scoped to that project.
+    ``cloud`` is the operator's access layer. ``evidence_cloud`` makes a Cloud
+    scoped to the evidence project (the investigators' credentials) to accept
+    volume transfers; without it the operator's credentials are re-scoped to
+    that project (``keystone.connect_as``).
     """
 
-    def __init__(self, conn: Any, server_ref: str, options: Options,
-                 evidence_conn: Optional[Callable[[], Any]] = None) -> None:
+    def __init__(self, cloud: Cloud, server_ref: str, options: Options,
+                 evidence_cloud: Optional[Callable[[], Cloud]] = None) -> None:
         options.validate()
-        self.conn = conn
-        self.evidence_conn = evidence_conn
+        self.cloud = cloud
+        self.evidence_cloud = evidence_cloud
         self.opts = options
-        self.server = find_server(conn, server_ref)
-        loaded = load_record(conn, options.case_id)
+        self.server = find_server(cloud, server_ref)
+        loaded = load_record(cloud, options.case_id)
         self.record: Optional[PreState] = loaded[0] if loaded else None
         self.record_artifact: Optional[Dict[str, Any]] = loaded[1] if loaded else None
         if self.record is not None and self.record.server_id != self.server.id:
@@ -104,38 +109,51 @@ class Case(ReleaseSteps):
 
     # -- reading ---------------------------------------------------------------
     def refresh(self) -> None:
-        with api_call("get server", resource=self.server.id):
-            self.server = self.conn.compute.get_server(self.server.id)
+        self.server = get_server(self.cloud, self.server.id)
+
+    def ports(self) -> List[Any]:
+        return self.cloud.neutron.ports(self.server.id)
 
     def group(self) -> Optional[Any]:
-        with api_call("find security group", resource=self.opts.group_name):
-            groups = self.conn.network.security_groups(name=self.opts.group_name, project_id=self.server.project_id)
-            found = [g for g in groups if g.name == self.opts.group_name]
+        found = self.cloud.neutron.security_groups(self.opts.group_name, self.server.project_id)
         return found[0] if found else None
 
     def evidence_project_id(self) -> Optional[str]:
         if self.opts.evidence_project and self._evidence_project_id is None:
-            with api_call("find project", resource=self.opts.evidence_project):
-                project = self.conn.identity.find_project(self.opts.evidence_project, ignore_missing=False)
-            self._evidence_project_id = project.id
+            self._evidence_project_id = self.cloud.keystone.find_project(self.opts.evidence_project).id
         return self._evidence_project_id
 
     def state(self) -> Dict[str, Any]:
         """What diff shows: the server's lock, marks, power and each port's isolation."""
-        ports = server_ports(self.conn, self.server.id)
+        ports = self.ports()
         return {"status": self.server.status, "locked": bool(self.server.is_locked),
                 "locked_reason": getattr(self.server, "locked_reason", None),
                 "metadata": dict(self.server.metadata or {}), "tags": sorted(self.server.tags or []),
                 "ports": {p.id: {"security_group_ids": sorted(p.security_group_ids or []),
                                  "port_security_enabled": p.is_port_security_enabled,
                                  "admin_state_up": p.is_admin_state_up} for p in ports},
-                "floating_ips": sorted(f.floating_ip_address for f in self._fips())}
+                "floating_ips": sorted(f.floating_ip_address for f in self._fips(ports))}
 
-    def _fips(self) -> List[Any]:
-        with api_call("list floating IPs", resource=self.server.id):
-            ports = {p.id for p in server_ports(self.conn, self.server.id)}
-            recorded = {f.id for f in self.record.floating_ips} if self.record else set()
-            return [f for f in self.conn.network.ips() if f.port_id in ports or (f.id in recorded and f.port_id)]
+    def _fips(self, ports: List[Any]) -> List[Any]:
+        """The floating IPs on the server's ports, and the recorded ones now on a port elsewhere.
+
+        One Neutron listing filtered by the ports (never the cloud's every
+        floating IP); a recorded one not among them is read by its id.
+        """
+        found = {f.id: f for f in self.cloud.neutron.floating_ips([p.id for p in ports])}
+        for rec in self.record.floating_ips if self.record else []:
+            if rec.id in found:
+                continue
+            try:
+                fip = self.cloud.neutron.get_floating_ip(rec.id)
+            except NotFoundError:
+                continue
+            if fip.port_id:
+                found[fip.id] = fip
+        return list(found.values())
+
+    def _fips_on_ports(self) -> List[Any]:
+        return self.cloud.neutron.floating_ips([p.id for p in self.ports()])
 
     # -- quarantine: done-ness ---------------------------------------------------
     def record_done(self) -> bool:
@@ -153,19 +171,17 @@ class Case(ReleaseSteps):
         return self.record is None or self.server.name == self.record.server_name
 
     def isolate_done(self) -> bool:
-        ports = server_ports(self.conn, self.server.id)
+        ports = self.ports()
         if self.opts.isolation == "port_down":
             return all(not p.is_admin_state_up for p in ports)
         group = self.group()
         return group is not None and all(list(p.security_group_ids or []) == [group.id] for p in ports)
 
     def detach_floating_ips_done(self) -> bool:
-        ports = {p.id for p in server_ports(self.conn, self.server.id)}
-        with api_call("list floating IPs", resource=self.server.id):
-            return not any(f.port_id in ports for f in self.conn.network.ips())
+        return not self._fips_on_ports()
 
     def evidence_done(self) -> bool:
-        self.manifest = ev.load_manifest(self.conn, self.opts.case_id)
+        self.manifest = ev.load_manifest(self.cloud, self.opts.case_id)
         return self.manifest is not None
 
     def _shared_artifacts(self) -> tuple:
@@ -183,163 +199,139 @@ class Case(ReleaseSteps):
         if self.manifest is None and not self.evidence_done():
             return False
         images, volumes = self._shared_artifacts()
-        return (all(ev.image_shared(self.conn, i, project) for i in images)
-                and all(qv.volume_owner(self.conn, v["id"]) == project for v in volumes))
+        return (all(ev.image_shared(self.cloud, i, project) for i in images)
+                and all(qv.volume_owner(self.cloud, v["id"]) == project for v in volumes))
 
     def power_done(self) -> bool:
         return self.opts.power == "keep" or self.server.status == POWER_STATUS[self.opts.power]
 
     # -- quarantine: doing ----------------------------------------------------------
     def do_record(self) -> Dict[str, Any]:
-        self.record = capture(self.conn, self.server, self.opts.case_id)
-        self.record_artifact = put_blob(self.conn, self.opts.case_id, "record", canonical_json(self.record.to_dict()))
+        record = capture(self.cloud, self.server, self.opts.case_id)
+        self.record_artifact, stored = put_blob(self.cloud, self.opts.case_id, "record",
+                                                canonical_json(record.to_dict()))
+        self.record = PreState.from_dict(json.loads(stored))  # what is stored is what release restores
         return {"after": self.record.to_dict(), "details": {"record": self.record_artifact}}
 
     def do_lock(self) -> Dict[str, Any]:
         before = {"locked": bool(self.server.is_locked), "locked_reason": getattr(self.server, "locked_reason", None)}
-        with api_call("lock server", resource=self.server.id):
-            if self.server.is_locked:
-                self.conn.compute.unlock_server(self.server)
-            self.conn.compute.lock_server(self.server, locked_reason=self.opts.lock_reason)
+        if self.server.is_locked:
+            self.cloud.nova.unlock(self.server.id)
+        self.cloud.nova.lock(self.server.id, self.opts.lock_reason)
         return {"before": before, "after": {"locked": True, "locked_reason": self.opts.lock_reason}}
 
     def do_restore_name(self) -> Dict[str, Any]:
         before = self.server.name
-        with api_call("restore server name", resource=self.server.id):
-            self.conn.compute.update_server(self.server, name=self.record.server_name)
+        self.cloud.nova.rename(self.server.id, self.record.server_name)
         return {"before": {"name": before}, "after": {"name": self.record.server_name},
                 "details": {"why": "renamed while quarantined (a Nova lock does not stop renames)"}}
 
     def do_mark(self) -> Dict[str, Any]:
-        with api_call("mark server", resource=self.server.id):
-            self.conn.compute.set_server_metadata(self.server, **{QUARANTINE_META_KEY: self.opts.case_id})
-            self.conn.compute.add_tag_to_server(self.server, QUARANTINE_TAG)
+        self.cloud.nova.set_metadata(self.server.id, {QUARANTINE_META_KEY: self.opts.case_id})
+        self.cloud.nova.add_tag(self.server.id, QUARANTINE_TAG)
         return {"after": {"metadata": {QUARANTINE_META_KEY: self.opts.case_id}, "tag": QUARANTINE_TAG}}
 
     def ensure_group(self) -> Any:
+        neutron = self.cloud.neutron
         group = self.group()
         if group is None:
-            with api_call("create security group", resource=self.opts.group_name):
-                group = self.conn.network.create_security_group(
-                    name=self.opts.group_name, project_id=self.server.project_id,
-                    description="osfleet quarantine case %s: ingress from %s only, no egress"
-                                % (self.opts.case_id, self.opts.forensic_cidr or "nowhere"))
+            group = neutron.create_security_group(
+                self.opts.group_name, self.server.project_id,
+                "osfleet quarantine case %s: ingress from %s only, no egress"
+                % (self.opts.case_id, self.opts.forensic_cidr or "nowhere"))
         wanted = set()
         if self.opts.forensic_cidr:
             net = ipaddress.ip_network(self.opts.forensic_cidr, strict=False)
             wanted.add(("ingress", "IPv%d" % net.version, str(net)))
-        with api_call("list security group rules", resource=group.id):
-            rules = list(self.conn.network.security_group_rules(security_group_id=group.id))
-        for rule in rules:  # Neutron adds allow-all egress to a new group: quarantine allows none
+        for rule in neutron.security_group_rules(group.id):  # Neutron adds allow-all egress to a new group
             key = (rule.direction, rule.ether_type, rule.remote_ip_prefix)
             if key not in wanted or rule.protocol is not None:
-                with api_call("delete security group rule", resource=rule.id):
-                    self.conn.network.delete_security_group_rule(rule)
+                neutron.delete_security_group_rule(rule.id)
             else:
                 wanted.discard(key)
         for direction, ether_type, prefix in sorted(wanted):
-            with api_call("create security group rule", resource=group.id):
-                self.conn.network.create_security_group_rule(
-                    security_group_id=group.id, direction=direction, ether_type=ether_type,
-                    remote_ip_prefix=prefix, project_id=self.server.project_id)
+            neutron.create_security_group_rule(group.id, direction, ether_type, prefix, self.server.project_id)
         return group
 
     def do_isolate(self) -> Dict[str, Any]:
         changed = {}
         group = self.ensure_group() if self.opts.isolation == "security_group" else None
-        for port in server_ports(self.conn, self.server.id):
+        for port in self.ports():
             if group is not None:
                 update = {"security_group_ids": [group.id], "port_security_enabled": True}
             else:
                 update = {"admin_state_up": False}
-            with api_call("isolate port", resource=port.id):
-                self.conn.network.update_port(port, **update)
+            self.cloud.neutron.update_port(port.id, **update)
             changed[port.id] = update
         return {"after": {"ports": changed}, "details": {"isolation": self.opts.isolation,
                                                          "group": group.id if group else None}}
 
     def do_detach_floating_ips(self) -> Dict[str, Any]:
-        ports = {p.id for p in server_ports(self.conn, self.server.id)}
         detached = []
-        with api_call("list floating IPs", resource=self.server.id):
-            fips = [f for f in self.conn.network.ips() if f.port_id in ports]
-        for fip in fips:
-            with api_call("disassociate floating IP", resource=fip.floating_ip_address):
-                self.conn.network.update_ip(fip, port_id=None)
+        for fip in self._fips_on_ports():
+            self.cloud.neutron.update_floating_ip(fip.id, None)
             detached.append({"id": fip.id, "address": fip.floating_ip_address, "port_id": fip.port_id})
         return {"before": {"floating_ips": detached}, "after": {"floating_ips": []}}
 
     def do_evidence(self) -> Dict[str, Any]:
         self.wait_idle()  # Nova refuses createImage during another task (a migration by other tooling)
-        case, server, timeout = self.opts.case_id, self.server, self.opts.timeout
-        artifacts = [ev.server_image(self.conn, server, case, timeout)]
-        snapshots = ev.volume_snapshots(self.conn, case, self.record.volumes, timeout)
-        artifacts += snapshots + qv.volume_evidence(self.conn, case, snapshots, timeout)
-        artifacts.append(ev.collect_blob(self.conn, case, "console_log", ev.console_log(self.conn, server),
-                                         self.opts.evidence_dir))
-        artifacts.append(ev.collect_blob(self.conn, case, "actions", ev.action_history(self.conn, server),
-                                         self.opts.evidence_dir))
-        diag = ev.diagnostics(self.conn, server)
+        cloud, case, server, timeout = self.cloud, self.opts.case_id, self.server, self.opts.timeout
+        taken = [ev.server_image(cloud, server, case, timeout)]
+        snapshots = ev.volume_snapshots(cloud, case, self.record.volumes, timeout)
+        taken += snapshots + qv.volume_evidence(cloud, case, snapshots, timeout)
+        taken.append(ev.collect_blob(cloud, case, "console_log", ev.console_log(cloud, server), self.opts.evidence_dir))
+        taken.append(ev.collect_blob(cloud, case, "actions", ev.action_history(cloud, server), self.opts.evidence_dir))
+        diag = ev.diagnostics(cloud, server)
         if diag is not None:
-            artifacts.append(ev.collect_blob(self.conn, case, "diagnostics", diag, self.opts.evidence_dir))
-        manifest = ev.build_manifest(self.conn, case, server.id, artifacts + [self.record_artifact])
+            taken.append(ev.collect_blob(cloud, case, "diagnostics", diag, self.opts.evidence_dir))
+        manifest = ev.build_manifest(cloud, case, server.id, taken + [self.record_artifact])
         manifest["diagnostics"] = "saved" if diag is not None else "not available from this hypervisor driver"
-        data = canonical_json(manifest)
-        saved = put_blob(self.conn, case, "manifest", data)
+        saved, data = put_blob(cloud, case, "manifest", canonical_json(manifest))
         if self.opts.evidence_dir:
             ev.save_file(self.opts.evidence_dir, case, "manifest", data)
-        self.manifest = dict(manifest, _self={"id": saved["id"], "sha256": saved["sha256"], "size": saved["size"]})
-        return {"after": {"manifest": saved}, "details": {"artifacts": manifest["artifacts"]}}
+        self.manifest = dict(json.loads(data), _self={"id": saved["id"], "sha256": saved["sha256"],
+                                                      "size": saved["size"]})
+        return {"after": {"manifest": saved}, "details": {"artifacts": self.manifest["artifacts"]}}
 
     def do_share(self) -> Dict[str, Any]:
         project = self.evidence_project_id()
         images, volumes = self._shared_artifacts()
         for image_id in images:
-            ev.share_image(self.conn, image_id, project)
+            ev.share_image(self.cloud, image_id, project)
         transferred = [v["id"] for v in volumes
-                       if qv.transfer_volume(self.conn, self._accepting_conn, v["id"], v["name"], project)]
+                       if qv.transfer_volume(self.cloud, self._accepting_cloud, v["id"], v["name"], project)]
         return {"after": {"project": project, "images": images, "volumes": [v["id"] for v in volumes]},
                 "details": {"transferred": transferred,
                             "volume_snapshots": "kept in the operator's project (Cinder has no snapshot sharing); "
                                                 "the evidence volumes made from them are transferred"}}
 
-    def _accepting_conn(self) -> Any:
-        if self.evidence_conn is not None:
-            return self.evidence_conn()
-        return self.conn.connect_as(project_id=self.evidence_project_id())
+    def _accepting_cloud(self) -> Cloud:
+        if self.evidence_cloud is not None:
+            return self.evidence_cloud()
+        return self.cloud.keystone.connect_as(self.evidence_project_id())
 
     def do_power(self) -> Dict[str, Any]:
         self.wait_idle()
         before = self.server.status
-        with api_call(self.opts.power + " server", resource=self.server.id):
-            if self.opts.power == "pause":
-                self.conn.compute.pause_server(self.server)
-            else:
-                self.conn.compute.stop_server(self.server)
+        if self.opts.power == "pause":
+            self.cloud.nova.pause(self.server.id)
+        else:
+            self.cloud.nova.stop(self.server.id)
         self.wait_status(POWER_STATUS[self.opts.power])
         return {"before": {"status": before}, "after": {"status": self.server.status}}
 
+    # -- waiting for the server (server_wait.py says why the loop is ours) --------------------
     def wait_idle(self) -> None:
         """Wait out a task Nova is running on the server (a live migration by an admin tool, an image upload)."""
-        deadline = time.time() + self.opts.timeout
-        self.refresh()
-        while getattr(self.server, "task_state", None):
-            if time.time() > deadline:
-                raise CloudError("server %s still busy (%s) after %ds" % (self.server.id, self.server.task_state,
-                                                                          self.opts.timeout), resource=self.server.id)
-            time.sleep(ev.WAIT_STEP)
-            self.refresh()
+        self.server = wait_server(self.cloud, self.server.id, self.opts.timeout, ready=lambda s: not task_of(s),
+                                  explain=lambda s: "still busy (%s) after %ds" % (task_of(s), self.opts.timeout))
 
     def wait_status(self, status: str) -> None:
-        deadline = time.time() + self.opts.timeout
-        while True:
-            self.refresh()
-            if self.server.status == status and not getattr(self.server, "task_state", None):
-                return
-            if self.server.status == "ERROR" or time.time() > deadline:
-                raise CloudError("server %s is %s, waited for %s" % (self.server.id, self.server.status, status),
-                                 resource=self.server.id)
-            time.sleep(ev.WAIT_STEP)
+        """Wait until the server is ``status`` with no task running on it; ERROR fails at once."""
+        self.server = wait_server(self.cloud, self.server.id, self.opts.timeout,
+                                  ready=lambda s: s.status == status and not task_of(s),
+                                  explain=lambda s: "is %s, waited for %s" % (s.status, status),
+                                  failed=lambda s: s.status == "ERROR")
 
     # -- plan and apply --------------------------------------------------------------------
     def steps(self) -> tuple:
@@ -368,17 +360,3 @@ class Case(ReleaseSteps):
             if stop_after == name:
                 raise StopAfter(name)
         return ran
-
-
-def list_cases(conn: Any) -> List[Dict[str, Any]]:
-    """Servers carrying the quarantine mark, with their case id."""
-    with api_call("list servers", resource="all projects"):
-        servers = list(conn.compute.servers(details=True, all_projects=True))
-    out = []
-    for s in servers:
-        case = (s.metadata or {}).get(QUARANTINE_META_KEY)
-        if case or QUARANTINE_TAG in (s.tags or []):
-            out.append({"case_id": case or "", "server_id": s.id, "server_name": s.name, "project_id": s.project_id,
-                        "status": s.status, "locked": bool(s.is_locked),
-                        "locked_reason": getattr(s, "locked_reason", None)})
-    return sorted(out, key=lambda c: (c["case_id"], c["server_id"]))

@@ -25,7 +25,6 @@ import time
 from dataclasses import asdict, dataclass, field
 from typing import Any, Dict, List, Optional, Tuple
 
-from ansible_collections.osfleet.day2.plugins.module_utils._openstack.connection import api_call
 from ansible_collections.osfleet.day2.plugins.module_utils._common.errors import (
     CloudError,
     ConflictError,
@@ -33,6 +32,8 @@ from ansible_collections.osfleet.day2.plugins.module_utils._common.errors import
     ValidationError,
 )
 from ansible_collections.osfleet.day2.plugins.module_utils._common.marks import QUARANTINE_META_KEY, QUARANTINE_TAG
+from ansible_collections.osfleet.day2.plugins.module_utils._openstack.cloud import Cloud
+from ansible_collections.osfleet.day2.plugins.module_utils._quarantine.artifacts import ensure
 
 CASE_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$")
 CASE_TAG_PREFIX = "osfleet-case:"
@@ -104,37 +105,20 @@ class PreState:
 
 
 # -- reading the server -------------------------------------------------------
-def find_server(conn: Any, ref: str) -> Any:
-    """A server by id or name across all projects; a name must be unique."""
+def find_server(cloud: Cloud, ref: str) -> Any:
+    """A server by id or name across all projects (a name must be unique), with its details."""
     if not ref:
         raise ValidationError("server is required", field="server")
-    with api_call("find server", resource=ref):
-        server = conn.compute.find_server(ref, ignore_missing=True, all_projects=True)
+    server = cloud.nova.find_server(ref)
     if server is None:
         raise NotFoundError("no server %r (by id or name, in any project)" % ref, field="server", resource=ref)
-    with api_call("get server", resource=ref):
-        return conn.compute.get_server(server.id)
+    return server
 
 
-def server_ports(conn: Any, server_id: str) -> List[Any]:
-    with api_call("list ports", resource=server_id):
-        return sorted(conn.network.ports(device_id=server_id), key=lambda p: p.id)
-
-
-def port_floating_ips(conn: Any, port_ids: List[str]) -> List[Any]:
-    found = []
-    for port_id in port_ids:
-        with api_call("list floating IPs", resource=port_id):
-            found.extend(conn.network.ips(port_id=port_id))
-    return sorted(found, key=lambda f: f.id)
-
-
-def capture(conn: Any, server: Any, case_id: str) -> PreState:
+def capture(cloud: Cloud, server: Any, case_id: str) -> PreState:
     """Read the pre-state. Our own mark is left out so release cannot restore it."""
-    ports = server_ports(conn, server.id)
-    fips = port_floating_ips(conn, [p.id for p in ports])
-    with api_call("list volume attachments", resource=server.id):
-        attachments = list(conn.compute.volume_attachments(server))
+    ports = cloud.neutron.ports(server.id)
+    fips = cloud.neutron.floating_ips([p.id for p in ports])
     metadata = {k: v for k, v in (server.metadata or {}).items() if k != QUARANTINE_META_KEY}
     return PreState(
         case_id=case_id, server_id=server.id, server_name=server.name, project_id=server.project_id,
@@ -146,63 +130,59 @@ def capture(conn: Any, server: Any, case_id: str) -> PreState:
                          fixed_ips=list(p.fixed_ips or [])) for p in ports],
         floating_ips=[FloatingIpState(id=f.id, floating_ip_address=f.floating_ip_address, port_id=f.port_id,
                                       fixed_ip_address=f.fixed_ip_address) for f in fips],
-        volumes=[{"id": a.volume_id, "device": getattr(a, "device", None)} for a in attachments],
+        volumes=[{"id": a["volume_id"], "device": a["device"]} for a in cloud.nova.volume_attachments(server.id)],
         recorded_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     )
 
 
 # -- the blob store (small Glance images) -----------------------------------------
-def find_image(conn: Any, name: str) -> Optional[Any]:
+def find_image(cloud: Cloud, name: str) -> Optional[Any]:
     """The one image of that name; a second one is refused (someone forged or duplicated it)."""
-    with api_call("list images", resource=name):
-        found = [i for i in conn.image.images(name=name) if i.name == name]
+    found = cloud.glance.images_named(name)
     if len(found) > 1:
         raise ConflictError("%d images are named %r; a case artifact must be unique" % (len(found), name),
                             resource=name)
     return found[0] if found else None
 
 
-def put_blob(conn: Any, case_id: str, kind: str, data: bytes) -> Dict[str, Any]:
-    """Upload ``data`` as a private raw image; an unfinished upload of an earlier run is replaced."""
+def put_blob(cloud: Cloud, case_id: str, kind: str, data: bytes) -> Tuple[Dict[str, Any], bytes]:
+    """``data`` as a private raw image: (its artifact entry, the bytes the image holds).
+
+    An unfinished upload of an earlier run is replaced; a finished one is kept
+    (Glance refuses a second upload to an active image, so its data is what
+    that run stored) and its entry hashes what it holds, read back.
+    """
     name = artifact_name(case_id, kind)
-    existing = find_image(conn, name)
-    if existing is not None and existing.status != "active":
-        with api_call("delete unfinished image", resource=name):
-            conn.image.delete_image(existing)
-    with api_call("upload evidence", resource=name):
-        image = conn.image.create_image(name=name, data=data, disk_format="raw", container_format="bare",
-                                        visibility="private", tags=[CASE_TAG_PREFIX + case_id, "osfleet-" + kind],
-                                        allow_duplicates=True, wait=True, timeout=300)
-    return {"kind": kind, "store": "glance", "id": image.id, "name": name,
+    kept = ensure(find=lambda: find_image(cloud, name), failed=lambda image: image.status != "active",
+                  delete=lambda image: cloud.glance.delete_image(image.id),
+                  create=lambda: cloud.glance.upload_image(name, data, [CASE_TAG_PREFIX + case_id, "osfleet-" + kind]),
+                  wait=lambda image: image)
+    stored = data if kept.made else read_blob(cloud, kept.resource.id)
+    return blob_entry(kind, kept.resource.id, name, stored), stored
+
+
+def blob_entry(kind: str, image_id: str, name: str, data: bytes) -> Dict[str, Any]:
+    return {"kind": kind, "store": "glance", "id": image_id, "name": name,
             "sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
 
 
-def read_blob(conn: Any, image_id: str) -> bytes:
-    with api_call("download image", resource=image_id):
-        return conn.image.download_image(image_id).content
+def read_blob(cloud: Cloud, image_id: str) -> bytes:
+    return cloud.glance.download(image_id)
 
 
-def hash_image(conn: Any, image_id: str) -> Tuple[str, int]:
+def hash_image(cloud: Cloud, image_id: str) -> Tuple[str, int]:
     """SHA-256 and size of the data Glance hands out now, streamed; its own checksums are not trusted."""
-    digest = hashlib.sha256()
-    size = 0
-    with api_call("download image", resource=image_id):
-        response = conn.image.download_image(image_id, stream=True)
-        for chunk in response.iter_content(chunk_size=1 << 20):
-            digest.update(chunk)
-            size += len(chunk)
-    return digest.hexdigest(), size
+    return cloud.glance.sha256(image_id)
 
 
-def load_record(conn: Any, case_id: str) -> Optional[Tuple[PreState, Dict[str, Any]]]:
+def load_record(cloud: Cloud, case_id: str) -> Optional[Tuple[PreState, Dict[str, Any]]]:
     """The stored pre-state of a case and its artifact entry, or None if none was written."""
-    image = find_image(conn, artifact_name(case_id, "record"))
+    image = find_image(cloud, artifact_name(case_id, "record"))
     if image is None or image.status != "active":
         return None
-    data = read_blob(conn, image.id)
+    data = read_blob(cloud, image.id)
     try:
         record = PreState.from_dict(json.loads(data))
     except (ValueError, TypeError) as exc:
         raise CloudError("case record %s is unreadable: %s" % (image.id, exc), resource=image.id)
-    return record, {"kind": "record", "store": "glance", "id": image.id, "name": image.name,
-                    "sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
+    return record, blob_entry("record", image.id, image.name, data)

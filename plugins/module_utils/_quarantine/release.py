@@ -3,25 +3,21 @@
 # Apache License 2.0 (see LICENSE)
 """The release steps of a quarantine case: put back exactly the recorded pre-state.
 
-A mixin of :class:`quarantine.Case` (which provides ``conn``, ``opts``,
-``server``, ``record``, ``group()``, ``refresh()`` and ``wait_status()``). Each
-``<step>_done`` compares the cloud with the case record, so a release killed
-half-way is finished by the next one and a finished release plans nothing.
+A mixin of :class:`.case.Case` (which provides ``cloud``, ``opts``, ``server``,
+``record``, ``ports()``, ``group()``, ``refresh()``, ``wait_idle()`` and
+``wait_status()``). Each ``<step>_done`` compares the cloud with the case
+record, so a release killed half-way is finished by the next one and a
+finished release plans nothing.
 """
 
 from __future__ import annotations
 
 from typing import Any, Dict, List
 
+from ansible_collections.osfleet.day2.plugins.module_utils._common.errors import ConflictError
 from ansible_collections.osfleet.day2.plugins.module_utils._quarantine import evidence as ev
 from ansible_collections.osfleet.day2.plugins.module_utils._quarantine import volumes as qv
-from ansible_collections.osfleet.day2.plugins.module_utils._openstack.connection import api_call
-from ansible_collections.osfleet.day2.plugins.module_utils._common.errors import ConflictError
-from ansible_collections.osfleet.day2.plugins.module_utils._quarantine.record import (
-    artifact_name,
-    find_image,
-    server_ports,
-)
+from ansible_collections.osfleet.day2.plugins.module_utils._quarantine.record import artifact_name, find_image
 
 
 class ReleaseSteps:
@@ -32,22 +28,22 @@ class ReleaseSteps:
 
     def do_restore_power(self) -> Dict[str, Any]:
         self.wait_idle()
+        nova = self.cloud.nova
         before, want = self.server.status, self.record.status
-        with api_call("restore power", resource=self.server.id):
-            if before == "PAUSED":
-                self.conn.compute.unpause_server(self.server)
-                self.wait_status("ACTIVE")
-            if self.server.status == "SHUTOFF" and want == "ACTIVE":
-                self.conn.compute.start_server(self.server)
-            elif self.server.status == "ACTIVE" and want == "SHUTOFF":
-                self.conn.compute.stop_server(self.server)
-            elif self.server.status == "ACTIVE" and want == "PAUSED":
-                self.conn.compute.pause_server(self.server)
+        if before == "PAUSED":
+            nova.unpause(self.server.id)
+            self.wait_status("ACTIVE")
+        if self.server.status == "SHUTOFF" and want == "ACTIVE":
+            nova.start(self.server.id)
+        elif self.server.status == "ACTIVE" and want == "SHUTOFF":
+            nova.stop(self.server.id)
+        elif self.server.status == "ACTIVE" and want == "PAUSED":
+            nova.pause(self.server.id)
         self.wait_status(want)
         return {"before": {"status": before}, "after": {"status": self.server.status}}
 
     def _port_diff(self) -> Dict[str, Dict[str, Any]]:
-        current = {p.id: p for p in server_ports(self.conn, self.server.id)}
+        current = {p.id: p for p in self.ports()}
         wrong = {}
         for rec in self.record.ports:
             port = current.get(rec.id)
@@ -67,15 +63,13 @@ class ReleaseSteps:
     def do_restore_ports(self) -> Dict[str, Any]:
         wrong = self._port_diff()
         for port_id, change in wrong.items():
-            with api_call("restore port", resource=port_id):
-                self.conn.network.update_port(port_id, **change["after"])
+            self.cloud.neutron.update_port(port_id, **change["after"])
         return {"details": {"ports": wrong}}
 
     def _fip_diff(self) -> List[Any]:
         out = []
         for rec in self.record.floating_ips:
-            with api_call("get floating IP", resource=rec.floating_ip_address):
-                fip = self.conn.network.get_ip(rec.id)
+            fip = self.cloud.neutron.get_floating_ip(rec.id)
             if fip.port_id != rec.port_id or fip.fixed_ip_address != rec.fixed_ip_address:
                 out.append(rec)
         return out
@@ -86,8 +80,7 @@ class ReleaseSteps:
     def do_restore_floating_ips(self) -> Dict[str, Any]:
         done = []
         for rec in self._fip_diff():
-            with api_call("associate floating IP", resource=rec.floating_ip_address):
-                self.conn.network.update_ip(rec.id, port_id=rec.port_id, fixed_ip_address=rec.fixed_ip_address)
+            self.cloud.neutron.update_floating_ip(rec.id, rec.port_id, rec.fixed_ip_address)
             done.append(rec.floating_ip_address)
         return {"after": {"floating_ips": done}}
 
@@ -96,8 +89,7 @@ class ReleaseSteps:
 
     def do_delete_group(self) -> Dict[str, Any]:
         group = self.group()
-        with api_call("delete security group", resource=group.id):
-            self.conn.network.delete_security_group(group)
+        self.cloud.neutron.delete_security_group(group.id)
         return {"before": {"group": group.id}}
 
     def restore_lock_done(self) -> bool:
@@ -105,11 +97,10 @@ class ReleaseSteps:
                 and (not self.record.locked or getattr(self.server, "locked_reason", None) == self.record.locked_reason))
 
     def do_restore_lock(self) -> Dict[str, Any]:
-        with api_call("restore lock", resource=self.server.id):
-            if self.server.is_locked:
-                self.conn.compute.unlock_server(self.server)
-            if self.record.locked:
-                self.conn.compute.lock_server(self.server, locked_reason=self.record.locked_reason)
+        if self.server.is_locked:
+            self.cloud.nova.unlock(self.server.id)
+        if self.record.locked:
+            self.cloud.nova.lock(self.server.id, self.record.locked_reason)
         return {"after": {"locked": self.record.locked, "locked_reason": self.record.locked_reason}}
 
     def _evidence_left(self) -> List[Any]:
@@ -117,19 +108,17 @@ class ReleaseSteps:
         case = self.opts.case_id
         left = []
         for vol in self.record.volumes:
-            copy = qv.find_volume(self.conn, qv.copy_name(case, vol["id"]))
+            copy = qv.find_volume(self.cloud, qv.copy_name(case, vol["id"]))
             if copy is not None:
                 left.append(("volume", copy))
         kinds = ["server_image", "console_log", "actions", "diagnostics", "manifest", "record"]
         for name in [artifact_name(case, k) for k in kinds] + [qv.data_name(case, v["id"]) for v in self.record.volumes]:
-            image = find_image(self.conn, name)
+            image = find_image(self.cloud, name)
             if image is not None:
                 left.append(("image", image))
         for vol in self.record.volumes:
-            name = ev.snapshot_name(case, vol["id"])
-            with api_call("list volume snapshots", resource=name):
-                left += [("snapshot", s) for s in self.conn.block_storage.snapshots(all_projects=True, name=name)
-                         if s.name == name and s.status not in qv.GONE]
+            left += [("snapshot", s) for s in self.cloud.cinder.snapshots_named(ev.snapshot_name(case, vol["id"]))
+                     if s.status not in qv.GONE]
         return left
 
     def delete_evidence_done(self) -> bool:
@@ -139,19 +128,17 @@ class ReleaseSteps:
         """Deletes the evidence volumes too, also once transferred to the investigators: the case is closed."""
         gone = []
         for kind, res in self._evidence_left():
-            with api_call("delete evidence " + kind, resource=res.id):
-                if kind == "image":
-                    self.conn.image.delete_image(res)
-                elif kind == "volume":
-                    if res.status == "in-use":
-                        raise ConflictError("evidence volume %s is attached (by the investigators?); detach it "
-                                            "before deleting the evidence" % res.id, resource=res.id)
-                    for transfer in self.conn.block_storage.transfers(all_projects=True):
-                        if transfer.volume_id == res.id:
-                            self.conn.block_storage.delete_transfer(transfer)
-                    self.conn.block_storage.delete_volume(res)
-                else:
-                    self.conn.block_storage.delete_snapshot(res)
+            if kind == "image":
+                self.cloud.glance.delete_image(res.id)
+            elif kind == "volume":
+                if res.status == "in-use":
+                    raise ConflictError("evidence volume %s is attached (by the investigators?); detach it "
+                                        "before deleting the evidence" % res.id, resource=res.id)
+                for transfer in self.cloud.cinder.transfers(res.id):
+                    self.cloud.cinder.delete_transfer(transfer.id)
+                self.cloud.cinder.delete_volume(res.id)
+            else:
+                self.cloud.cinder.delete_snapshot(res.id)
             gone.append({"kind": kind, "id": res.id, "name": res.name})
         return {"before": {"evidence": gone}, "after": {"evidence": []}}
 
@@ -160,15 +147,15 @@ class ReleaseSteps:
                 and sorted(self.server.tags or []) == sorted(self.record.tags))
 
     def do_restore_marks(self) -> Dict[str, Any]:
+        nova = self.cloud.nova
         before = {"metadata": dict(self.server.metadata or {}), "tags": sorted(self.server.tags or [])}
         extra = [k for k in (self.server.metadata or {}) if k not in self.record.metadata]
-        with api_call("restore metadata and tags", resource=self.server.id):
-            if extra:
-                self.conn.compute.delete_server_metadata(self.server, extra)
-            if self.record.metadata:
-                self.conn.compute.set_server_metadata(self.server, **self.record.metadata)
-            for tag in set(self.server.tags or []) - set(self.record.tags):
-                self.conn.compute.remove_tag_from_server(self.server, tag)
-            for tag in set(self.record.tags) - set(self.server.tags or []):
-                self.conn.compute.add_tag_to_server(self.server, tag)
+        if extra:
+            nova.delete_metadata(self.server.id, extra)
+        if self.record.metadata:
+            nova.set_metadata(self.server.id, self.record.metadata)
+        for tag in set(self.server.tags or []) - set(self.record.tags):
+            nova.remove_tag(self.server.id, tag)
+        for tag in set(self.record.tags) - set(self.server.tags or []):
+            nova.add_tag(self.server.id, tag)
         return {"before": before, "after": {"metadata": self.record.metadata, "tags": self.record.tags}}

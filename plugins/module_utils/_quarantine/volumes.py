@@ -21,12 +21,20 @@ from __future__ import annotations
 import time
 from typing import Any, Callable, Dict, List, Optional
 
-from ansible_collections.osfleet.day2.plugins.module_utils._openstack.connection import api_call
-from ansible_collections.osfleet.day2.plugins.module_utils._common.errors import CloudError, ConflictError, ValidationError
+from ansible_collections.osfleet.day2.plugins.module_utils._common.errors import (
+    CloudError,
+    ConflictError,
+    ValidationError,
+)
+from ansible_collections.osfleet.day2.plugins.module_utils._openstack.cloud import Cloud
+from ansible_collections.osfleet.day2.plugins.module_utils._openstack.errors import api_call
+from ansible_collections.osfleet.day2.plugins.module_utils._quarantine import artifacts
+from ansible_collections.osfleet.day2.plugins.module_utils._quarantine.artifacts import ensure
 from ansible_collections.osfleet.day2.plugins.module_utils._quarantine.record import artifact_name, find_image
 
-WAIT_STEP = 2
 GONE = ("deleting", "deleted")
+#: looks at a volume back from ``uploading`` with no active image before the upload counts as failed
+UPLOAD_GIVEN_UP = 3
 
 
 def copy_name(case_id: str, volume_id: str) -> str:
@@ -37,86 +45,86 @@ def data_name(case_id: str, volume_id: str) -> str:
     return artifact_name(case_id, "volume-%s-data" % volume_id)
 
 
-def find_volume(conn: Any, name: str) -> Optional[Any]:
+def find_volume(cloud: Cloud, name: str) -> Optional[Any]:
     """The one volume of that name in any project (after the transfer it is the evidence project's)."""
-    with api_call("list volumes", resource=name):
-        found = [v for v in conn.block_storage.volumes(details=True, all_projects=True, name=name)
-                 if v.name == name and v.status not in GONE]
+    found = [v for v in cloud.cinder.volumes_named(name) if v.status not in GONE]
     if len(found) > 1:
         raise ConflictError("%d volumes are named %r; a case artifact must be unique" % (len(found), name),
                             resource=name)
     return found[0] if found else None
 
 
-def wait_volume(conn: Any, volume: Any, status: str, timeout: int) -> Any:
-    with api_call("wait for volume", resource=volume.id):
-        return conn.block_storage.wait_for_status(volume, status, failures=["error"], interval=WAIT_STEP,
-                                                  wait=timeout)
+def wait_available(cloud: Cloud, volume: Any, timeout: int) -> Any:
+    return cloud.cinder.wait_for_status(volume, "available", interval=artifacts.WAIT_STEP, wait=timeout)
 
 
-def evidence_volume(conn: Any, case_id: str, snapshot: Dict[str, Any], timeout: int) -> Any:
-    """The volume made from the case's snapshot (or the one an earlier run made), available."""
+def evidence_volume(cloud: Cloud, case_id: str, snapshot: Dict[str, Any], timeout: int) -> Any:
+    """The volume made from the case's snapshot (or the one an earlier run made), available.
+
+    Available also means an upload an earlier run started from it is over (the
+    volume is ``uploading`` while Cinder copies it into an image).
+    """
     name = copy_name(case_id, snapshot["volume_id"])
-    volume = find_volume(conn, name)
-    if volume is not None and volume.status == "error":
-        with api_call("delete failed volume", resource=name):
-            conn.block_storage.delete_volume(volume)
-        volume = None
-    if volume is None:
-        with api_call("create volume from snapshot", resource=snapshot["id"]):
-            volume = conn.block_storage.create_volume(
-                name=name, snapshot_id=snapshot["id"], size=snapshot["size_gb"],
-                description="osfleet quarantine case %s: copy of volume %s" % (case_id, snapshot["volume_id"]),
-                metadata={"osfleet_case": case_id, "osfleet_source_volume": snapshot["volume_id"]})
-    return wait_volume(conn, volume, "available", timeout)
+    return ensure(find=lambda: find_volume(cloud, name), failed=lambda found: found.status == "error",
+                  delete=lambda found: cloud.cinder.delete_volume(found.id),
+                  create=lambda: cloud.cinder.create_volume(
+                      name, snapshot["id"], snapshot["size_gb"],
+                      "osfleet quarantine case %s: copy of volume %s" % (case_id, snapshot["volume_id"]),
+                      {"osfleet_case": case_id, "osfleet_source_volume": snapshot["volume_id"]}),
+                  wait=lambda made: wait_available(cloud, made, timeout)).resource
 
 
-def upload_data(conn: Any, case_id: str, volume: Any, source_volume_id: str, timeout: int) -> Optional[Any]:
+def upload_data(cloud: Cloud, case_id: str, volume: Any, source_volume_id: str, timeout: int) -> Optional[Any]:
     """The raw image of the evidence volume's data, active; None if Cinder could not upload it.
 
-    An upload runs while the volume is ``uploading``: once it is ``available``
-    again, an image that is not active is a dead upload and is replaced.
+    ``volume`` is available (:func:`evidence_volume`), so no upload is running
+    from it: an image of this name that is not active is a dead upload and is
+    replaced.
     """
     name = data_name(case_id, source_volume_id)
-    image = find_image(conn, name)
-    if image is not None and image.status == "active":
-        return image
-    volume = wait_volume(conn, volume, "available", timeout)
-    image = find_image(conn, name)
-    if image is not None and image.status == "active":
-        return image
-    if image is not None:
-        with api_call("delete unfinished image", resource=name):
-            conn.image.delete_image(image)
-    with api_call("upload volume to image", resource=volume.id):
-        conn.block_storage.upload_volume_to_image(volume, name, disk_format="raw", container_format="bare",
-                                                  visibility="private")
+
+    def start_upload() -> None:  # Cinder answers once it has begun; the image is ours to find by name
+        cloud.cinder.upload_volume_to_image(volume.id, name)
+
+    return ensure(find=lambda: find_image(cloud, name), failed=lambda found: found.status != "active",
+                  delete=lambda found: cloud.glance.delete_image(found.id), create=start_upload,
+                  wait=lambda image: image or wait_upload(cloud, volume.id, name, timeout)).resource
+
+
+def wait_upload(cloud: Cloud, volume_id: str, name: str, timeout: int) -> Optional[Any]:
+    """The image Cinder is uploading the volume to, once active; None once Cinder gave up.
+
+    Our own loop, not the SDK's wait: the SDK waits for one resource to reach a
+    status, but a failed upload-to-image has none to wait on. Cinder deletes
+    the image when the backend's ``copy_volume_to_image`` fails and puts the
+    volume back to ``available``, so "done" is an active image of that name,
+    and "failed" is the volume back from ``uploading`` for a few looks with
+    no active image (Glance may still be settling the image on the first).
+    """
     deadline = time.time() + timeout
     idle = 0
     while True:
-        image = find_image(conn, name)
+        image = find_image(cloud, name)
         if image is not None and image.status == "active":
             return image
-        with api_call("get volume", resource=volume.id):
-            status = conn.block_storage.get_volume(volume.id).status
-        idle = idle + 1 if status != "uploading" else 0
-        if idle > 2:  # the volume is back and no active image came of it: Cinder gave up
+        idle = idle + 1 if cloud.cinder.get_volume(volume_id).status != "uploading" else 0
+        if idle >= UPLOAD_GIVEN_UP:  # the volume is back and no active image came of it: Cinder gave up
             if image is not None:
-                with api_call("delete failed image", resource=name):
-                    conn.image.delete_image(image)
+                cloud.glance.delete_image(image.id)
             return None
         if time.time() > deadline:
-            raise CloudError("upload of volume %s to image %s not done after %ds" % (volume.id, name, timeout),
-                             resource=volume.id)
-        time.sleep(WAIT_STEP)
+            raise CloudError("upload of volume %s to image %s not done after %ds" % (volume_id, name, timeout),
+                             resource=volume_id)
+        time.sleep(artifacts.WAIT_STEP)
 
 
-def volume_evidence(conn: Any, case_id: str, snapshots: List[Dict[str, Any]], timeout: int) -> List[Dict[str, Any]]:
+def volume_evidence(cloud: Cloud, case_id: str, snapshots: List[Dict[str, Any]],
+                    timeout: int) -> List[Dict[str, Any]]:
     """For every snapshot artifact: the evidence volume and, where Cinder can upload it, its data image."""
     out = []
     for snap in snapshots:
-        volume = evidence_volume(conn, case_id, snap, timeout)
-        image = upload_data(conn, case_id, volume, snap["volume_id"], timeout)
+        volume = evidence_volume(cloud, case_id, snap, timeout)
+        image = upload_data(cloud, case_id, volume, snap["volume_id"], timeout)
         entry = {"kind": "evidence_volume", "store": "cinder", "id": volume.id, "name": volume.name,
                  "volume_id": snap["volume_id"], "snapshot_id": snap["id"], "size_gb": volume.size,
                  "sha256": None, "data_image": image.name if image is not None else None}
@@ -131,28 +139,26 @@ def volume_evidence(conn: Any, case_id: str, snapshots: List[Dict[str, Any]], ti
 
 
 # -- the transfer to the evidence project -------------------------------------------
-def volume_owner(conn: Any, volume_id: str) -> Optional[str]:
-    with api_call("get volume", resource=volume_id):
-        return conn.block_storage.get_volume(volume_id).project_id
+def volume_owner(cloud: Cloud, volume_id: str) -> Optional[str]:
+    return cloud.cinder.get_volume(volume_id).project_id
 
 
-def transfer_volume(conn: Any, accepting: Callable[[], Any], volume_id: str, name: str, project_id: str) -> bool:
+def transfer_volume(cloud: Cloud, accepting: Callable[[], Cloud], volume_id: str, name: str, project_id: str) -> bool:
     """Give the volume to ``project_id``; True if it changed hands.
 
-    The transfer's auth key is shown once, at creation: a transfer left by a
-    killed run cannot be accepted, so it is deleted and made again.
+    ``accepting()`` is a Cloud scoped to ``project_id`` (Cinder accepts a
+    transfer only from a token of the receiving project). The transfer's auth
+    key is shown once, at creation: a transfer left by a killed run cannot be
+    accepted, so it is deleted and made again.
     """
-    if volume_owner(conn, volume_id) == project_id:
+    if volume_owner(cloud, volume_id) == project_id:
         return False
-    with api_call("list volume transfers", resource=volume_id):
-        stale = [t for t in conn.block_storage.transfers(all_projects=True) if t.volume_id == volume_id]
-    for transfer in stale:
-        with api_call("delete stale volume transfer", resource=transfer.id):
-            conn.block_storage.delete_transfer(transfer)
+    for transfer in cloud.cinder.transfers(volume_id):
+        cloud.cinder.delete_transfer(transfer.id)
     try:
         with api_call("connect to the evidence project", resource=project_id):
             receiver = accepting()
-            scoped = receiver.current_project_id
+            scoped = receiver.project_id  # authenticates: bad credentials fail here, before any transfer
     except CloudError as exc:
         raise CloudError("%s; accepting a volume transfer needs credentials scoped to the evidence project: set "
                          "evidence_cloud, or give the operator a role in that project" % exc.message,
@@ -161,23 +167,19 @@ def transfer_volume(conn: Any, accepting: Callable[[], Any], volume_id: str, nam
         raise ValidationError("the credentials accepting the volume transfer are scoped to project %s, not the "
                               "evidence project %s" % (scoped, project_id),
                               field="evidence_cloud")
-    with api_call("create volume transfer", resource=volume_id):
-        transfer = conn.block_storage.create_transfer(volume_id=volume_id, name=name)
+    transfer = cloud.cinder.create_transfer(volume_id, name)
     try:
-        with api_call("accept volume transfer", resource="%s for project %s" % (volume_id, project_id)):
-            receiver.block_storage.accept_transfer(transfer.id, auth_key=transfer.auth_key)
+        receiver.cinder.accept_transfer(transfer.id, transfer.auth_key)
     except CloudError:
-        with api_call("delete unaccepted volume transfer", resource=transfer.id):
-            conn.block_storage.delete_transfer(transfer)
+        cloud.cinder.delete_transfer(transfer.id)
         raise
     return True
 
 
-def verify_volume(conn: Any, art: Dict[str, Any]) -> List[str]:
+def verify_volume(cloud: Cloud, art: Dict[str, Any]) -> List[str]:
     """The evidence volume is still there (investigators may attach it: its hash is the data image's)."""
     try:
-        with api_call("get volume", resource=art["id"]):
-            volume = conn.block_storage.get_volume(art["id"])
+        volume = cloud.cinder.get_volume(art["id"])
     except Exception as exc:  # a missing artifact is a finding, not a crash
         return ["evidence volume %s: %s" % (art["id"], exc)]
     if volume.status not in ("available", "in-use", "awaiting-transfer"):

@@ -12,6 +12,7 @@ import contextlib
 import time
 from typing import Any, Dict, Iterator
 
+from ansible_collections.osfleet.day2.plugins.module_utils._openstack.cloud import Cloud
 from ansible_collections.osfleet.day2.plugins.module_utils._quarantine.case import Case, Options
 
 # Not az2: the maintenance tests drain compute-03 on the same shared lab at the same time (they would
@@ -69,7 +70,8 @@ def throwaway_server(case_id: str, ports: int = 2) -> Iterator[Any]:
         yield tenant.compute.get_server(server.id)
     finally:
         if "server" in made:  # release (idempotent) and drop the evidence, then delete what we made
-            Case(admin, made["server"].id, Options(case_id=case_id, state="released", delete_evidence=True)).apply()
+            Case(Cloud(admin), made["server"].id,
+                 Options(case_id=case_id, state="released", delete_evidence=True)).apply()
             admin.compute.delete_server(made["server"].id)
             admin.compute.wait_for_delete(made["server"], wait=120)
         _cleanup(admin, made)

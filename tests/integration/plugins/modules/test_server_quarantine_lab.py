@@ -18,6 +18,7 @@ import pytest
 
 from ansible_collections.osfleet.day2.plugins.module_utils._common.audit_log import AuditLog
 from ansible_collections.osfleet.day2.plugins.module_utils._common.marks import QUARANTINE_META_KEY, QUARANTINE_TAG
+from ansible_collections.osfleet.day2.plugins.module_utils._openstack.cloud import Cloud
 from ansible_collections.osfleet.day2.plugins.module_utils._quarantine.case import Case, Options, StopAfter
 from ansible_collections.osfleet.day2.plugins.module_utils._quarantine.record import artifact_name
 from ansible_collections.osfleet.day2.tests.integration.plugins.modules.quarantine_lab_server import (
@@ -58,7 +59,7 @@ def test_quarantine_evidence_resume_tamper_and_release(lab, admin_conn, run_modu
     opts = Options(case_id=CASE, forensic_cidr="192.0.2.0/24", evidence_project="investigators", power="pause",
                    evidence_dir=evidence_dir)
     with pytest.raises(StopAfter):
-        Case(admin_conn, sid, opts).apply(
+        Case(Cloud(admin_conn), sid, opts).apply(
             on_step=lambda name, out: audit.append("server_quarantine." + name, "server %s (case %s)" % (sid, CASE),
                                                    out.get("before"), out.get("after"), out.get("details")),
             stop_after="detach_floating_ips")
