@@ -599,6 +599,10 @@ def session(sid):
         return flask.jsonify(_session_json(g.sessions[match[0]]))
 
 
+import redfish_settings  # noqa: E402  (network protocols, accounts, certificate, clock: scenario)
+redfish_settings.register(app, scen, bmc)
+
+
 # ---- serving: one werkzeug server per BMC port ---------------------------------------
 
 GATES = {b["host"]: Gate(b) for b in BMCS}
@@ -607,6 +611,7 @@ GATES = {b["host"]: Gate(b) for b in BMCS}
 def _serve(g: Gate) -> None:
     g.server = make_server(CFG.get("listen", "127.0.0.1"), g.bmc["port"], g, threaded=True)
     threading.Thread(target=g.server.serve_forever, name=g.bmc["host"], daemon=True).start()
+    redfish_settings.serve_https(g.bmc, g, CFG.get("listen", "127.0.0.1"), make_server)
 
 
 def _watch() -> None:

@@ -16,7 +16,11 @@ import uuid
 from pathlib import Path
 
 FAULT_KINDS = ("overtemp", "fan_failed", "psu_failed", "sel_critical",
-               "bmc_down", "bmc_badauth", "old_firmware")
+               "bmc_down", "bmc_badauth", "old_firmware",
+               "ipmi_on", "http_on", "password_change_required")
+#: faults of the BMC's own settings (Redfish NetworkProtocol, AccountService): an
+#: IPMI-managed lab BMC has no such documents, so they are Redfish-only
+SETTINGS_FAULTS = ("ipmi_on", "http_on", "password_change_required")
 
 HEALTHY_BIOS = "2.19.1"
 HEALTHY_BMC = "7.10"
@@ -47,6 +51,7 @@ def healthy(host: str) -> dict:
         "bios_version": HEALTHY_BIOS,
         "bmc_firmware": HEALTHY_BMC,
         "faults": [],
+        "bmc_settings": healthy_settings(),
         # bmc_down / bmc_badauth are handled by the BMC managers, not served
         "down": False,
         "reject_auth": False,
@@ -82,6 +87,40 @@ def healthy(host: str) -> dict:
              "SensorType": "System Boot/Restart Initiated"},
         ],
     }
+
+
+def healthy_settings() -> dict:
+    """The BMC's own settings as a hardened BMC has them (what the compute_hosts pack wants):
+    HTTPS only, no IPMI-over-LAN, Telnet or SNMPv1/v2c, NTP with servers, clock on time, no
+    enabled account still flagged PasswordChangeRequired (the factory ``root`` is disabled),
+    a SEL with room, power restored to the last state. Served by redfish_settings.py."""
+    return {
+        # ManagerNetworkProtocol <Protocol>.ProtocolEnabled
+        "protocols": {"HTTP": False, "HTTPS": True, "IPMI": False, "SSH": True,
+                      "Telnet": False, "SNMP": False, "NTP": True, "KVMIP": False,
+                      "VirtualMedia": True},
+        "snmp": {"EnableSNMPv1": False, "EnableSNMPv2c": False, "EnableSNMPv3": True},
+        "ntp_servers": ["192.0.2.123", "192.0.2.124"],
+        "clock_offset_seconds": 0,             # Manager DateTime = now + this
+        "power_restore_policy": "LastState",   # ComputerSystem.PowerRestorePolicy
+        "sel_max_records": 1000, "sel_overwrite_policy": "WrapsWhenFull",
+        # AccountService/Accounts (ManagerAccount); empty slots as real BMCs list them
+        "accounts": [
+            {"Id": "1", "UserName": "admin", "RoleId": "Administrator", "Enabled": True,
+             "Locked": False, "PasswordChangeRequired": False},
+            {"Id": "2", "UserName": "root", "RoleId": "Administrator", "Enabled": False,
+             "Locked": False, "PasswordChangeRequired": True},
+            {"Id": "3", "UserName": "monitor", "RoleId": "ReadOnly", "Enabled": True,
+             "Locked": False, "PasswordChangeRequired": False},
+            {"Id": "4", "UserName": "", "RoleId": "NoAccess", "Enabled": False,
+             "Locked": False, "PasswordChangeRequired": False},
+        ],
+    }
+
+
+def settings(d: dict) -> dict:
+    """The scenario's BMC settings (healthy ones for a scenario written before they existed)."""
+    return d.get("bmc_settings") or healthy_settings()
 
 
 def path(host: str, bmc_dir: Path) -> Path:
@@ -141,6 +180,16 @@ def apply_fault(data: dict, kind: str) -> dict:
         d["down"] = True
     elif kind == "bmc_badauth":
         d["reject_auth"] = True
+    elif kind in SETTINGS_FAULTS:
+        st = d["bmc_settings"] = settings(d)
+        if kind == "ipmi_on":
+            st["protocols"]["IPMI"] = True      # IPMI-over-LAN enabled: BMC-03
+        elif kind == "http_on":
+            st["protocols"]["HTTP"] = True      # plain HTTP enabled: BMC-04
+        else:                                   # the factory root enabled with its label password: BMC-02
+            root = next(a for a in st["accounts"] if a["UserName"] == "root")
+            root["Enabled"] = True
+            root["PasswordChangeRequired"] = True
     else:
         raise ValueError(f"unknown fault kind {kind!r}; one of {', '.join(FAULT_KINDS)}")
     return d
