@@ -80,7 +80,7 @@ def _not_found(what: str):
 
 def cert_info(b: dict):
     """The Certificate fields of the BMC's HTTPS certificate, None without an HTTPS listener."""
-    if not b.get("https_port") or not b.get("tls_info"):
+    if b.get("https_port") is None or not b.get("tls_info"):
         return None
     try:
         return json.loads(Path(b["tls_info"]).read_text())
@@ -113,7 +113,7 @@ def register(app: flask.Flask, scen: Callable[[], dict], bmc: Callable[[], dict]
                "Status": {"State": "Enabled", "Health": "OK"},
                "HTTP": {"ProtocolEnabled": bool(on.get("HTTP")), "Port": b["port"]},
                "HTTPS": {"ProtocolEnabled": bool(on.get("HTTPS")) and has_tls,
-                         "Port": b.get("https_port") or 443,
+                         "Port": b.get("https_port") if has_tls else 443,
                          "Certificates": {"@odata.id": f"{base}/HTTPS/Certificates"}}}
         for name in ("IPMI", "SSH", "Telnet", "KVMIP", "VirtualMedia"):
             doc[name] = {"ProtocolEnabled": bool(on.get(name)), "Port": PORTS[name]}
@@ -204,9 +204,9 @@ def serve_https(b: dict, wsgi_app, listen: str, make_server) -> object:
     """Serve ``wsgi_app`` (the BMC's gate) over TLS on the BMC's ``https_port`` with its lab
     certificate; None for a BMC without one (bench BMCs)."""
     port = b.get("https_port")
-    if not port or not b.get("tls_cert"):
+    if port is None or not b.get("tls_cert"):
         return None
-    if port in _HTTPS:
+    if port and port in _HTTPS:
         return _HTTPS[port]
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     ctx.minimum_version = ssl.TLSVersion.TLSv1_2
