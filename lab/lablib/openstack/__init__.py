@@ -115,6 +115,10 @@ def up() -> None:
         stamp("seed").write_text(out)
         print(f"[lab] openstack: seeded ({time.monotonic() - t1:.0f}s): {out.strip().splitlines()[-1:]}",
               flush=True)
+    if not stamp("unused").exists():   # own stamp: labs seeded before the audit get them too
+        out = _run_tool("openstack (unused resources)", "unused", timeout=600)
+        stamp("unused").write_text(out)
+        print(f"[lab] openstack: {out.strip().splitlines()[-1]}", flush=True)
     if not stamp("ironic-nodes").exists():   # own stamp: labs seeded before Ironic get them too
         out = _run_tool("openstack (ironic nodes)", "ironic", timeout=300)
         stamp("ironic-nodes").write_text(out)

@@ -87,6 +87,23 @@ def ironic_nodes() -> list:
     return sorted(nodes, key=lambda n: n["name"])
 
 
+# Unused resources the compliance audit's unused_capacity pack must find (docs/audit.md),
+# all in UNUSED_TENANT, named so tests find them; seeded by tools/seed.py unused (own stamp).
+# The shut-off server has no network and asks for az1, away from the hosts the maintenance
+# tests drain (az2: compute-03, compute-04); it is no port, volume or address of another test.
+UNUSED_TENANT = "tenant-b"
+UNUSED = {
+    "server": "unused-stopped-vm",         # SHUTOFF (UNUSED-01)
+    "server_az": "az1",
+    "port": "unused-orphan-port",          # no device (UNUSED-03), on <tenant>-net
+    "volume": "unused-volume",             # available, unattached (UNUSED-05)
+    "floating_ip": "unused-floating-ip",   # description: unassociated (UNUSED-06)
+    # the same unattached volume carrying the exclusion tag (metadata key): never a finding
+    "kept_volume": "unused-kept-volume",
+    "exclusion_tag": "osfleet-keep",
+}
+
+
 def spec() -> dict:
     """Everything tools/seed.py creates on first up()."""
     return {
@@ -112,4 +129,6 @@ def spec() -> dict:
         "servers_per_tenant": 3,
         "ironic_nodes": ironic_nodes(),
         "ironic_maintenance_reason": IRONIC_MAINTENANCE_REASON,
+        "unused_tenant": UNUSED_TENANT,
+        "unused": UNUSED,
     }

@@ -3,6 +3,7 @@
     python seed.py seed          first-run objects (idempotent, by name)
     python seed.py ironic        Ironic nodes of the lab computes (idempotent, by name)
     python seed.py servers N     N more servers by multi-create, wait ACTIVE/ERROR
+    python seed.py unused        the unused resources the audit must find (idempotent, by name)
 
 Env OSFLAB_SEED: JSON spec from lablib.openstack.seeddata.spec().
 """
@@ -187,6 +188,42 @@ def seed():
     print(f"seed done in {time.monotonic() - t0:.0f}s: {n} servers")
 
 
+# ------------------------------------------------------------------ unused
+def seed_unused():
+    """One of each unused resource of the unused_capacity pack, in SPEC["unused_tenant"]:
+    a shut-off server, a port with no device, an unattached volume (and one with the
+    exclusion tag), an unassociated floating IP. Idempotent by name (the FIP by description)."""
+    u, tenant = SPEC["unused"], SPEC["unused_tenant"]
+    conn = tenant_conn(tenant)
+    srv = conn.compute.find_server(u["server"])
+    if srv is None:
+        image = conn.image.find_image(SPEC["image"]["name"], ignore_missing=False)
+        flavor = conn.compute.find_flavor("m1.tiny", ignore_missing=False)
+        srv = conn.compute.create_server(name=u["server"], flavor_id=flavor.id, image_id=image.id,
+                                         networks="none", availability_zone=u["server_az"],
+                                         metadata={"lab": "unused", "tenant": tenant})
+        srv = conn.compute.wait_for_server(srv, wait=300, interval=2)
+    srv = conn.compute.get_server(srv.id)
+    if srv.status == "ACTIVE":
+        conn.compute.stop_server(srv)
+        srv = conn.compute.wait_for_server(srv, status="SHUTOFF", wait=120, interval=2)
+    net = conn.network.find_network(f"{tenant}-net", ignore_missing=False)
+    port = conn.network.find_port(u["port"]) or conn.network.create_port(
+        network_id=net.id, name=u["port"], description="lab: a port nothing uses")
+    vols = {}
+    for key, meta in (("volume", {"lab": "unused"}),
+                      ("kept_volume", {"lab": "unused", u["exclusion_tag"]: "lab: kept on purpose"})):
+        vols[key] = conn.block_storage.find_volume(u[key]) or conn.block_storage.create_volume(
+            name=u[key], size=1, metadata=meta)
+    provider = conn.network.find_network(SPEC["provider"]["network"], ignore_missing=False)
+    fip = next((f for f in conn.network.ips(project_id=conn.current_project_id)
+                if f.description == u["floating_ip"]), None)
+    if fip is None:
+        fip = conn.network.create_ip(floating_network_id=provider.id, description=u["floating_ip"])
+    print(f"unused: server {srv.name}={srv.status}, port {port.name} (no device), volumes "
+          f"{', '.join(v.name for v in vols.values())}, floating IP {fip.floating_ip_address} ({tenant})")
+
+
 # ----------------------------------------------------------------- baremetal
 def ironic_nodes():
     """One node per lab compute (by name, idempotent), enrolled and kept in
@@ -271,6 +308,8 @@ if __name__ == "__main__":
         seed()
     elif sys.argv[1] == "ironic":
         ironic_nodes()
+    elif sys.argv[1] == "unused":
+        seed_unused()
     elif sys.argv[1] == "servers":
         servers(int(sys.argv[2]))
     else:
