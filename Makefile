@@ -26,7 +26,7 @@ BENCH_BMCS ?= 200
 
 .PHONY: bench bench-inventory bench-hardware bench-drain bench-venv
 .PHONY: lab-smoke
-.PHONY: help venv unit sanity lint integration molecule test build docs demo \
+.PHONY: help venv unit sanity lint integration molecule test build docs demo demo-audit test-deps \
         lab-up lab-down lab-status lab-reset clean collection-link
 
 help:  ## list the targets
@@ -46,7 +46,20 @@ collection-link:
 	@mkdir -p $(dir $(COLL_LINK)) $(CACHE)/ansible-tmp
 	@[ -L $(COLL_LINK) ] || ln -sfn $(REPO) $(COLL_LINK)
 
-unit: venv collection-link  ## pytest unit tests of the core and the modules
+# Debian packages some unit tests need (bindep.txt, profile test): promtool checks compliance.prom,
+# headless Chromium opens compliance.html (fonts-liberation gives it fonts). Only missing ones are installed.
+TEST_DEBS := prometheus:promtool chromium:chromium fonts-liberation:
+test-deps:  ## system packages some unit tests need: promtool (prometheus), headless Chromium, fonts
+	@missing=""; for d in $(TEST_DEBS); do pkg=$${d%%:*}; exe=$${d#*:}; \
+	  if [ -n "$$exe" ]; then command -v "$$exe" >/dev/null && continue; \
+	  else dpkg -s "$$pkg" >/dev/null 2>&1 && continue; fi; missing="$$missing $$pkg"; done; \
+	if [ -n "$$missing" ]; then \
+	  sudo=$$( [ "$$(id -u)" = 0 ] || echo sudo ); echo "[test-deps] apt-get install$$missing"; \
+	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -q --no-install-recommends $$missing || \
+	  { $$sudo apt-get update -q && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -q --no-install-recommends $$missing; }; \
+	fi
+
+unit: venv collection-link test-deps  ## pytest unit tests of the core and the modules
 	cd $(COLL_LINK) && PYTHONPATH=$(COLL_ROOT) $(PY) -m pytest -q -p no:cacheprovider tests/unit
 
 sanity: venv  ## ansible-test sanity on a copy of the work tree
@@ -82,7 +95,8 @@ lab-reset:  ## wipe the lab's state and bring it up fresh
 
 lab-smoke: lab-up  ## the lab's own smoke tests: every part of the lab answers as it should
 	.lab/venv/bin/python -m pytest -q -p no:cacheprovider lab/tests/test_openstack_smoke.py
-	.lab/venv-bmc/bin/python -m pytest -q -p no:cacheprovider lab/tests/test_bmc_smoke.py lab/tests/test_legacy_smoke.py
+	.lab/venv-bmc/bin/python -m pytest -q -p no:cacheprovider lab/tests/test_bmc_smoke.py lab/tests/test_legacy_smoke.py \
+	  lab/tests/test_redfish_settings.py
 
 integration: venv collection-link lab-up  ## integration tests against the lab
 	cd $(COLL_LINK) && PYTHONPATH=$(COLL_ROOT) $(PY) -m pytest -q -p no:cacheprovider tests/integration
@@ -98,6 +112,15 @@ demo: venv collection-link lab-up  ## the main playbook against the built-in lab
 	  -e osfleet_cloud=lab-admin -e osfleet_clouds_yaml=$(OSFLEET_LAB_DIR)/clouds.yaml \
 	  -e osfleet_bmc_map=$(OSFLEET_LAB_DIR)/bmcs.yml \
 	  -e osfleet_report_dir=$(OSFLEET_LAB_DIR)/reports
+
+# The compliance audit of the lab: labctl up writes audit-vars.yml (cloud, clouds.yaml, the HTTPS BMC map
+# and its CA, packs, parameters and waivers; lab/lablib/audit_params.py). Four reports per run.
+AUDIT_REPORT_DIR ?= $(OSFLEET_LAB_DIR)/reports/compliance
+AUDIT_FAIL_ON ?= high
+demo-audit: venv collection-link lab-up  ## the compliance audit against the built-in lab (reports in .lab/reports/compliance)
+	cd $(COLL_LINK) && $(VENV)/bin/ansible-playbook osfleet.day2.compliance_audit \
+	  -e @$(OSFLEET_LAB_DIR)/audit-vars.yml \
+	  -e osfleet_report_dir=$(AUDIT_REPORT_DIR) -e osfleet_audit_fail_on=$(AUDIT_FAIL_ON)
 
 $(BENCH_VENV)/.stamp: requirements.txt requirements-bench.txt tools/find-python
 	@PYTHON="$${PYTHON:-$$(tools/find-python)}" || exit 1; \

@@ -368,3 +368,87 @@ def test_unknown_host_is_an_error():
     from lablib.procs import LabError
     with pytest.raises(LabError):
         labbmc.fault("no-such-host", "overtemp")
+
+
+# ---- BMC settings (NetworkProtocol, AccountService, certificate) and HTTPS ---------------------------
+# (the routes themselves: lab/tests/test_redfish_settings.py, without the lab)
+
+SETTINGS_FAULTS = {"ipmi_on": ("IPMI", "protocol"), "http_on": ("HTTP", "protocol"),
+                   "password_change_required": ("root", "account")}
+BMCS_HTTPS_YML = LAB_DIR / "bmcs-https.yml"
+CA_PEM = LAB_DIR / "bmc" / "tls" / "ca.pem"
+
+
+def settings_of(client) -> tuple:
+    mgr = get(client, get(client, "/redfish/v1/Managers")["Members"][0]["@odata.id"])
+    proto = get(client, mgr["NetworkProtocol"]["@odata.id"])
+    svc = get(client, get(client, "/redfish/v1/")["AccountService"]["@odata.id"])
+    accounts = [get(client, m["@odata.id"]) for m in get(client, svc["Accounts"]["@odata.id"])["Members"]]
+    return mgr, proto, accounts
+
+
+def test_redfish_settings_healthy():
+    for host in ("compute-01", "compute-02"):
+        client = redfish(host)
+        try:
+            mgr, proto, accounts = settings_of(client)
+            assert mgr["DateTime"] and proto["HTTPS"]["ProtocolEnabled"] is True
+            assert not any(proto[p]["ProtocolEnabled"] for p in ("HTTP", "IPMI", "Telnet", "SNMP"))
+            assert not [a for a in accounts if a["Enabled"] and a["PasswordChangeRequired"]]
+            certs = get(client, proto["HTTPS"]["Certificates"]["@odata.id"])
+            cert = get(client, certs["Members"][0]["@odata.id"])
+            assert cert["Subject"]["CommonName"] == host and cert["Issuer"]["CommonName"] == "Osfleet Lab BMC CA"
+            system = get(client, redfish_parts(BMCS[host])[1])
+            assert system["PowerRestorePolicy"] == "LastState"
+        finally:
+            client._auth.close()
+
+
+def test_https_map_and_verified_tls():
+    assert BMCS_HTTPS_YML.exists() and CA_PEM.exists()
+    https = load_bmcs(BMCS_HTTPS_YML)
+    assert sorted(https) == ["compute-01", "compute-02", "compute-03", "compute-04"]
+    for host in ("compute-01", "compute-02"):
+        e = https[host]
+        assert e["address"].startswith("redfish+https://127.0.0.1:")
+        base, sys_path = redfish_parts(e)
+        client = sushy.Sushy(base + "/redfish/v1", username=e["username"], password=e["password"],
+                             verify=str(CA_PEM))
+        try:
+            assert client.get_system(sys_path).power_state in (sushy.PowerState.ON, sushy.PowerState.OFF)
+        finally:
+            client._auth.close()
+        with pytest.raises(sushy.exceptions.ConnectionError):   # not trusted without the lab CA
+            sushy.Sushy(base + "/redfish/v1", username=e["username"], password=e["password"], verify=True)
+    assert https["compute-03"]["address"] == BMCS["compute-03"]["address"]
+
+
+@pytest.mark.parametrize("kind", sorted(SETTINGS_FAULTS))
+def test_redfish_settings_fault_visible_then_cleared(kind):
+    name, what = SETTINGS_FAULTS[kind]
+    try:
+        labbmc.fault(REDFISH_HOST, kind)
+        client = redfish(REDFISH_HOST)
+        try:
+            _, proto, accounts = settings_of(client)
+        finally:
+            client._auth.close()
+        if what == "protocol":
+            assert proto[name]["ProtocolEnabled"] is True
+        else:
+            assert [a["UserName"] for a in accounts if a["Enabled"] and a["PasswordChangeRequired"]] == [name]
+    finally:
+        labbmc.clear(REDFISH_HOST)
+    client = redfish(REDFISH_HOST)
+    try:
+        _, proto, accounts = settings_of(client)
+        assert proto["HTTP"]["ProtocolEnabled"] is False and proto["IPMI"]["ProtocolEnabled"] is False
+        assert not [a for a in accounts if a["Enabled"] and a["PasswordChangeRequired"]]
+    finally:
+        client._auth.close()
+
+
+def test_settings_fault_on_an_ipmi_bmc_is_refused():
+    from lablib.procs import LabError
+    with pytest.raises(LabError, match="IPMI BMC"):
+        labbmc.fault(IPMI_HOST, "ipmi_on")
