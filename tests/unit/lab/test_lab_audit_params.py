@@ -55,7 +55,9 @@ def test_written_files_are_what_the_module_says(tmp_path, monkeypatch):
     for name in ("AUDIT_PARAMS_YML", "AUDIT_WAIVERS_YML", "AUDIT_VARS_YML"):
         monkeypatch.setattr(audit_params, name, tmp_path / (name.lower() + ".yml"))
     audit_params.write()
-    body = lambda name: json.loads("".join((tmp_path / (name.lower() + ".yml")).read_text().splitlines(True)[1:]))  # noqa: E731
+
+    def body(name):
+        return json.loads("".join((tmp_path / (name.lower() + ".yml")).read_text().splitlines(True)[1:]))
     assert body("AUDIT_PARAMS_YML") == audit_params.params()
     assert body("AUDIT_WAIVERS_YML") == {"waivers": audit_params.waivers()}
     variables = body("AUDIT_VARS_YML")
