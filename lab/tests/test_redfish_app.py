@@ -276,3 +276,43 @@ def test_expand_is_only_offered_where_the_scenario_says(bmc):
 def test_unknown_profile_is_refused():
     with pytest.raises(ValueError, match="unknown BMC profile"):
         scn.healthy("h", "hpe_ilo")
+
+
+# ---- lablib.bmc: which BMCs exist and where they are listed (stdlib, no lab) ---------
+
+_REGISTRY = r"""
+import json, sys
+sys.path.insert(0, sys.argv[1])
+from lablib import bmc, paths
+from lablib.procs import LabError
+paths.ensure_dirs()
+bmc.write_bmcs_yml()
+refused = []
+for call in (lambda: bmc.fault("compute-03", "psu_warning"),
+             lambda: bmc.set_profile("compute-04", "new_resources_only"),
+             lambda: bmc.set_profile("bmc-new-01", "hpe_ilo")):
+    try:
+        call()
+    except LabError as exc:
+        refused.append(exc.detail)
+print(json.dumps({"fleet": paths.BMCS_YML.read_text(), "vendor": bmc.BMCS_VENDOR_YML.read_text(),
+                  "kinds": {h: bmc.kind(h) for h in bmc.hosts()}, "refused": refused}))
+"""
+
+
+def test_vendor_bmcs_are_listed_apart_and_ipmi_refuses_redfish_only_changes(tmp_path):
+    import subprocess
+    env = dict(os.environ, OSFLEET_LAB_DIR=str(tmp_path))
+    res = subprocess.run([sys.executable, "-c", _REGISTRY, str(HERE.parent)], capture_output=True, text=True,
+                         env=env, timeout=60)
+    assert res.returncode == 0, res.stderr
+    out = json.loads(res.stdout)
+    fleet_hosts = [ln[:-1] for ln in out["fleet"].splitlines() if ln and not ln.startswith((" ", "#"))]
+    vendor_hosts = [ln[:-1] for ln in out["vendor"].splitlines() if ln and not ln.startswith((" ", "#"))]
+    assert fleet_hosts == ["compute-01", "compute-02", "compute-03", "compute-04"]
+    assert vendor_hosts == ["bmc-new-01", "bmc-multi-01", "bmc-sel-01"]
+    for port in (18105, 18106, 18107):
+        assert f"127.0.0.1:{port}/redfish/v1/Systems/" in out["vendor"]
+    assert {h: k for h, k in out["kinds"].items() if k == "vendor"} == dict.fromkeys(vendor_hosts, "vendor")
+    assert out["refused"][0].startswith("fault psu_warning is Redfish-only")
+    assert "profiles are Redfish-only" in out["refused"][1] and "unknown BMC profile" in out["refused"][2]

@@ -387,11 +387,13 @@ def status() -> list:
             port = IPMI_HOSTS[host]
             ok = procs.running(name) and ipmi.rmcp_ping(port)
             out.append((f"bmc {host}", ok, f"ipmi udp/{port} [{faults}]"))
-    closed = [h for h in VENDOR_HOSTS if not procs.port_open(VENDOR_HOSTS[h][0])]
+    downs = [h for h in VENDOR_HOSTS if _scenario_path(h).exists() and scn.load(_scenario_path(h)).get("down")]
+    closed = [h for h in VENDOR_HOSTS if h not in downs and not procs.port_open(VENDOR_HOSTS[h][0])]
     out.append((f"bmc vendor x{len(VENDOR_HOSTS)}", procs.running(VENDOR_PROC) and not closed,
                 f"redfish tcp/{min(v[0] for v in VENDOR_HOSTS.values())}-"
                 f"{max(v[0] for v in VENDOR_HOSTS.values())} in one process: "
                 + ", ".join(f"{h} [{_current_profile(h)['profile']}]" for h in VENDOR_HOSTS)
+                + (f"; {len(downs)} down by fault" if downs else "")
                 + (f"; NOT LISTENING: {', '.join(closed)}" if closed else "")))
     hosts = bench_hosts()
     if hosts:

@@ -10,11 +10,17 @@ the one shared sushy-emulator Flask app with the fake systems driver:
   htpasswd file, re-read on each request, or an X-Auth-Token from the
   SessionService it implements) and pins requests to that BMC's system, so a
   client of one port sees exactly one System, Manager and Chassis ("1");
-* routes of the lab's own serve Chassis Power/Thermal/Sensors, the SEL
-  (Managers/<id>/LogServices/SEL/Entries, also under Systems/<id>),
+* routes of the lab's own serve the chassis, their sensors, the logs,
   UpdateService/FirmwareInventory, and add BiosVersion, Manufacturer, Model,
   SerialNumber and a health rollup to the System, from the BMC's scenario
-  JSON, re-read on every request so faults show at once;
+  JSON, re-read on every request so faults show at once. The scenario's
+  profile (scenario.PROFILES) lays the chassis out: one chassis with
+  Thermal/Power/Sensors (default), one with only ThermalSubsystem/
+  PowerSubsystem/Sensors/EnvironmentMetrics (new_resources_only), or a blade
+  that contains a Baseboard, in an Enclosure (multi_chassis). The SEL is
+  Managers/<id>/LogServices/SEL (also under Systems/<id>, or a BIOS log there
+  with long_sel, whose SEL is paged with nextLink); $expand is honoured where
+  the scenario offers it (ServiceRoot.ProtocolFeaturesSupported);
 * ComputerSystem.Reset runs ``labctl compute stop|start HOST`` in the
   background for BMCs with ``hook`` set (power coupling with nova-compute);
 * a watcher closes / reopens a BMC's port when its scenario says ``down``
