@@ -183,7 +183,8 @@ def test_multi_chassis_board_contains_the_sensor_chassis_and_an_enclosure(bmc):
     old_fans = [f["Name"] for f in get(enc["Thermal"]["@odata.id"])["Fans"]]
     new_fans = [get(u)["Name"] for u in members(get, get(enc["ThermalSubsystem"]["@odata.id"])["Fans"]["@odata.id"])]
     assert old_fans == new_fans == ["Fan1", "Fan2", "Fan3", "Fan4"]
-    enc_psus = [get(u)["Name"] for u in members(get, get(enc["PowerSubsystem"]["@odata.id"])["PowerSupplies"]["@odata.id"])]
+    psu_coll = get(enc["PowerSubsystem"]["@odata.id"])["PowerSupplies"]["@odata.id"]
+    enc_psus = [get(u)["Name"] for u in members(get, psu_coll)]
     assert enc_psus == [p["Name"] for p in get(enc["Power"]["@odata.id"])["PowerSupplies"]]
     assert get(enc["Power"]["@odata.id"])["PowerControl"] == []   # no second draw to add up
     assert set(board_fans) < set(old_fans) and set(board_psus) == set(enc_psus)   # Names repeat
