@@ -95,8 +95,8 @@ lab-reset:  ## wipe the lab's state and bring it up fresh
 
 lab-smoke: lab-up  ## the lab's own smoke tests: every part of the lab answers as it should
 	.lab/venv/bin/python -m pytest -q -p no:cacheprovider lab/tests/test_openstack_smoke.py
-	.lab/venv-bmc/bin/python -m pytest -q -p no:cacheprovider lab/tests/test_bmc_smoke.py lab/tests/test_legacy_smoke.py \
-	  lab/tests/test_redfish_settings.py
+	.lab/venv-bmc/bin/python -m pytest -q -p no:cacheprovider lab/tests/test_redfish_app.py lab/tests/test_bmc_smoke.py lab/tests/test_legacy_smoke.py
+	.lab/venv-bmc/bin/python -m pytest -q -p no:cacheprovider lab/tests/test_redfish_settings.py  # own process: see its docstring
 
 integration: venv collection-link lab-up  ## integration tests against the lab
 	cd $(COLL_LINK) && PYTHONPATH=$(COLL_ROOT) $(PY) -m pytest -q -p no:cacheprovider tests/integration

@@ -24,9 +24,11 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 LAB_DIR = Path(os.environ.get("OSFLEET_LAB_DIR", REPO / ".lab"))
 BMCS_YML = LAB_DIR / "bmcs.yml"
+BMCS_VENDOR_YML = LAB_DIR / "bmcs-vendor.yml"
 REDFISH_HOST, REDFISH_POWER_HOST, IPMI_HOST = "compute-01", "compute-02", "compute-03"
 FAULTS = ("overtemp", "fan_failed", "psu_failed", "sel_critical",
           "bmc_down", "bmc_badauth", "old_firmware")
+NEW_BMC, MULTI_BMC, SEL_BMC = "bmc-new-01", "bmc-multi-01", "bmc-sel-01"
 
 sys.path.insert(0, str(REPO / "lab"))
 
@@ -58,6 +60,8 @@ if not BMCS_YML.exists():
     pytest.skip(f"{BMCS_YML} missing: the lab BMCs are not up (run lab/labctl up)",
                 allow_module_level=True)
 BMCS = load_bmcs(BMCS_YML)
+VENDOR = load_bmcs(BMCS_VENDOR_YML) if BMCS_VENDOR_YML.exists() else {}
+BMCS_ALL = {**BMCS, **VENDOR}
 if not _port_open(18101):
     pytest.skip("lab BMCs are not up (nothing on 127.0.0.1:18101); run lab/labctl up",
                 allow_module_level=True)
@@ -77,7 +81,7 @@ def redfish_parts(entry: dict):
 
 
 def redfish(host: str, password: str | None = None):
-    e = BMCS[host]
+    e = BMCS_ALL[host]
     base, _ = redfish_parts(e)
     return sushy.Sushy(base + "/redfish/v1", username=e["username"],
                        password=password or e["password"])
@@ -368,6 +372,171 @@ def test_unknown_host_is_an_error():
     from lablib.procs import LabError
     with pytest.raises(LabError):
         labbmc.fault("no-such-host", "overtemp")
+
+
+# ---- vendor-shaped BMCs (scenario profiles) ----------------------------------------
+
+needs_vendor = pytest.mark.skipif(not VENDOR, reason=f"{BMCS_VENDOR_YML} missing: lab from before the vendor BMCs")
+R = "/redfish/v1"
+
+
+def sys_path(host: str) -> str:
+    return redfish_parts(BMCS_ALL[host])[1]
+
+
+def not_found(client, path: str) -> bool:
+    try:
+        client._conn.get(path)
+    except sushy.exceptions.ResourceNotFoundError:
+        return True
+    return False
+
+
+def test_vendor_bmcs_are_listed_apart_from_the_fleet():
+    assert set(VENDOR) == {NEW_BMC, MULTI_BMC, SEL_BMC}
+    assert not set(VENDOR) & set(BMCS), "vendor BMCs must not join bmcs.yml (the fleet's hosts)"
+    ports = {int(redfish_parts(e)[0].rsplit(":", 1)[1]) for e in VENDOR.values()}
+    assert ports == {18105, 18106, 18107}
+
+
+@needs_vendor
+@pytest.mark.parametrize("host", [NEW_BMC, MULTI_BMC, SEL_BMC])
+def test_vendor_power_state(host):
+    client = redfish(host)
+    try:
+        assert client.get_system(sys_path(host)).power_state in (sushy.PowerState.ON, sushy.PowerState.OFF)
+    finally:
+        client._auth.close()
+
+
+def new_resources(client, chassis: str = f"{R}/Chassis/1") -> dict:
+    c = get(client, chassis)
+    fans = [get(client, m["@odata.id"]) for m in
+            get(client, get(client, c["ThermalSubsystem"]["@odata.id"])["Fans"]["@odata.id"])["Members"]]
+    psus = [get(client, m["@odata.id"]) for m in
+            get(client, get(client, c["PowerSubsystem"]["@odata.id"])["PowerSupplies"]["@odata.id"])["Members"]]
+    return {"chassis": c, "fans": {f["Name"]: f for f in fans}, "psus": {p["Name"]: p for p in psus}}
+
+
+@needs_vendor
+def test_new_resources_only_bmc():
+    client = redfish(NEW_BMC)
+    try:
+        got = new_resources(client)
+        c = got["chassis"]
+        assert "Thermal" not in c and "Power" not in c
+        assert not_found(client, f"{R}/Chassis/1/Thermal") and not_found(client, f"{R}/Chassis/1/Power")
+        assert sorted(got["fans"]) == ["Fan1", "Fan2", "Fan3"]
+        assert all(f["SpeedPercent"]["Reading"] > 0 for f in got["fans"].values())
+        assert sorted(got["psus"]) == ["PSU1", "PSU2"]
+        temps = get(client, f"{R}/Chassis/1/ThermalSubsystem/ThermalMetrics")["TemperatureReadingsCelsius"]
+        assert [t["DeviceName"] for t in temps] == ["Inlet Temp", "CPU1 Temp", "CPU2 Temp"]
+        assert get(client, c["EnvironmentMetrics"]["@odata.id"])["PowerWatts"]["Reading"] >= 0
+        assert get(client, c["Sensors"]["@odata.id"])["Members@odata.count"] >= 9
+    finally:
+        client._auth.close()
+
+
+@needs_vendor
+@pytest.mark.parametrize("kind, health", [("psu_failed", "Critical"), ("psu_warning", "Warning")])
+def test_new_resources_psu_fault_visible_then_cleared(kind, health):
+    try:
+        labbmc.fault(NEW_BMC, kind)
+        client = redfish(NEW_BMC)
+        try:
+            got = new_resources(client)
+            assert got["psus"]["PSU2"]["Status"]["Health"] == health
+            assert got["chassis"]["Status"]["HealthRollup"] == health
+        finally:
+            client._auth.close()
+    finally:
+        labbmc.clear(NEW_BMC)
+    client = redfish(NEW_BMC)
+    try:
+        got = new_resources(client)                  # clear keeps the profile
+        assert {p["Status"]["Health"] for p in got["psus"].values()} == {"OK"}
+    finally:
+        client._auth.close()
+
+
+@needs_vendor
+def test_multi_chassis_bmc():
+    client = redfish(MULTI_BMC)
+    try:
+        system = get(client, sys_path(MULTI_BMC))
+        linked = [c["@odata.id"] for c in system["Links"]["Chassis"]]
+        assert linked == [f"{R}/Chassis/1", f"{R}/Chassis/Enclosure"]
+        blade = get(client, linked[0])
+        assert "Thermal" not in blade
+        board = get(client, blade["Links"]["Contains"][0]["@odata.id"])
+        board_fans = [f["Name"] for f in get(client, board["Thermal"]["@odata.id"])["Fans"]]
+        enc = get(client, linked[1])
+        assert enc["ChassisType"] == "Enclosure"
+        enc_fans = [f["Name"] for f in get(client, enc["Thermal"]["@odata.id"])["Fans"]]
+        assert board_fans == ["Fan1", "Fan2", "Fan3"] and enc_fans == ["Fan1", "Fan2", "Fan3", "Fan4"]
+        assert sorted(new_resources(client, linked[1])["psus"]) == ["PSU1", "PSU2"]
+    finally:
+        client._auth.close()
+
+
+@needs_vendor
+def test_long_sel_bmc_pages_600_entries_with_the_critical_last():
+    client = redfish(SEL_BMC)
+    try:
+        root = get(client, f"{R}/")
+        assert root["ProtocolFeaturesSupported"]["ExpandQuery"]["NoLinks"] is True
+        mgr = get(client, get(client, sys_path(SEL_BMC))["Links"]["ManagedBy"][0]["@odata.id"])
+        sel = get(client, get(client, mgr["LogServices"]["@odata.id"])["Members"][0]["@odata.id"])
+        url, entries, pages = sel["Entries"]["@odata.id"] + "?$expand=.", [], 0
+        t0 = time.monotonic()
+        while url:
+            page = get(client, url)
+            entries += page["Members"]
+            url = page.get("Members@odata.nextLink")
+            pages += 1
+        took = time.monotonic() - t0
+        assert len(entries) >= 600 and pages == len(entries) // 50 + (1 if len(entries) % 50 else 0)
+        assert entries[-1]["Severity"] == "Critical" and entries[-1]["EventTimestamp"]
+        assert [e["EventTimestamp"] for e in entries] == sorted(e["EventTimestamp"] for e in entries)
+        assert took < 10, f"600 expanded entries took {took:.1f}s"
+    finally:
+        client._auth.close()
+
+
+@needs_vendor
+def test_vendor_bmc_down_closes_only_its_port():
+    port = int(redfish_parts(VENDOR[SEL_BMC])[0].rsplit(":", 1)[1])
+    try:
+        labbmc.fault(SEL_BMC, "bmc_down")
+        assert not _port_open(port)
+        assert _port_open(int(redfish_parts(VENDOR[NEW_BMC])[0].rsplit(":", 1)[1]))
+    finally:
+        labbmc.clear(SEL_BMC)
+    wait_for(lambda: _port_open(port), 10, "port reopened")
+
+
+def test_profile_switch_on_a_compute_bmc_and_back():
+    try:
+        labbmc.set_profile(REDFISH_HOST, "new_resources_only")
+        client = redfish(REDFISH_HOST)
+        try:
+            assert sorted(new_resources(client)["fans"]) == ["Fan1", "Fan2", "Fan3"]
+            assert not_found(client, f"{R}/Chassis/1/Thermal")
+        finally:
+            client._auth.close()
+    finally:
+        labbmc.set_profile(REDFISH_HOST, "default")
+    client = redfish(REDFISH_HOST)
+    try:
+        assert get(client, f"{R}/Chassis/1/Thermal")["Fans"]
+    finally:
+        client._auth.close()
+
+
+def test_psu_warning_is_refused_on_ipmi():
+    from lablib.procs import LabError
+    with pytest.raises(LabError, match="Redfish-only"):
+        labbmc.fault(IPMI_HOST, "psu_warning")
 
 
 # ---- BMC settings (NetworkProtocol, AccountService, certificate) and HTTPS ---------------------------

@@ -4,7 +4,9 @@ No lab needed and no lab port bound: redfish_app.py is imported with a config of
 its own (state and scenarios under pytest's tmp dir) and requests go through its
 per-BMC gate (authentication, pinning) with werkzeug's test client; the HTTPS
 listener is started on an ephemeral port with a certificate of a CA made here
-by tls.py, and a verifying client talks to it. Run with the BMC virtualenv:
+by tls.py, and a verifying client talks to it. Run with the BMC virtualenv, in a pytest
+process of its own (the emulator is sushy's module-level Flask app, which test_redfish_app.py
+loads with other BMCs):
 
     .lab/venv-bmc/bin/python -m pytest lab/tests/test_redfish_settings.py
 """
@@ -14,6 +16,7 @@ import base64
 import http.client
 import importlib
 import json
+import os
 import ssl
 import sys
 from datetime import datetime, timezone
@@ -58,12 +61,12 @@ def lab(tmp_path_factory):
     cfg = d / "config.json"
     cfg.write_text(json.dumps({"state_dir": str(d / "state"), "labctl": "/bin/true",
                                "hook_log": str(d / "hooks.log"), "bmcs": bmcs}))
-    argv = sys.argv
-    sys.argv = ["redfish_app.py", str(cfg)]
-    try:
-        app_mod = importlib.import_module("redfish_app")
-    finally:
-        sys.argv = argv
+    from sushy_tools.emulator.resources.systems import fakedriver
+    if not hasattr(fakedriver.random, "Random"):   # redfish_app.py patched it already
+        pytest.skip("test_redfish_app.py loaded the emulator in this process (sushy's Flask app is a "
+                    "singleton): run this file in a pytest process of its own")
+    os.environ["OSFLEET_REDFISH_APP_CONFIG"] = str(cfg)
+    app_mod = importlib.import_module("redfish_app")
     app_mod.app.systems  # noqa: B018  (the fake driver's state)
     return {"dir": d, "app": app_mod, "tls": files}
 

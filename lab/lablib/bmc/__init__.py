@@ -7,10 +7,18 @@
   (its emulator console listens on TCP 127.0.0.1 of the same number).
 * bench-bmc-NNN (seed_bmcs): Redfish, each on its own TCP port from 18110 up,
   served 50 per ``redfish_app.py`` process.
+* bmc-new-01, bmc-multi-01, bmc-sel-01 (VENDOR_HOSTS): Redfish BMCs shaped like
+  the services vendors ship (scenario profiles: only the 2020.4+ resources; a
+  blade board with a contained chassis and an enclosure; a 600-entry SEL paged
+  with nextLink), TCP 18105-18107, all three in one process ``bmc-vendor``. They
+  are no compute hosts: listed in ``.lab/bmcs-vendor.yml``, not in bmcs.yml, so
+  the fleet (inventory, Ironic nodes, whole-map scans) keeps its four hosts.
 
 Every BMC serves its scenario (.lab/bmc/<host>/scenario.json, see
 scenario.py); faults edit the scenario (and for IPMI push it to ipmi_sim).
-``.lab/bmcs.yml`` lists them all (written by hand: labctl stays stdlib);
+``.lab/bmcs.yml`` lists the compute and bench BMCs, ``.lab/bmcs-vendor.yml`` the
+vendor-shaped ones (written by hand: labctl stays stdlib). ``set_profile`` (labctl
+profile HOST PROFILE) switches any Redfish BMC's profile until the next one.
 ``.lab/bmcs-https.yml`` lists the four compute BMCs with the Redfish ones on
 HTTPS (CA bundle ``.lab/bmc/tls/ca.pem``), for clients that verify TLS (the
 compliance audit); audit_params.py writes the audit's parameters next to it.
@@ -52,6 +60,15 @@ BMCS_HTTPS_YML = paths.LAB_DIR / "bmcs-https.yml"
 BENCH_PORT_BASE = paths.REDFISH_PORT_BASE + 10       # bench-bmc-001 -> 18110
 BENCH_MAX = paths.REDFISH_PORT_BASE + 300 - BENCH_PORT_BASE
 BENCH_PER_PROCESS = 50
+# host: (port, profile, long_sel); served together by one process (cheap: a
+# werkzeug listener thread per BMC)
+VENDOR_HOSTS = {
+    "bmc-new-01": (paths.REDFISH_PORT_BASE + 5, "new_resources_only", False),
+    "bmc-multi-01": (paths.REDFISH_PORT_BASE + 6, "multi_chassis", False),
+    "bmc-sel-01": (paths.REDFISH_PORT_BASE + 7, "default", True),
+}
+VENDOR_PROC = "bmc-vendor"
+BMCS_VENDOR_YML = paths.LAB_DIR / "bmcs-vendor.yml"
 APT_PACKAGES = ("openipmi", "ipmitool")
 
 
@@ -85,8 +102,8 @@ def _bench_proc(host: str) -> str:
 
 
 def hosts() -> list:
-    """Every host that has a BMC in the lab (compute hosts and seeded bench BMCs)."""
-    return list(REDFISH_HOSTS) + list(IPMI_HOSTS) + bench_hosts()
+    """Every host that has a BMC in the lab (compute hosts, vendor-shaped and seeded bench BMCs)."""
+    return list(REDFISH_HOSTS) + list(IPMI_HOSTS) + list(VENDOR_HOSTS) + bench_hosts()
 
 
 def kind(host: str) -> str:
@@ -94,14 +111,34 @@ def kind(host: str) -> str:
         return "redfish"
     if host in IPMI_HOSTS:
         return "ipmi"
+    if host in VENDOR_HOSTS:
+        return "vendor"
     if host in bench_hosts():
         return "bench"
     raise LabError("bmc", f"unknown BMC host {host!r}; known: "
-                   f"{', '.join(list(REDFISH_HOSTS) + list(IPMI_HOSTS))} and seeded bench-bmc-NNN")
+                   f"{', '.join(list(REDFISH_HOSTS) + list(IPMI_HOSTS) + list(VENDOR_HOSTS))}"
+                   " and seeded bench-bmc-NNN")
 
 
 def _proc_name(host: str) -> str:
-    return _bench_proc(host) if kind(host) == "bench" else f"bmc-{host}"
+    k = kind(host)
+    return _bench_proc(host) if k == "bench" else VENDOR_PROC if k == "vendor" else f"bmc-{host}"
+
+
+def _shared(host: str) -> bool:
+    """Served by a process with other BMCs: bmc_down closes its port, not the process."""
+    return kind(host) in ("bench", "vendor")
+
+
+def _port(host: str) -> int:
+    k = kind(host)
+    if k == "redfish":
+        return REDFISH_HOSTS[host]
+    if k == "ipmi":
+        return IPMI_HOSTS[host]
+    if k == "vendor":
+        return VENDOR_HOSTS[host][0]
+    return _bench_port(host)
 
 
 def _scenario_path(host: str) -> Path:
@@ -158,10 +195,28 @@ def _bmc_entry(host: str, port: int, hook: bool) -> dict:
             "ip": "192.0.2.%d" % (10 + port % 200)}
 
 
-def _prepare_host(host: str) -> None:
-    """Fresh healthy scenario and credentials for ``host``."""
+def _base_profile(host: str) -> dict:
+    """The profile ``host`` comes up with (a vendor BMC's own, else default)."""
+    if host in VENDOR_HOSTS:
+        _port_, profile, long_sel = VENDOR_HOSTS[host]
+        return {"profile": profile, "long_sel": long_sel}
+    return {"profile": "default", "long_sel": False}
+
+
+def _current_profile(host: str) -> dict:
+    """The profile of ``host``'s scenario now (what clear() keeps), else its base one."""
+    try:
+        s = scn.load(_scenario_path(host))
+    except (OSError, ValueError):
+        return _base_profile(host)
+    return {"profile": scn.profile_of(s), "long_sel": bool(s.get("long_sel")),
+            "expand_query": s.get("expand_query")}
+
+
+def _prepare_host(host: str, profile: dict | None = None) -> None:
+    """Fresh healthy scenario (of ``profile``, default: the host's base one) and credentials."""
     (BMC_DIR / host).mkdir(parents=True, exist_ok=True)
-    scn.save(_scenario_path(host), scn.healthy(host))
+    scn.save(_scenario_path(host), scn.healthy(host, **(profile or _base_profile(host))))
     if kind(host) != "ipmi":
         _write_htpasswd(BMC_DIR / host / "htpasswd", USERNAME, password(host))
 
@@ -193,6 +248,11 @@ def _start_compute_redfish(host: str) -> None:
         entry.update(https_port=HTTPS_HOSTS[host], tls_cert=files["cert"], tls_key=files["key"],
                      tls_info=files["info"])
     _start_redfish(f"bmc-{host}", [entry])
+
+
+def _start_vendor() -> None:
+    procs.stop(VENDOR_PROC)
+    _start_redfish(VENDOR_PROC, [_bmc_entry(h, VENDOR_HOSTS[h][0], hook=False) for h in VENDOR_HOSTS])
 
 
 # ---- ipmi ------------------------------------------------------------------------
@@ -253,11 +313,9 @@ def _q(v: str) -> str:
 
 
 def address(host: str) -> str:
-    k = kind(host)
-    if k == "ipmi":
+    if kind(host) == "ipmi":
         return f"ipmi://127.0.0.1:{IPMI_HOSTS[host]}"
-    port = REDFISH_HOSTS[host] if k == "redfish" else _bench_port(host)
-    return f"redfish+http://127.0.0.1:{port}/redfish/v1/Systems/{scn.system_uuid(host)}"
+    return f"redfish+http://127.0.0.1:{_port(host)}/redfish/v1/Systems/{scn.system_uuid(host)}"
 
 
 def https_address(host: str) -> str:
@@ -285,11 +343,18 @@ def write_bmcs_https_yml() -> None:
 
 
 def write_bmcs_yml() -> None:
+    _write_map(paths.BMCS_YML, list(REDFISH_HOSTS) + list(IPMI_HOSTS) + bench_hosts(), [])
+    _write_map(BMCS_VENDOR_YML, list(VENDOR_HOSTS), [
+        "# Redfish BMCs shaped like vendors' services (no compute hosts; see lab/lablib/bmc):"] + [
+        f"#   {h}: profile {p}{', long SEL' if ls else ''}" for h, (_port_, p, ls) in VENDOR_HOSTS.items()])
+
+
+def _write_map(target: Path, hosts_: list, extra: list) -> None:
     lines = ["# Lab BMCs, generated by lab/lablib/bmc (do not edit).",
              "# host: {type: redfish|ipmi, address, username, password[, system_id]}",
              "# redfish address = redfish+http://HOST:PORT/redfish/v1/Systems/<system_id>;",
-             "# ipmi address = ipmi://HOST:UDP-PORT (RMCP+ / lanplus)."]
-    for host in list(REDFISH_HOSTS) + list(IPMI_HOSTS) + bench_hosts():
+             "# ipmi address = ipmi://HOST:UDP-PORT (RMCP+ / lanplus)."] + extra
+    for host in hosts_:
         k = "ipmi" if kind(host) == "ipmi" else "redfish"
         lines.append(f"{host}:")
         lines.append(f"  type: {k}")
@@ -298,9 +363,9 @@ def write_bmcs_yml() -> None:
         lines.append(f"  password: {_q(password(host))}")
         if k == "redfish":
             lines.append(f"  system_id: {_q(scn.system_uuid(host))}")
-    tmp = paths.BMCS_YML.with_suffix(".tmp")
+    tmp = target.with_suffix(".tmp")
     tmp.write_text("\n".join(lines) + "\n")
-    tmp.replace(paths.BMCS_YML)
+    tmp.replace(target)
 
 
 # ---- lifecycle ------------------------------------------------------------------------
@@ -318,6 +383,10 @@ def up() -> None:
         if not procs.running(f"bmc-{host}"):
             _prepare_host(host)
             _start_ipmi(host)
+    if not procs.running(VENDOR_PROC):
+        for host in VENDOR_HOSTS:
+            _prepare_host(host)
+        _start_vendor()
     bench = bench_hosts()
     if bench and not all(procs.running(n) for n in {_bench_proc(h) for h in bench}):
         _start_bench(bench, fresh=False)
@@ -328,7 +397,7 @@ def up() -> None:
 
 
 def _all_proc_names() -> list:
-    names = [f"bmc-{h}" for h in list(REDFISH_HOSTS) + list(IPMI_HOSTS)]
+    names = [f"bmc-{h}" for h in list(REDFISH_HOSTS) + list(IPMI_HOSTS)] + [VENDOR_PROC]
     names += sorted({_bench_proc(h) for h in bench_hosts()})
     names += [n for n in procs.managed() if n.startswith("bmc-") and n not in names]
     return names
@@ -365,6 +434,14 @@ def status() -> list:
             port = IPMI_HOSTS[host]
             ok = procs.running(name) and ipmi.rmcp_ping(port)
             out.append((f"bmc {host}", ok, f"ipmi udp/{port} [{faults}]"))
+    downs = [h for h in VENDOR_HOSTS if _scenario_path(h).exists() and scn.load(_scenario_path(h)).get("down")]
+    closed = [h for h in VENDOR_HOSTS if h not in downs and not procs.port_open(VENDOR_HOSTS[h][0])]
+    out.append((f"bmc vendor x{len(VENDOR_HOSTS)}", procs.running(VENDOR_PROC) and not closed,
+                f"redfish tcp/{min(v[0] for v in VENDOR_HOSTS.values())}-"
+                f"{max(v[0] for v in VENDOR_HOSTS.values())} in one process: "
+                + ", ".join(f"{h} [{_current_profile(h)['profile']}]" for h in VENDOR_HOSTS)
+                + (f"; {len(downs)} down by fault" if downs else "")
+                + (f"; NOT LISTENING: {', '.join(closed)}" if closed else "")))
     hosts = bench_hosts()
     if hosts:
         names = sorted({_bench_proc(h) for h in hosts})
@@ -384,6 +461,7 @@ def reset() -> None:
     shutil.rmtree(BMC_DIR, ignore_errors=True)
     paths.BMCS_YML.unlink(missing_ok=True)
     BMCS_HTTPS_YML.unlink(missing_ok=True)
+    BMCS_VENDOR_YML.unlink(missing_ok=True)
 
 
 # ---- faults ----------------------------------------------------------------------------
@@ -392,18 +470,21 @@ def fault(host: str, kind_: str) -> None:
     k = kind(host)
     if kind_ not in scn.FAULT_KINDS:
         raise LabError("bmc", f"unknown BMC fault {kind_!r}; one of {', '.join(scn.FAULT_KINDS)}")
-    if kind_ in scn.SETTINGS_FAULTS and k == "ipmi":
+    if k == "ipmi" and kind_ in scn.SETTINGS_FAULTS:
         raise LabError("bmc", f"fault {kind_} changes Redfish settings (NetworkProtocol, AccountService): "
                        f"{host} is an IPMI BMC; use {', '.join(REDFISH_HOSTS)}")
+    if k == "ipmi" and kind_ in scn.REDFISH_ONLY_FAULTS:
+        raise LabError("bmc", f"fault {kind_} is Redfish-only (ipmi_sim's PSU sensor has no "
+                       f"degraded state); {host} is an IPMI BMC")
     p = _scenario_path(host)
     before = scn.load(p)
     after = scn.apply_fault(before, kind_)
     scn.save(p, after)
     if kind_ == "bmc_down":
-        if k != "bench":
+        if not _shared(host):
             procs.stop(f"bmc-{host}")
         else:
-            _wait_port(_bench_port(host), open_=False)
+            _wait_port(_port(host), open_=False)
         return
     if kind_ == "bmc_badauth":
         if k == "ipmi":
@@ -440,17 +521,41 @@ def _wait_port(port: int, open_: bool, timeout: float = 10.0) -> None:
 
 
 def clear(host: str) -> None:
+    """Healthy again, in the profile the host has now (set_profile's stays)."""
     k = kind(host)
     was_down = scn.load(_scenario_path(host)).get("down") if _scenario_path(host).exists() else False
-    _prepare_host(host)                          # healthy scenario + real credentials
+    _prepare_host(host, _current_profile(host))  # healthy scenario + real credentials
     if k == "redfish":
         if not procs.running(f"bmc-{host}"):
             _start_compute_redfish(host)
     elif k == "ipmi":
         procs.stop(f"bmc-{host}")
         _start_ipmi(host, wipe=True)             # fresh SEL, sensors, firmware, users
+    elif k == "vendor" and not procs.running(VENDOR_PROC):
+        _start_vendor()
     elif was_down:
-        _wait_port(_bench_port(host), open_=True)
+        _wait_port(_port(host), open_=True)
+
+
+def set_profile(host: str, profile: str, long_sel: bool = False,
+                expand_query: bool | None = None) -> None:
+    """Serve ``profile`` (scenario.PROFILES) on Redfish BMC ``host`` from now on, healthy
+    and with a fresh SEL; ``default`` without long_sel is how every non-vendor BMC comes
+    up. The emulator re-reads the scenario per request: no restart."""
+    if kind(host) == "ipmi":
+        raise LabError("bmc", f"profiles are Redfish-only; {host} is an IPMI BMC")
+    if profile not in scn.PROFILES:
+        raise LabError("bmc", f"unknown BMC profile {profile!r}; one of {', '.join(scn.PROFILES)}")
+    if not _scenario_path(host).exists():
+        raise LabError("bmc", f"{host} has no scenario yet: bring the lab up first")
+    was_down = scn.load(_scenario_path(host)).get("down")
+    _prepare_host(host, {"profile": profile, "long_sel": long_sel, "expand_query": expand_query})
+    if kind(host) == "redfish" and not procs.running(f"bmc-{host}"):
+        _start_compute_redfish(host)             # bmc_down had stopped it
+    elif kind(host) == "vendor" and not procs.running(VENDOR_PROC):
+        _start_vendor()
+    elif was_down and _shared(host):
+        _wait_port(_port(host), open_=True)
 
 
 # ---- bench -------------------------------------------------------------------------------

@@ -10,11 +10,17 @@ the one shared sushy-emulator Flask app with the fake systems driver:
   htpasswd file, re-read on each request, or an X-Auth-Token from the
   SessionService it implements) and pins requests to that BMC's system, so a
   client of one port sees exactly one System, Manager and Chassis ("1");
-* routes of the lab's own serve Chassis Power/Thermal/Sensors, the SEL
-  (Managers/<id>/LogServices/SEL/Entries, also under Systems/<id>),
+* routes of the lab's own serve the chassis, their sensors, the logs,
   UpdateService/FirmwareInventory, and add BiosVersion, Manufacturer, Model,
   SerialNumber and a health rollup to the System, from the BMC's scenario
-  JSON, re-read on every request so faults show at once;
+  JSON, re-read on every request so faults show at once. The scenario's
+  profile (scenario.PROFILES) lays the chassis out: one chassis with
+  Thermal/Power/Sensors (default), one with only ThermalSubsystem/
+  PowerSubsystem/Sensors/EnvironmentMetrics (new_resources_only), or a blade
+  that contains a Baseboard, in an Enclosure (multi_chassis). The SEL is
+  Managers/<id>/LogServices/SEL (also under Systems/<id>, or a BIOS log there
+  with long_sel, whose SEL is paged with nextLink); $expand is honoured where
+  the scenario offers it (ServiceRoot.ProtocolFeaturesSupported);
 * ComputerSystem.Reset runs ``labctl compute stop|start HOST`` in the
   background for BMCs with ``hook`` set (power coupling with nova-compute);
 * a watcher closes / reopens a BMC's port when its scenario says ``down``
@@ -33,7 +39,7 @@ import threading
 import time
 from pathlib import Path
 
-CFG = json.loads(Path(sys.argv[1]).read_text())
+CFG = json.loads(Path(os.environ.get("OSFLEET_REDFISH_APP_CONFIG") or sys.argv[1]).read_text())
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import scenario as scn  # noqa: E402  (stdlib module next to this file)
 
@@ -192,7 +198,7 @@ def _pin_to_port_system():
     if ident is None or "osfleet.gate" not in flask.request.environ:
         return None
     if rule.startswith(f"{R}/Chassis/"):
-        if ident != "1":
+        if ident not in _chassis_specs(scen()):
             raise error.NotFound(f"Chassis {ident} not found")
     elif rule.startswith((f"{R}/Systems/", f"{R}/Managers/")):
         if ident not in (bmc()["uuid"], bmc()["host"]):
@@ -208,9 +214,38 @@ def _doc(obj: dict, odata_type: str, odata_id: str) -> flask.Response:
 
 def _collection(odata_type: str, odata_id: str, name: str, members: list,
                 expand: bool = False) -> flask.Response:
+    if not expand and _expand_asked():
+        members = _expanded(members)
+        expand = True
     return _doc({"Name": name, "Members@odata.count": len(members),
                  "Members": members if expand else [{"@odata.id": m} for m in members]},
                 odata_type, odata_id)
+
+
+# $expand (DSP0266 7.3): only on a BMC whose scenario offers it (ServiceRoot then
+# advertises ProtocolFeaturesSupported.ExpandQuery); ".", "*" and "~" all expand a
+# collection's Members (they are not under Links), one level ($levels > 1 is not offered).
+_EXPAND_VALUES = (".", "*", "~")
+
+
+def _expand_asked() -> bool:
+    if "osfleet.gate" not in flask.request.environ:
+        return False
+    value = flask.request.args.get("$expand")
+    if value is None or not scen().get("expand_query"):
+        return False
+    return value.split("(", 1)[0] in _EXPAND_VALUES
+
+
+def _expanded(paths: list) -> list:
+    """The member documents, fetched through the app itself (same BMC, same pinning)."""
+    out = []
+    env = {"osfleet.gate": gate()}
+    with app.test_client() as client:
+        for path in paths:
+            resp = client.get(path, environ_overrides=env)
+            out.append(resp.get_json() if resp.status_code == 200 else {"@odata.id": path})
+    return out
 
 
 def _status(health: str, state: str = "Enabled") -> dict:
@@ -257,6 +292,17 @@ def _root(doc):
     doc["UpdateService"] = {"@odata.id": f"{R}/UpdateService"}
     doc["Vendor"] = "Osfleet Lab"
     doc["Product"] = "Osfleet lab BMC (sushy-tools 2.2.0 + lab routes)"
+    if "osfleet.gate" in flask.request.environ:
+        s = scen()
+        if scn.profile_of(s) != "default":
+            doc["RedfishVersion"] = "1.17.0"
+            doc["Product"] += f", profile {scn.profile_of(s)}"
+        if s.get("expand_query"):
+            doc["ProtocolFeaturesSupported"] = {
+                "ExpandQuery": {"ExpandAll": True, "Levels": True, "MaxLevels": 1,
+                                "Links": True, "NoLinks": True},
+                "FilterQuery": False, "SelectQuery": False, "OnlyMemberQuery": False,
+                "ExcerptQuery": False}
     return doc
 
 
@@ -281,7 +327,8 @@ def _system(doc, identity):
     })
     doc.pop("Memory", None)          # sushy-emulator 404s on it; do not advertise it
     links = doc.setdefault("Links", {})
-    links["Chassis"] = [{"@odata.id": f"{R}/Chassis/1"}]
+    links["Chassis"] = [{"@odata.id": f"{R}/Chassis/{i}"}
+                        for i, c in _chassis_specs(s).items() if c["system"]]
     links["ManagedBy"] = [{"@odata.id": f"{R}/Managers/{u}"}]
     return doc
 
@@ -325,12 +372,57 @@ def _reset(identity):
     return resp
 
 
-# ---- chassis: thermal, power, sensors -------------------------------------------
+# ---- chassis: laid out by the scenario's profile ---------------------------------
+#
+# A chassis spec: id, name, type, gens ("old": Thermal/Power, "new": ThermalSubsystem/
+# PowerSubsystem/EnvironmentMetrics; both serve Sensors), the sensor lists it carries
+# (temperatures/fans/psus, the scenario's own dicts so faults show at once), whether
+# it carries the system's power draw, and its Links.
+
+def _chassis_specs(s: dict) -> dict:
+    board = {"temperatures": s["temperatures"], "fans": s["fans"], "psus": s["psus"], "draw": True}
+    profile = scn.profile_of(s)
+    if profile == "new_resources_only":
+        return {"1": dict(board, id="1", name="Computer System Chassis", type="RackMount",
+                          gens=("new",), system=True)}
+    if profile == "multi_chassis":
+        enc = s["enclosure"]
+        return {
+            "1": {"id": "1", "name": "Blade 1", "type": "Blade", "gens": (), "system": True,
+                  "temperatures": [], "fans": [], "psus": [], "draw": False,
+                  "contains": ["Baseboard"], "contained_by": "Enclosure"},
+            "Baseboard": dict(board, id="Baseboard", name="Blade 1 Baseboard", type="Module",
+                              gens=("old",), system=False, contained_by="1"),
+            "Enclosure": {"id": "Enclosure", "name": "Blade Enclosure", "type": "Enclosure",
+                          "gens": ("old", "new"), "system": True, "temperatures": [],
+                          "fans": enc["fans"], "psus": enc["psus"], "draw": False,
+                          "contains": ["1"]},
+        }
+    return {"1": dict(board, id="1", name="Computer System Chassis", type="RackMount",
+                      gens=("old",), system=True)}
+
+
+def _spec(identity: str, gen: str | None = None) -> dict:
+    spec = _chassis_specs(scen()).get(identity)
+    if spec is None:
+        raise error.NotFound(f"Chassis {identity} not found")
+    if gen is not None and gen not in spec["gens"]:
+        raise error.NotFound(f"Chassis {identity} does not offer this resource")
+    return spec
+
+
+def _chassis_health(spec: dict) -> str:
+    return scn.worst([scn.thermal_health(spec), scn.power_health(spec)])
+
+
+def _ref(path: str) -> dict:
+    return {"@odata.id": path}
+
 
 @_replace("chassis_collection_resource")
 def _chassis_collection():
     return _collection("#ChassisCollection.ChassisCollection", f"{R}/Chassis",
-                       "Chassis Collection", [f"{R}/Chassis/1"])
+                       "Chassis Collection", [f"{R}/Chassis/{i}" for i in _chassis_specs(scen())])
 
 
 @_replace("chassis_resource")
@@ -338,43 +430,61 @@ def _chassis(identity):
     if flask.request.method != "GET":
         raise error.BadRequest("Chassis is read-only in the lab")
     s = scen()
+    spec = _spec(identity)
     u = sys_uuid()
-    c = f"{R}/Chassis/1"
-    return _doc({
-        "Id": "1", "Name": "Computer System Chassis", "ChassisType": "RackMount",
-        "Manufacturer": s["manufacturer"], "Model": s["model"],
-        "SerialNumber": s["serial_number"], "UUID": s["uuid"],
-        "PowerState": app.systems.get_power_state(u),
-        "Status": _status(scn.worst([scn.thermal_health(s), scn.power_health(s)])),
-        "Thermal": {"@odata.id": f"{c}/Thermal"}, "Power": {"@odata.id": f"{c}/Power"},
-        "Sensors": {"@odata.id": f"{c}/Sensors"},
-        "Links": {"ComputerSystems": [{"@odata.id": f"{R}/Systems/{u}"}],
-                  "ManagedBy": [{"@odata.id": f"{R}/Managers/{u}"}]},
-    }, "#Chassis.v1_14_0.Chassis", c)
+    c = f"{R}/Chassis/{identity}"
+    links = {"ManagedBy": [_ref(f"{R}/Managers/{u}")]}
+    if spec["system"]:
+        links["ComputerSystems"] = [_ref(f"{R}/Systems/{u}")]
+    if spec.get("contains"):
+        links["Contains"] = [_ref(f"{R}/Chassis/{i}") for i in spec["contains"]]
+    if spec.get("contained_by"):
+        links["ContainedBy"] = _ref(f"{R}/Chassis/{spec['contained_by']}")
+    health = _chassis_health(spec)
+    doc = {"Id": identity, "Name": spec["name"], "ChassisType": spec["type"],
+           "Manufacturer": s["manufacturer"], "Model": s["model"],
+           "SerialNumber": s["serial_number"] + ("" if identity == "1" else f"-{identity[:3].upper()}"),
+           "PowerState": app.systems.get_power_state(u),
+           "Status": {"State": "Enabled", "Health": "OK" if spec["gens"] and "new" in spec["gens"]
+                      else health, "HealthRollup": health},
+           "Links": links}
+    if identity == "1":
+        doc["UUID"] = s["uuid"]
+    if "old" in spec["gens"]:
+        doc["Thermal"] = _ref(f"{c}/Thermal")
+        doc["Power"] = _ref(f"{c}/Power")
+    if "new" in spec["gens"]:
+        doc["ThermalSubsystem"] = _ref(f"{c}/ThermalSubsystem")
+        doc["PowerSubsystem"] = _ref(f"{c}/PowerSubsystem")
+        if spec["draw"] or spec["temperatures"]:
+            doc["EnvironmentMetrics"] = _ref(f"{c}/EnvironmentMetrics")
+    if spec["gens"]:
+        doc["Sensors"] = _ref(f"{c}/Sensors")
+    return _doc(doc, "#Chassis.v1_21_0.Chassis", c)
 
 
-def _temps(s, base):
+def _temps(spec, base):
     return [{"@odata.id": f"{base}#/Temperatures/{i}", "MemberId": str(i), "Name": t["name"],
              "SensorNumber": 1 + i, "ReadingCelsius": t["reading"],
              "UpperThresholdNonCritical": t["unc"], "UpperThresholdCritical": t["uc"],
              "UpperThresholdFatal": t["unr"], "PhysicalContext": t.get("context", "SystemBoard"),
-             "Status": _status(scn.temp_health(t))} for i, t in enumerate(s["temperatures"])]
+             "Status": _status(scn.temp_health(t))} for i, t in enumerate(spec["temperatures"])]
 
 
-def _fans(s, base):
+def _fans(spec, base):
     return [{"@odata.id": f"{base}#/Fans/{i}", "MemberId": str(i), "Name": f["name"],
              "SensorNumber": 10 + i, "Reading": f["reading"], "ReadingUnits": "RPM",
              "LowerThresholdNonCritical": f["lnc"], "LowerThresholdCritical": f["lc"],
              "LowerThresholdFatal": f["lnr"], "PhysicalContext": "Fan",
-             "Status": _status(scn.fan_health(f))} for i, f in enumerate(s["fans"])]
+             "Status": _status(scn.fan_health(f))} for i, f in enumerate(spec["fans"])]
 
 
 @_replace("thermal_resource")
 def _thermal(identity):
-    s = scen()
-    base = f"{R}/Chassis/1/Thermal"
-    return _doc({"Id": "Thermal", "Name": "Thermal", "Status": _status(scn.thermal_health(s)),
-                 "Temperatures": _temps(s, base), "Fans": _fans(s, base)},
+    spec = _spec(identity, "old")
+    base = f"{R}/Chassis/{identity}/Thermal"
+    return _doc({"Id": "Thermal", "Name": "Thermal", "Status": _status(scn.thermal_health(spec)),
+                 "Temperatures": _temps(spec, base), "Fans": _fans(spec, base)},
                 "#Thermal.v1_7_0.Thermal", base)
 
 
@@ -382,72 +492,247 @@ def _watts(s) -> int:
     return s["power_consumed_watts"] if app.systems.get_power_state(sys_uuid()) == "On" else 0
 
 
+def _psu_out(spec, p, on: bool) -> int:
+    return p["output_watts"] if on else 0
+
+
 @_route(f"{R}/Chassis/<identity>/Power")
 def power(identity):
     s = scen()
-    base = f"{R}/Chassis/1/Power"
+    spec = _spec(identity, "old")
+    base = f"{R}/Chassis/{identity}/Power"
     w = _watts(s)
-    on = w > 0
+    on = app.systems.get_power_state(sys_uuid()) == "On"
     psus = [{"@odata.id": f"{base}#/PowerSupplies/{i}", "MemberId": str(i), "Name": p["name"],
              "Model": p["model"], "SerialNumber": p["serial"], "PowerSupplyType": "AC",
              "PowerCapacityWatts": p["capacity_watts"],
-             "LastPowerOutputWatts": p["output_watts"] if on else 0,
-             "Status": _status(p["health"], p["state"])} for i, p in enumerate(s["psus"])]
-    return _doc({"Id": "Power", "Name": "Power", "Status": _status(scn.power_health(s)),
-                 "PowerControl": [{
-                     "@odata.id": f"{base}#/PowerControl/0", "MemberId": "0",
-                     "Name": "System Power Control", "PowerConsumedWatts": w,
-                     "PowerCapacityWatts": s["power_capacity_watts"],
-                     "PowerMetrics": {"IntervalInMin": 1, "AverageConsumedWatts": w,
-                                      "MinConsumedWatts": w, "MaxConsumedWatts": w},
-                     "Status": _status("OK")}],
-                 "PowerSupplies": psus, "Voltages": []},
+             "LastPowerOutputWatts": _psu_out(spec, p, on),
+             "Status": _status(p["health"], p["state"])} for i, p in enumerate(spec["psus"])]
+    control = []
+    if spec["draw"]:
+        control = [{
+            "@odata.id": f"{base}#/PowerControl/0", "MemberId": "0",
+            "Name": "System Power Control", "PowerConsumedWatts": w,
+            "PowerCapacityWatts": s["power_capacity_watts"],
+            "PowerMetrics": {"IntervalInMin": 1, "AverageConsumedWatts": w,
+                             "MinConsumedWatts": w, "MaxConsumedWatts": w},
+            "Status": _status("OK")}]
+    return _doc({"Id": "Power", "Name": "Power", "Status": _status(scn.power_health(spec)),
+                 "PowerControl": control, "PowerSupplies": psus, "Voltages": []},
                 "#Power.v1_6_0.Power", base)
 
 
-def _sensors(s) -> dict:
+def _sid(name: str) -> str:
+    return name.replace(" ", "")
+
+
+def _percent(rpm) -> int:
+    return round(rpm * 100 / scn.FAN_MAX_RPM)
+
+
+def _sensors(s, spec) -> dict:
+    """Sensor Id -> Sensor body of a chassis. On the new resources fans are percent
+    sensors (with SpeedRPM), as on bmcweb and iLO 6; on the old ones RPM."""
+    new = "new" in spec["gens"]
+    on = app.systems.get_power_state(sys_uuid()) == "On"
     out = {}
-    for i, t in enumerate(s["temperatures"]):
-        out[t["name"].replace(" ", "")] = {
+    for t in spec["temperatures"]:
+        out[_sid(t["name"])] = {
             "Name": t["name"], "Reading": t["reading"], "ReadingUnits": "Cel",
             "ReadingType": "Temperature", "PhysicalContext": t.get("context", "SystemBoard"),
             "Thresholds": {"UpperCaution": {"Reading": t["unc"]},
                            "UpperCritical": {"Reading": t["uc"]},
                            "UpperFatal": {"Reading": t["unr"]}},
             "Status": _status(scn.temp_health(t))}
-    for f in s["fans"]:
-        out[f["name"].replace(" ", "")] = {
-            "Name": f["name"], "Reading": f["reading"], "ReadingUnits": "RPM",
-            "ReadingType": "Rotational", "PhysicalContext": "Fan",
-            "Thresholds": {"LowerCaution": {"Reading": f["lnc"]},
-                           "LowerCritical": {"Reading": f["lc"]},
-                           "LowerFatal": {"Reading": f["lnr"]}},
-            "Status": _status(scn.fan_health(f))}
-    for p in s["psus"]:
-        out[p["name"] + "Output"] = {
-            "Name": f"{p['name']} Output", "Reading": p["output_watts"] if _watts(s) else 0,
+    for f in spec["fans"]:
+        if new:
+            out[_sid(f["name"])] = {
+                "Name": f["name"], "Reading": _percent(f["reading"]), "ReadingUnits": "%",
+                "ReadingType": "Percent", "SpeedRPM": f["reading"], "PhysicalContext": "Fan",
+                "Thresholds": {"LowerCaution": {"Reading": _percent(f["lnc"])},
+                               "LowerCritical": {"Reading": _percent(f["lc"])},
+                               "LowerFatal": {"Reading": _percent(f["lnr"])}},
+                "Status": _status(scn.fan_health(f))}
+        else:
+            out[_sid(f["name"])] = {
+                "Name": f["name"], "Reading": f["reading"], "ReadingUnits": "RPM",
+                "ReadingType": "Rotational", "PhysicalContext": "Fan",
+                "Thresholds": {"LowerCaution": {"Reading": f["lnc"]},
+                               "LowerCritical": {"Reading": f["lc"]},
+                               "LowerFatal": {"Reading": f["lnr"]}},
+                "Status": _status(scn.fan_health(f))}
+    for p in spec["psus"]:
+        out[_sid(p["name"]) + "Output"] = {
+            "Name": f"{p['name']} Output", "Reading": _psu_out(spec, p, on),
             "ReadingUnits": "W", "ReadingType": "Power", "PhysicalContext": "PowerSupply",
             "Status": _status(p["health"], p["state"])}
-    out["TotalPower"] = {"Name": "Total Power", "Reading": _watts(s), "ReadingUnits": "W",
-                         "ReadingType": "Power", "PhysicalContext": "Chassis",
-                         "Status": _status("OK")}
+    if spec["draw"]:
+        out["TotalPower"] = {"Name": "Total Power", "Reading": _watts(s), "ReadingUnits": "W",
+                             "ReadingType": "Power", "PhysicalContext": "Chassis",
+                             "Status": _status("OK")}
     return out
 
 
 @_route(f"{R}/Chassis/<identity>/Sensors")
 def sensors(identity):
-    base = f"{R}/Chassis/1/Sensors"
+    spec = _spec(identity)
+    if not spec["gens"]:
+        raise error.NotFound(f"Chassis {identity} has no sensors")
+    base = f"{R}/Chassis/{identity}/Sensors"
     return _collection("#SensorCollection.SensorCollection", base, "Sensors",
-                       [f"{base}/{k}" for k in _sensors(scen())])
+                       [f"{base}/{k}" for k in _sensors(scen(), spec)])
 
 
 @_route(f"{R}/Chassis/<identity>/Sensors/<sensor>")
 def sensor(identity, sensor):
-    data = _sensors(scen()).get(sensor)
+    spec = _spec(identity)
+    data = _sensors(scen(), spec).get(sensor) if spec["gens"] else None
     if data is None:
         raise error.NotFound(f"Sensor {sensor} not found")
     data["Id"] = sensor
-    return _doc(data, "#Sensor.v1_2_0.Sensor", f"{R}/Chassis/1/Sensors/{sensor}")
+    return _doc(data, "#Sensor.v1_7_0.Sensor", f"{R}/Chassis/{identity}/Sensors/{sensor}")
+
+
+# ---- chassis: the 2020.4+ resources ---------------------------------------------
+
+def _excerpt(identity: str, sensor_id: str, reading, **extra) -> dict:
+    out = {"DataSourceUri": f"{R}/Chassis/{identity}/Sensors/{sensor_id}", "Reading": reading}
+    out.update(extra)
+    return out
+
+
+@_route(f"{R}/Chassis/<identity>/ThermalSubsystem")
+def thermal_subsystem(identity):
+    spec = _spec(identity, "new")
+    base = f"{R}/Chassis/{identity}/ThermalSubsystem"
+    doc = {"Id": "ThermalSubsystem", "Name": "Thermal Subsystem",
+           "Status": _status(scn.thermal_health(spec)), "Fans": _ref(f"{base}/Fans")}
+    if spec["temperatures"]:
+        doc["ThermalMetrics"] = _ref(f"{base}/ThermalMetrics")
+    return _doc(doc, "#ThermalSubsystem.v1_3_0.ThermalSubsystem", base)
+
+
+def _fan_doc(identity: str, i: int, f: dict) -> dict:
+    fid = _sid(f["name"])
+    return {"@odata.type": "#Fan.v1_5_0.Fan",
+            "@odata.id": f"{R}/Chassis/{identity}/ThermalSubsystem/Fans/{fid}",
+            "Id": fid, "Name": f["name"], "PhysicalContext": "Fan", "HotPluggable": True,
+            "Location": {"PartLocation": {"ServiceLabel": f["name"], "LocationType": "Bay",
+                                          "LocationOrdinalValue": i}},
+            "SpeedPercent": _excerpt(identity, fid, _percent(f["reading"]), SpeedRPM=f["reading"]),
+            "Status": _status(scn.fan_health(f))}
+
+
+@_route(f"{R}/Chassis/<identity>/ThermalSubsystem/Fans")
+def fans(identity):
+    spec = _spec(identity, "new")
+    base = f"{R}/Chassis/{identity}/ThermalSubsystem/Fans"
+    return _collection("#FanCollection.FanCollection", base, "Fans",
+                       [f"{base}/{_sid(f['name'])}" for f in spec["fans"]])
+
+
+@_route(f"{R}/Chassis/<identity>/ThermalSubsystem/Fans/<fan>")
+def fan(identity, fan):
+    spec = _spec(identity, "new")
+    for i, f in enumerate(spec["fans"]):
+        if _sid(f["name"]) == fan:
+            return flask.jsonify(_fan_doc(identity, i, f))
+    raise error.NotFound(f"Fan {fan} not found")
+
+
+@_route(f"{R}/Chassis/<identity>/ThermalSubsystem/ThermalMetrics")
+def thermal_metrics(identity):
+    spec = _spec(identity, "new")
+    base = f"{R}/Chassis/{identity}/ThermalSubsystem/ThermalMetrics"
+    temps = spec["temperatures"]
+    readings = [_excerpt(identity, _sid(t["name"]), t["reading"], DeviceName=t["name"],
+                         PhysicalContext=t.get("context", "SystemBoard")) for t in temps]
+    doc = {"Id": "ThermalMetrics", "Name": "Chassis Thermal Metrics",
+           "TemperatureReadingsCelsius": readings,
+           "TemperatureReadingsCelsius@odata.count": len(readings)}
+    intake = [t for t in temps if t.get("context") == "Intake"]
+    if intake:
+        doc["TemperatureSummaryCelsius"] = {
+            "Intake": _excerpt(identity, _sid(intake[0]["name"]), intake[0]["reading"])}
+    return _doc(doc, "#ThermalMetrics.v1_3_1.ThermalMetrics", base)
+
+
+@_route(f"{R}/Chassis/<identity>/PowerSubsystem")
+def power_subsystem(identity):
+    s = scen()
+    spec = _spec(identity, "new")
+    base = f"{R}/Chassis/{identity}/PowerSubsystem"
+    doc = {"Id": "PowerSubsystem", "Name": "Power Subsystem",
+           "CapacityWatts": sum(p["capacity_watts"] for p in spec["psus"]),
+           "Status": _status(scn.power_health(spec)),
+           "PowerSupplies": _ref(f"{base}/PowerSupplies")}
+    if spec["draw"]:
+        doc["Allocation"] = {"AllocatedWatts": s["power_capacity_watts"],
+                             "RequestedWatts": s["power_capacity_watts"]}
+    return _doc(doc, "#PowerSubsystem.v1_1_2.PowerSubsystem", base)
+
+
+def _psu_index(spec: dict, psu: str) -> int:
+    for i, p in enumerate(spec["psus"]):
+        if _sid(p["name"]) == psu:
+            return i
+    raise error.NotFound(f"PowerSupply {psu} not found")
+
+
+@_route(f"{R}/Chassis/<identity>/PowerSubsystem/PowerSupplies")
+def power_supplies(identity):
+    spec = _spec(identity, "new")
+    base = f"{R}/Chassis/{identity}/PowerSubsystem/PowerSupplies"
+    return _collection("#PowerSupplyCollection.PowerSupplyCollection", base,
+                       "Power Supplies", [f"{base}/{_sid(p['name'])}" for p in spec["psus"]])
+
+
+@_route(f"{R}/Chassis/<identity>/PowerSubsystem/PowerSupplies/<psu>")
+def power_supply(identity, psu):
+    spec = _spec(identity, "new")
+    i = _psu_index(spec, psu)
+    p = spec["psus"][i]
+    base = f"{R}/Chassis/{identity}/PowerSubsystem/PowerSupplies/{psu}"
+    return _doc({"Id": psu, "Name": p["name"], "Model": p["model"], "SerialNumber": p["serial"],
+                 "Manufacturer": "Osfleet Lab Power", "PowerSupplyType": "AC",
+                 "PowerCapacityWatts": p["capacity_watts"], "HotPluggable": True,
+                 "LineInputStatus": "Normal",
+                 "Location": {"PartLocation": {"ServiceLabel": p["name"], "LocationType": "Bay",
+                                               "LocationOrdinalValue": i}},
+                 "Metrics": _ref(f"{base}/Metrics"),
+                 "Status": _status(p["health"], p["state"])},
+                "#PowerSupply.v1_5_3.PowerSupply", base)
+
+
+@_route(f"{R}/Chassis/<identity>/PowerSubsystem/PowerSupplies/<psu>/Metrics")
+def power_supply_metrics(identity, psu):
+    spec = _spec(identity, "new")
+    p = spec["psus"][_psu_index(spec, psu)]
+    on = app.systems.get_power_state(sys_uuid()) == "On"
+    base = f"{R}/Chassis/{identity}/PowerSubsystem/PowerSupplies/{psu}/Metrics"
+    return _doc({"Id": "Metrics", "Name": f"{p['name']} Metrics",
+                 "OutputPowerWatts": _excerpt(identity, _sid(p["name"]) + "Output",
+                                              _psu_out(spec, p, on)),
+                 "Status": _status(p["health"], p["state"])},
+                "#PowerSupplyMetrics.v1_1_0.PowerSupplyMetrics", base)
+
+
+@_route(f"{R}/Chassis/<identity>/EnvironmentMetrics")
+def environment_metrics(identity):
+    s = scen()
+    spec = _spec(identity, "new")
+    base = f"{R}/Chassis/{identity}/EnvironmentMetrics"
+    doc = {"Id": "EnvironmentMetrics", "Name": "Chassis Environment Metrics"}
+    if spec["draw"]:
+        doc["PowerWatts"] = _excerpt(identity, "TotalPower", _watts(s))
+    intake = [t for t in spec["temperatures"] if t.get("context") == "Intake"]
+    if intake:
+        doc["TemperatureCelsius"] = _excerpt(identity, _sid(intake[0]["name"]), intake[0]["reading"])
+    if spec["fans"]:
+        doc["FanSpeedsPercent"] = [_excerpt(identity, _sid(f["name"]), _percent(f["reading"]),
+                                            DeviceName=f["name"], SpeedRPM=f["reading"])
+                                   for f in spec["fans"]]
+    return _doc(doc, "#EnvironmentMetrics.v1_3_2.EnvironmentMetrics", base)
 
 
 # ---- managers, SEL ----------------------------------------------------------------
@@ -465,7 +750,8 @@ def _manager(doc, identity):
     doc.update({"FirmwareVersion": s["bmc_firmware"], "Model": "Lab BMC 3000",
                 "Status": {"State": "Enabled", "Health": "OK"},
                 "LogServices": {"@odata.id": f"{R}/Managers/{u}/LogServices"}})
-    doc.setdefault("Links", {})["ManagerForChassis"] = [{"@odata.id": f"{R}/Chassis/1"}]
+    doc.setdefault("Links", {})["ManagerForChassis"] = [{"@odata.id": f"{R}/Chassis/{i}"}
+                                                        for i in _chassis_specs(s)]
     return doc
 
 
@@ -473,11 +759,48 @@ def _log_base(kind: str) -> str:
     return f"{R}/{kind}/{sys_uuid()}/LogServices"
 
 
-def _entry(e: dict, base: str) -> dict:
-    out = {"@odata.type": "#LogEntry.v1_4_0.LogEntry", "@odata.id": f"{base}/SEL/Entries/{e['Id']}",
-           "Name": f"Log Entry {e['Id']}", "EntryType": "SEL", "EntryCode": "Assert"}
+# LogService Id -> (Name, LogEntryType, EntryType, scenario key). Default: the one SEL
+# under both the Manager and the System, as before. long_sel: the SEL is the Manager's,
+# the System has a short BIOS event log of its own (AMI MegaRAC's layout).
+_SEL = ("System Event Log", "SEL", "SEL", "sel")
+_BIOS = ("BIOS Event Log", "Event", "Event", "bios_log")
+
+
+def _log_services(kind: str, s: dict) -> dict:
+    if s.get("long_sel") and kind == "Systems":
+        return {"BIOS": _BIOS}
+    return {"SEL": _SEL}
+
+
+def _log_service(kind: str, service: str) -> tuple:
+    s = scen()
+    svc = _log_services(kind, s).get(service)
+    if svc is None:
+        raise error.NotFound(f"LogService {service} not found")
+    return s, svc
+
+
+def _entry(e: dict, base: str, service: str = "SEL", entry_type: str = "SEL") -> dict:
+    out = {"@odata.type": "#LogEntry.v1_4_0.LogEntry",
+           "@odata.id": f"{base}/{service}/Entries/{e['Id']}",
+           "Name": f"Log Entry {e['Id']}", "EntryType": entry_type}
+    if entry_type == "SEL":
+        out["EntryCode"] = "Assert"
     out.update(e)
     return out
+
+
+def _int_arg(name: str, default: int) -> int:
+    raw = flask.request.args.get(name)
+    if raw is None:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise error.BadRequest(f"{name} must be a non-negative integer, not {raw!r}")
+    if value < 0:
+        raise error.BadRequest(f"{name} must be a non-negative integer, not {raw!r}")
+    return value
 
 
 def _log_routes(kind: str) -> None:
@@ -486,44 +809,67 @@ def _log_routes(kind: str) -> None:
     def services(identity):
         b = _log_base(kind)
         return _collection("#LogServiceCollection.LogServiceCollection", b,
-                           "Log Service Collection", [f"{b}/SEL"])
+                           "Log Service Collection",
+                           [f"{b}/{sid}" for sid in _log_services(kind, scen())])
 
-    def sel(identity):
+    def service(identity, service):
+        s, (name, log_type, _etype, key) = _log_service(kind, service)
         b = _log_base(kind)
-        return _doc({"Id": "SEL", "Name": "System Event Log", "LogEntryType": "SEL",
-                     "MaxNumberOfRecords": 1000, "OverWritePolicy": "WrapsWhenFull",
+        return _doc({"Id": service, "Name": name, "LogEntryType": log_type,
+                     "MaxNumberOfRecords": 1000 if key == "sel" else 100,
+                     "OverWritePolicy": "WrapsWhenFull",
                      "ServiceEnabled": True, "Status": _status("OK"),
-                     "Entries": {"@odata.id": f"{b}/SEL/Entries"},
+                     "Entries": {"@odata.id": f"{b}/{service}/Entries"},
                      "Actions": {"#LogService.ClearLog": {
-                         "target": f"{b}/SEL/Actions/LogService.ClearLog"}}},
-                    "#LogService.v1_1_3.LogService", f"{b}/SEL")
+                         "target": f"{b}/{service}/Actions/LogService.ClearLog"}}},
+                    "#LogService.v1_1_3.LogService", f"{b}/{service}")
 
-    def entries(identity):
+    def entries(identity, service):
+        s, (name, _lt, etype, key) = _log_service(kind, service)
         b = _log_base(kind)
-        return _collection("#LogEntryCollection.LogEntryCollection", f"{b}/SEL/Entries",
-                           "System Event Log Entries",
-                           [_entry(e, b) for e in scen()["sel"]], expand=True)
+        docs = [_entry(e, b, service, etype) for e in s.get(key, [])]
+        coll = f"{b}/{service}/Entries"
+        body = {"Name": f"{name} Entries", "Members@odata.count": len(docs)}
+        page = s.get("sel_page_size")
+        if not page:                          # as before: one page, members inline
+            body["Members"] = docs
+            return _doc(body, "#LogEntryCollection.LogEntryCollection", coll)
+        skip = _int_arg("$skip", 0)
+        top = min(_int_arg("$top", page), page)
+        chunk = docs[skip:skip + top]
+        expand = _expand_asked()
+        body["Members"] = chunk if expand else [{"@odata.id": d["@odata.id"]} for d in chunk]
+        if skip + top < len(docs):
+            query = f"$skip={skip + top}"
+            if flask.request.args.get("$top") is not None:
+                query += f"&$top={top}"
+            if expand:
+                query += "&$expand=" + flask.request.args["$expand"]
+            body["Members@odata.nextLink"] = f"{coll}?{query}"
+        return _doc(body, "#LogEntryCollection.LogEntryCollection", coll)
 
-    def entry(identity, entry_id):
+    def entry(identity, service, entry_id):
+        s, (_n, _lt, etype, key) = _log_service(kind, service)
         b = _log_base(kind)
-        for e in scen()["sel"]:
+        for e in s.get(key, []):
             if str(e["Id"]) == entry_id:
-                return flask.jsonify(_entry(e, b))
+                return flask.jsonify(_entry(e, b, service, etype))
         raise error.NotFound(f"Log entry {entry_id} not found")
 
-    def clear(identity):
+    def clear(identity, service):
+        _s, (_n, _lt, _et, key) = _log_service(kind, service)
         p = Path(bmc()["scenario"])
         s = scn.load(p)
-        s["sel"] = [{"Id": "1", "Created": scn.now_iso(), "Severity": "OK",
-                     "Message": "Event log cleared", "MessageId": "Lab.1.0.LogCleared",
-                     "SensorType": "Event Logging Disabled"}]
+        s[key] = [{"Id": "1", "Created": scn.now_iso(), "EventTimestamp": scn.now_iso(),
+                   "Severity": "OK", "Message": "Event log cleared",
+                   "MessageId": "Lab.1.0.LogCleared", "SensorType": "Event Logging Disabled"}]
         scn.save(p, s)
         return "", 204
 
-    for rule, fn, methods in ((prefix, services, ["GET"]), (f"{prefix}/SEL", sel, ["GET"]),
-                              (f"{prefix}/SEL/Entries", entries, ["GET"]),
-                              (f"{prefix}/SEL/Entries/<entry_id>", entry, ["GET"]),
-                              (f"{prefix}/SEL/Actions/LogService.ClearLog", clear, ["POST"])):
+    for rule, fn, methods in ((prefix, services, ["GET"]), (f"{prefix}/<service>", service, ["GET"]),
+                              (f"{prefix}/<service>/Entries", entries, ["GET"]),
+                              (f"{prefix}/<service>/Entries/<entry_id>", entry, ["GET"]),
+                              (f"{prefix}/<service>/Actions/LogService.ClearLog", clear, ["POST"])):
         app.add_url_rule(rule, f"lab_{kind}_{fn.__name__}", fn, methods=methods)
 
 

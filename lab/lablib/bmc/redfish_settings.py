@@ -183,7 +183,9 @@ def register(app: flask.Flask, scen: Callable[[], dict], bmc: Callable[[], dict]
         doc["PowerRestorePolicy"] = scn.settings(scen())["power_restore_policy"]
         return doc
 
-    def sel(doc, identity):
+    def sel(doc, identity, service="SEL"):
+        if service != "SEL":                  # the System's BIOS log of a long_sel BMC
+            return doc
         st = scn.settings(scen())
         doc["MaxNumberOfRecords"] = st["sel_max_records"]
         doc["OverWritePolicy"] = st["sel_overwrite_policy"]
@@ -192,7 +194,7 @@ def register(app: flask.Flask, scen: Callable[[], dict], bmc: Callable[[], dict]
     _wrap(app, "root_resource", root)
     _wrap(app, "manager_resource", manager)
     _wrap(app, "system_resource", system)
-    for endpoint in ("lab_Managers_sel", "lab_Systems_sel"):
+    for endpoint in ("lab_Managers_service", "lab_Systems_service"):   # LogServices/<service>
         if endpoint in app.view_functions:
             _wrap(app, endpoint, sel)
 

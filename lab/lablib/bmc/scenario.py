@@ -15,12 +15,34 @@ import time
 import uuid
 from pathlib import Path
 
-FAULT_KINDS = ("overtemp", "fan_failed", "psu_failed", "sel_critical",
+FAULT_KINDS = ("overtemp", "fan_failed", "psu_failed", "psu_warning", "sel_critical",
                "bmc_down", "bmc_badauth", "old_firmware",
                "ipmi_on", "http_on", "password_change_required")
 #: faults of the BMC's own settings (Redfish NetworkProtocol, AccountService): an
 #: IPMI-managed lab BMC has no such documents, so they are Redfish-only
 SETTINGS_FAULTS = ("ipmi_on", "http_on", "password_change_required")
+# ipmi_sim's PSU sensor asserts presence/failure only
+REDFISH_ONLY_FAULTS = ("psu_warning",) + SETTINGS_FAULTS
+
+# What a Redfish BMC serves (redfish_app.py lays its chassis out from it):
+# * default: one chassis "1" with the pre-2020.4 Thermal and Power, plus Sensors;
+# * new_resources_only: one chassis "1" with only the 2020.4+ resources:
+#   ThermalSubsystem (Fans, ThermalMetrics), PowerSubsystem (PowerSupplies and
+#   their Metrics), Sensors, EnvironmentMetrics; no Thermal, no Power;
+# * multi_chassis: the System links a blade chassis "1" (no sensors of its own)
+#   that Links.Contains "Baseboard" (the scenario's sensors, Thermal/Power/Sensors)
+#   and an "Enclosure" whose fans and PSUs repeat the board's Names (Fan1.., PSU1..)
+#   and which serves both resource generations.
+# ``long_sel`` (any profile): a SEL of LONG_SEL_ENTRIES entries, oldest first,
+# paged by ``sel_page_size`` with Members@odata.nextLink, link-only members unless
+# $expand is asked for (ServiceRoot advertises ExpandQuery), EventTimestamp spread
+# over days while Created is the time the log was loaded, a Critical entry last;
+# and the System's own LogService is a short BIOS log, the SEL being the Manager's.
+PROFILES = ("default", "new_resources_only", "multi_chassis")
+LONG_SEL_ENTRIES = 600
+LONG_SEL_PAGE = 50
+LONG_SEL_STEP_S = 600          # 10 min between events: 600 entries span ~4.2 days
+FAN_MAX_RPM = 10000            # percent = rpm * 100 / FAN_MAX_RPM (new resources)
 
 HEALTHY_BIOS = "2.19.1"
 HEALTHY_BMC = "7.10"
@@ -35,12 +57,82 @@ def system_uuid(host: str) -> str:
     return str(uuid.uuid5(_NS, host))
 
 
-def now_iso() -> str:
-    return time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime())
+def now_iso(at: float | None = None) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(at))
 
 
-def healthy(host: str) -> dict:
-    """The healthy scenario of ``host``."""
+def healthy(host: str, profile: str = "default", long_sel: bool = False,
+            expand_query: bool | None = None) -> dict:
+    """The healthy scenario of ``host`` for ``profile`` (see PROFILES)."""
+    if profile not in PROFILES:
+        raise ValueError(f"unknown BMC profile {profile!r}; one of {', '.join(PROFILES)}")
+    d = _healthy_default(host)
+    d["profile"] = profile
+    d["long_sel"] = bool(long_sel)
+    # $expand is what a long SEL is read with; a service may still not offer it
+    d["expand_query"] = bool(long_sel) if expand_query is None else bool(expand_query)
+    if profile == "multi_chassis":
+        d["enclosure"] = {
+            "fans": [{"name": f"Fan{i}", "reading": 5200 + 100 * i, "lnc": 2000, "lc": 1000,
+                      "lnr": 500} for i in range(1, 5)],
+            "psus": [{"name": f"PSU{i}", "health": "OK", "state": "Enabled",
+                      "output_watts": 640 + 10 * i, "capacity_watts": 2650,
+                      "model": "LAB-ENC-PSU-2650", "serial": f"{d['serial_number']}E{i}"}
+                     for i in range(1, 3)],
+        }
+    if long_sel:
+        d["sel"] = long_sel_entries()
+        d["sel_page_size"] = LONG_SEL_PAGE
+        d["bios_log"] = bios_log_entries()
+    return d
+
+
+_SEL_KINDS = (
+    ("OK", "System boot initiated", "Lab.1.0.SystemBoot", "System Boot/Restart Initiated"),
+    ("OK", "Chassis intrusion sensor de-asserted", "Lab.1.0.IntrusionDeasserted", "Physical Security"),
+    ("OK", "Processor CPU1 presence detected", "Lab.1.0.ProcessorPresent", "Processor"),
+    ("OK", "Power supply PSU1 AC input restored", "Lab.1.0.PowerSupplyACRestored", "Power Supply"),
+    ("Warning", "Correctable ECC error logging limit reached on DIMM A3",
+     "Lab.1.0.MemoryCorrectableECCLimit", "Memory"),
+    ("OK", "Watchdog timer expired: hard reset", "Lab.1.0.WatchdogReset", "Watchdog 2"),
+)
+LONG_SEL_CRITICAL = "Uncorrectable ECC error on DIMM B2 (newest entry of the long SEL)"
+
+
+def long_sel_entries(n: int = LONG_SEL_ENTRIES, now: float | None = None) -> list:
+    """``n`` SEL entries, oldest first, the newest a Critical one a minute old.
+
+    EventTimestamp (when the event happened) steps LONG_SEL_STEP_S apart; Created
+    (when the entry was written to this log) is the same for all: the log was
+    loaded at BMC start, as after a BMC reboot. A reader that takes Created for
+    the event's time cannot tell old from new."""
+    now = time.time() if now is None else now
+    created = now_iso(now)
+    out = []
+    for i in range(n):
+        at = now - 60 - (n - 1 - i) * LONG_SEL_STEP_S
+        if i == n - 1:
+            sev, msg, mid, sensor = ("Critical", LONG_SEL_CRITICAL,
+                                     "Lab.1.0.MemoryUncorrectableECC", "Memory")
+        else:
+            sev, msg, mid, sensor = _SEL_KINDS[i % len(_SEL_KINDS)]
+        out.append({"Id": str(i + 1), "Created": created, "EventTimestamp": now_iso(at),
+                    "Severity": sev, "Message": msg, "MessageId": mid, "SensorType": sensor})
+    return out
+
+
+def bios_log_entries(now: float | None = None) -> list:
+    """The System's own short log (AMI's BIOS event log): older than every SEL entry."""
+    now = time.time() if now is None else now
+    at = now - 60 - LONG_SEL_ENTRIES * LONG_SEL_STEP_S - 3600
+    return [{"Id": str(i + 1), "Created": now_iso(at + 60 * i), "EventTimestamp": now_iso(at + 60 * i),
+             "Severity": "OK", "Message": msg, "MessageId": mid, "EntryType": "Event"}
+            for i, (msg, mid) in enumerate((("POST completed", "Lab.1.0.PostComplete"),
+                                            ("Boot device PXE selected", "Lab.1.0.BootDevice"),
+                                            ("BIOS settings applied", "Lab.1.0.BiosSettings")))]
+
+
+def _healthy_default(host: str) -> dict:
     serial = "LAB" + system_uuid(host).replace("-", "")[:9].upper()
     return {
         "host": host,
@@ -143,7 +235,7 @@ def _sel_append(data: dict, severity: str, message: str, message_id: str,
                 sensor_type: str) -> None:
     ids = [int(e["Id"]) for e in data["sel"] if str(e.get("Id", "")).isdigit()]
     data["sel"].append({"Id": str(max(ids, default=0) + 1), "Created": now_iso(),
-                        "Severity": severity, "Message": message,
+                        "EventTimestamp": now_iso(), "Severity": severity, "Message": message,
                         "MessageId": message_id, "SensorType": sensor_type})
 
 
@@ -170,6 +262,11 @@ def apply_fault(data: dict, kind: str) -> dict:
         d["psus"][0]["output_watts"] = d["power_consumed_watts"]
         _sel_append(d, "Critical", f"{p['name']} failure detected: no output",
                     "Lab.1.0.PowerSupplyFailed", "Power Supply")
+    elif kind == "psu_warning":
+        p = d["psus"][1]                    # PSU2: still delivering, degraded
+        p["health"] = "Warning"
+        _sel_append(d, "Warning", f"{p['name']} predictive failure: fan degraded",
+                    "Lab.1.0.PowerSupplyPredictiveFailure", "Power Supply")
     elif kind == "sel_critical":
         _sel_append(d, "Critical", "Uncorrectable ECC error on DIMM A1",
                     "Lab.1.0.MemoryUncorrectableECC", "Memory")
@@ -223,15 +320,26 @@ def worst(healths) -> str:
 
 
 def thermal_health(d: dict) -> str:
-    return worst([temp_health(t) for t in d["temperatures"]] +
-                 [fan_health(f) for f in d["fans"]])
+    return worst([temp_health(t) for t in d.get("temperatures", [])] +
+                 [fan_health(f) for f in d.get("fans", [])])
 
 
 def power_health(d: dict) -> str:
-    return worst(p["health"] for p in d["psus"])
+    return worst(p["health"] for p in d.get("psus", []))
 
 
 def rollup(d: dict) -> str:
-    """System Status.HealthRollup: sensors, PSUs and unresolved critical SEL entries."""
+    """System Status.HealthRollup: sensors, PSUs and unresolved critical SEL entries.
+
+    On a new_resources_only BMC the System's rollup covers what is subordinate
+    to the System only (as on the 2020.4+ services seen): the fans and PSUs live
+    under the Chassis (ThermalSubsystem, PowerSubsystem), whose Status says it.
+    A reader that trusts the System's rollup alone misses a degraded PSU."""
     sel = "Critical" if "sel_critical" in d["faults"] else "OK"
+    if d.get("profile") == "new_resources_only":
+        return sel
     return worst([thermal_health(d), power_health(d), sel])
+
+
+def profile_of(d: dict) -> str:
+    return d.get("profile", "default")

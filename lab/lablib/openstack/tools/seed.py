@@ -164,9 +164,22 @@ def seed_servers_for(conn, tenant, net, sg, image, provider, count, volume_every
     return servers
 
 
+def wait_for_volume_backend(adm, timeout=120):
+    """cinder-volume reports its pool to the scheduler a few seconds after it
+    starts; a volume created before that fails with NoValidBackend (seen on a
+    fresh machine), so wait until the scheduler lists a pool."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if any(True for _ in adm.block_storage.backend_pools()):
+            return
+        time.sleep(1)
+    raise SystemExit(f"cinder: no backend pool reported to the scheduler in {timeout}s")
+
+
 def seed():
     t0 = time.monotonic()
     adm = connect()
+    wait_for_volume_backend(adm)
     seed_identity(adm)
     seed_flavors(adm)
     seed_azs(adm)
