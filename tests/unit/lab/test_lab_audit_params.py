@@ -61,5 +61,6 @@ def test_written_files_are_what_the_module_says(tmp_path, monkeypatch):
     assert body("AUDIT_PARAMS_YML") == audit_params.params()
     assert body("AUDIT_WAIVERS_YML") == {"waivers": audit_params.waivers()}
     variables = body("AUDIT_VARS_YML")
-    assert variables["osfleet_bmc_map"].endswith("bmcs-https.yml") and variables["osfleet_bmc_ca_path"].endswith("ca.pem")
+    assert variables["osfleet_bmc_map"].endswith("bmcs-https.yml")
+    assert variables["osfleet_bmc_ca_path"].endswith("ca.pem")
     assert variables["osfleet_audit_params"] == audit_params.params()
