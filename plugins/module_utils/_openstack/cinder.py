@@ -45,6 +45,11 @@ class Cinder:
         with api_call("delete volume snapshot", snapshot_id):
             self.block_storage.delete_snapshot(snapshot_id, ignore_missing=True)
 
+    def set_snapshot_metadata(self, snapshot_id: str, items: Dict[str, str]) -> None:
+        """Add or replace these keys (others are left alone)."""
+        with api_call("set volume snapshot metadata", snapshot_id):
+            self.block_storage.set_snapshot_metadata(snapshot_id, **items)
+
     # -- volumes ---------------------------------------------------------------------------------------
     def volumes_named(self, name: str) -> List[Any]:
         """The volumes of exactly this name, with details, in every project."""
@@ -65,6 +70,11 @@ class Cinder:
     def delete_volume(self, volume_id: str) -> None:
         with api_call("delete volume", volume_id):
             self.block_storage.delete_volume(volume_id, ignore_missing=True)
+
+    def set_volume_metadata(self, volume_id: str, items: Dict[str, str]) -> None:
+        """Add or replace these keys (others are left alone)."""
+        with api_call("set volume metadata", volume_id):
+            self.block_storage.set_volume_metadata(volume_id, **items)
 
     def upload_volume_to_image(self, volume_id: str, image_name: str) -> Dict[str, Any]:
         """Cinder copies the volume's data into a new private raw/bare image (in the background)."""

@@ -51,6 +51,11 @@ class Glance:
         with api_call("delete image", image_id):
             self.image.delete_image(image_id, ignore_missing=True)
 
+    def add_tag(self, image_id: str, tag: str) -> None:
+        """Tag the image (Glance keeps a tag once: adding it again changes nothing)."""
+        with api_call("tag image %s" % tag, image_id):
+            self.image.add_tag(image_id, tag)
+
     def upload_image(self, name: str, data: bytes, tags: Iterable[str], timeout: int = 300) -> Any:
         """A private raw/bare image holding ``data``, once it is active.
 
