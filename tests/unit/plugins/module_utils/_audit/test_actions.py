@@ -28,12 +28,14 @@ from ansible_collections.osfleet.day2.tests.unit.plugins.module_utils._audit.aud
 )
 from ansible_collections.osfleet.day2.tests.unit.plugins.module_utils._openstack.bodies import ERRORS
 from ansible_collections.osfleet.day2.tests.unit.plugins.module_utils._openstack.stub_cloud import path_of
+from ansible_collections.osfleet.day2.tests.unit.plugins.module_utils.loopback_receiver import Receiver
 
 #: the fixture's failing unused_capacity resources (UNUSED-09 is a host: no action acts on hosts)
 FAILING = {("floating_ip", "fip-idle"), ("floating_ip", "fip-orphan"), ("image", "img-old"),
            ("port", "port-gone"), ("port", "port-orphan"), ("server", "srv-2"), ("server", "srv-4"),
            ("snapshot", "snap-orphan"), ("volume", "vol-idle"), ("volume", "vol-orphan")}
 OPEN = dict(max_resources=50, max_percent=100)
+SECRET = "alpha-webhook-secret-0123"
 LISTS = {"volume": "volumes", "snapshot": "snapshots", "port": "ports", "floating_ip": "floating_ips",
          "image": "images"}
 
@@ -299,7 +301,6 @@ def test_a_failure_mid_way_stops_and_the_rerun_resumes_from_the_marks(stub, log)
     p = actions.plan(doc, targets, settings(stages=["notify"]), NOW)
     order = [a.ref for a in p.actions]
     assert order.index("snapshot/snap-orphan") > 0
-    stub.fail("POST", "block-storage", "/snapshots/snap-orphan/metadata", 400, ERRORS["block-storage"][0])
     answer_everything(stub)
     stub.fail("POST", "block-storage", "/snapshots/snap-orphan/metadata", 400, ERRORS["block-storage"][0])
     with pytest.raises(actions.ActionFailedError) as err:
@@ -322,13 +323,42 @@ def test_a_failure_mid_way_stops_and_the_rerun_resumes_from_the_marks(stub, log)
     assert {w["kind"] + "/" + w["target"] for w in again.waiting} == set(first)
 
 
-def test_a_webhook_that_does_not_take_the_notice_leaves_the_resource_unmarked(stub, log):
+@pytest.fixture
+def receiver():
+    r = Receiver(secrets={"alpha": SECRET})
+    yield r
+    r.close()
+
+
+def with_webhook(receiver, **kw):
+    return settings(stages=["notify"], rules=["UNUSED-05"], webhook_timeout=5,
+                    webhooks={"alpha": {"url": receiver.url + "alpha", "secret": SECRET}}, **kw)
+
+
+def test_a_project_with_a_webhook_gets_a_signed_notice_before_the_mark(stub, log, receiver):
     doc, targets = audit(fresh_cloud())
-    s = settings(stages=["notify"], rules=["UNUSED-05"], webhook_timeout=2,
-                 webhooks={"alpha": {"url": "http://127.0.0.1:9/hook", "secret": "s" * 20}})
-    p = actions.plan(doc, targets, s, NOW)
-    assert [a.ref for a in p.actions] == ["volume/vol-idle"]
+    p = actions.plan(doc, targets, with_webhook(receiver), NOW)
     answer_everything(stub)
     done = actions.apply(stub.cloud(), p, log)
+    assert [d["target"] for d in done] == ["vol-idle"] and done[0]["webhook"] is True
+    [notice] = receiver.notices
+    assert notice["verified"] and notice["event"] == "unused_capacity.notice"
+    assert notice["delivery"] == "unused:volume:vol-idle:notify:UNUSED-05"
+    body = notice["body"]
+    assert body["resource"] == {"kind": "volume", "id": "vol-idle", "name": "vol-idle"} and body["rules"] == ["UNUSED-05"]
+    assert body["why"][0]["age_days"] == 60.0 and body["keep_with"] == {"tag": "osfleet-keep"}
+    assert sent(stub) == [("POST", "/volumes/vol-idle/metadata")]
+    assert log.entries()[0]["details"]["webhook"] is True
+    assert SECRET not in json.dumps(log.entries()) and SECRET not in json.dumps(p.to_dict())
+
+
+def test_a_webhook_that_does_not_take_the_notice_leaves_the_resource_unmarked(stub, log, receiver):
+    receiver.status = 503
+    doc, targets = audit(fresh_cloud())
+    p = actions.plan(doc, targets, with_webhook(receiver), NOW)
+    answer_everything(stub)
+    done = actions.apply(stub.cloud(), p, log)
+    assert len(receiver.notices) == 1
     assert list(done) == [] and sent(stub) == [] and log.entries() == []
-    assert "did not take the notice of volume/vol-idle" in done.warnings[0]
+    assert "did not take the notice of volume/vol-idle (HTTP 503)" in done.warnings[0]
+    assert "sent again on the next run" in done.warnings[0]
