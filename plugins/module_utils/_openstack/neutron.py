@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable, List, Optional
 
+from ansible_collections.osfleet.day2.plugins.module_utils._common.errors import NotFoundError
 from ansible_collections.osfleet.day2.plugins.module_utils._openstack.errors import api_call
 
 try:
@@ -50,6 +51,14 @@ class Neutron:
         with api_call("tag port %s" % tag, port_id):
             self.network.add_tag(Port.existing(id=port_id), tag)
 
+    def remove_port_tag(self, port_id: str, tag: str) -> None:
+        """One tag less on the port; a tag already gone is not an error."""
+        try:
+            with api_call("untag port %s" % tag, port_id):
+                self.network.remove_tag(Port.existing(id=port_id), tag)
+        except NotFoundError:
+            return
+
     # -- floating IPs ----------------------------------------------------------------------------------
     def floating_ips(self, port_ids: Iterable[str]) -> List[Any]:
         """The floating IPs on these ports, in ONE listing (``port_id`` repeated in the query), by id.
@@ -86,6 +95,14 @@ class Neutron:
         """One tag more on the floating IP (the others are left alone)."""
         with api_call("tag floating IP %s" % tag, fip_id):
             self.network.add_tag(FloatingIP.existing(id=fip_id), tag)
+
+    def remove_floating_ip_tag(self, fip_id: str, tag: str) -> None:
+        """One tag less on the floating IP; a tag already gone is not an error."""
+        try:
+            with api_call("untag floating IP %s" % tag, fip_id):
+                self.network.remove_tag(FloatingIP.existing(id=fip_id), tag)
+        except NotFoundError:
+            return
 
     # -- security groups -------------------------------------------------------------------------------
     def security_groups(self, name: str, project_id: Optional[str]) -> List[Any]:

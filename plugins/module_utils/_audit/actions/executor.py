@@ -17,7 +17,7 @@ from typing import Any, Dict, List, Optional
 
 from ansible_collections.osfleet.day2.plugins.module_utils._audit.actions import kinds as K
 from ansible_collections.osfleet.day2.plugins.module_utils._audit.actions.planner import Action, Plan, check_caps
-from ansible_collections.osfleet.day2.plugins.module_utils._audit.actions.settings import DELETE, NOTIFY, STOP
+from ansible_collections.osfleet.day2.plugins.module_utils._audit.actions.settings import CLEAR, DELETE, NOTIFY, STOP
 from ansible_collections.osfleet.day2.plugins.module_utils._common.errors import Day2Error, ValidationError
 from ansible_collections.osfleet.day2.plugins.module_utils._common.marks import UNUSED_NOTICE, UNUSED_NOTIFIED
 from ansible_collections.osfleet.day2.plugins.module_utils._common.webhook import deliver
@@ -101,6 +101,9 @@ def _do(cloud: Any, plan: Plan, action: Action, done: Applied) -> Optional[Dict[
     if action.stage == DELETE:
         K.delete(cloud, kind, action.target)
         return {}
+    if action.stage == CLEAR:
+        K.clear_marks(cloud, kind, action.target, action.remove)
+        return {"removed": list(action.remove)}
     raise ValidationError("unknown stage %r" % action.stage, field="stages")  # pragma: no cover
 
 

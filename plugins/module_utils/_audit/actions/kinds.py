@@ -16,9 +16,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Dict, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
-from ansible_collections.osfleet.day2.plugins.module_utils._common.marks import UNUSED_NOTICE
+from ansible_collections.osfleet.day2.plugins.module_utils._common.marks import (
+    UNUSED_NOTICE,
+    UNUSED_NOTIFIED,
+    UNUSED_STOPPED,
+)
 from ansible_collections.osfleet.day2.plugins.module_utils._common.timeutil import parse_time_or_none
 
 METADATA = "metadata"
@@ -62,6 +66,14 @@ def read_mark(kind: Kind, target: Dict[str, Any], key: str) -> Tuple[Optional[da
     return found, raw_found
 
 
+def marks_on(kind: Kind, target: Dict[str, Any]) -> List[str]:
+    """Every stage mark on the target: metadata keys, or whole tags."""
+    if kind.marks == METADATA:
+        return sorted(k for k in (target.get("metadata") or {}) if k in (UNUSED_NOTIFIED, UNUSED_STOPPED, UNUSED_NOTICE))
+    prefixes = tuple(key + ":" for key in (UNUSED_NOTIFIED, UNUSED_STOPPED))
+    return sorted(t for t in target.get("tags") or [] if isinstance(t, str) and t.startswith(prefixes))
+
+
 def carries(target: Dict[str, Any], tag: str) -> bool:
     """The exclusion tag, as a tag or a metadata key (the pack's own test reads both)."""
     return tag in (target.get("tags") or []) or tag in (target.get("metadata") or {})
@@ -87,6 +99,24 @@ def write_marks(cloud: Any, kind: Kind, target_id: str, marks: Dict[str, str]) -
             cloud.neutron.add_floating_ip_tag(target_id, tag)
         else:
             cloud.glance.add_tag(target_id, tag)
+
+
+def clear_marks(cloud: Any, kind: Kind, target_id: str, marks: List[str]) -> None:
+    """Remove stage marks (metadata keys or whole tags, as :func:`marks_on` lists them); one gone is fine."""
+    if kind.name == "server":
+        cloud.nova.delete_metadata(target_id, marks)
+    elif kind.name == "volume":
+        cloud.cinder.delete_volume_metadata(target_id, marks)
+    elif kind.name == "snapshot":
+        cloud.cinder.delete_snapshot_metadata(target_id, marks)
+    else:
+        for tag in marks:
+            if kind.name == "port":
+                cloud.neutron.remove_port_tag(target_id, tag)
+            elif kind.name == "floating_ip":
+                cloud.neutron.remove_floating_ip_tag(target_id, tag)
+            else:
+                cloud.glance.remove_tag(target_id, tag)
 
 
 def stop(cloud: Any, target_id: str) -> None:

@@ -11,6 +11,12 @@ so the plan needs no state of its own. A resource is left alone, and the plan
 says why, when it is held (quarantine, maintenance window) or its hold is
 unknown, carries the exclusion tag, has an ``error`` result (a fact that could
 not be read is not a known state), or is not in this run's targets.
+
+A marked resource that passes the pack again because it changed after our
+last mark (its owner started the server, attached the volume) loses its
+marks (``clear``), so an old notice never counts for a later finding. One
+whose only change is our own mark (Neutron moves ``updated_at`` when a tag is
+added) keeps them: :data:`MARK_ECHO` tells the two apart.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Union
 
 from ansible_collections.osfleet.day2.plugins.module_utils._audit.actions import kinds as K
 from ansible_collections.osfleet.day2.plugins.module_utils._audit.actions.settings import (
+    CLEAR,
     DELETE,
     NOTIFY,
     STOP,
@@ -33,7 +40,10 @@ from ansible_collections.osfleet.day2.plugins.module_utils._common.marks import 
     UNUSED_NOTIFIED,
     UNUSED_STOPPED,
 )
-from ansible_collections.osfleet.day2.plugins.module_utils._common.timeutil import format_time
+from ansible_collections.osfleet.day2.plugins.module_utils._common.timeutil import format_time, parse_time_or_none
+
+#: a change this soon after our last mark is taken for the mark itself (the writes of a run come after its plan)
+MARK_ECHO = timedelta(hours=1)
 
 
 class CapExceededError(Day2Error):
@@ -54,6 +64,7 @@ class Action:
     marks: Dict[str, str] = field(default_factory=dict)     # what the stage writes on the resource
     before: Dict[str, Any] = field(default_factory=dict)    # the resource's stage marks and status now
     status: Optional[str] = None
+    remove: List[str] = field(default_factory=list)         # the marks a clear removes
 
     @property
     def ref(self) -> str:
@@ -66,6 +77,8 @@ class Action:
     def after(self) -> Dict[str, Any]:
         if self.stage == DELETE:
             return {"deleted": True}
+        if self.stage == CLEAR:
+            return {k: v for k, v in self.before.items() if k not in (UNUSED_NOTIFIED, UNUSED_STOPPED)}
         out = dict(self.before)
         out.update({k: v for k, v in self.marks.items() if k != UNUSED_NOTICE})
         if self.stage == STOP:
@@ -75,7 +88,8 @@ class Action:
     def to_dict(self) -> Dict[str, Any]:
         return {"stage": self.stage, "kind": self.kind, "target": self.target, "name": self.name,
                 "project_id": self.project_id, "owner": self.owner, "rules": self.rules, "why": self.why,
-                "marks": dict(self.marks), "before": dict(self.before), "after": self.after()}
+                "marks": dict(self.marks), "remove": list(self.remove), "before": dict(self.before),
+                "after": self.after()}
 
 
 @dataclass
@@ -89,12 +103,17 @@ class Plan:
     skipped: List[Dict[str, Any]] = field(default_factory=list)
     population: Dict[str, int] = field(default_factory=dict)
 
+    def capped(self) -> List[Action]:
+        """The actions the caps count: every stage; removing our own marks is not acting on a resource."""
+        return [a for a in self.actions if a.stage != CLEAR]
+
     def counts(self) -> Dict[str, Any]:
         by_kind: Dict[str, int] = {}
         by_stage: Dict[str, int] = {}
         for a in self.actions:
-            by_kind[a.kind] = by_kind.get(a.kind, 0) + 1
             by_stage[a.stage] = by_stage.get(a.stage, 0) + 1
+        for a in self.capped():
+            by_kind[a.kind] = by_kind.get(a.kind, 0) + 1
         return {"actions": len(self.actions), "by_kind": by_kind, "by_stage": by_stage,
                 "waiting": len(self.waiting), "skipped": len(self.skipped), "population": dict(self.population)}
 
@@ -142,18 +161,28 @@ def plan(results: Results, targets: Mapping[str, List[Dict[str, Any]]], settings
     by_id = {(kind, t.get("id")): t for kind, items in targets.items() for t in items}
     failing: Dict[tuple, List[Mapping[str, Any]]] = {}
     errors: Dict[tuple, List[str]] = {}
+    passing: set = set()
+    unsettled: set = set()  # failing or waived in the pack, of any rule: not a resource to clear
     for r in rows:
         key = (r.get("kind"), r.get("target"))
         if r.get("status") == "error":
             errors.setdefault(key, []).append(r.get("rule"))
-        elif r.get("status") == "fail" and r.get("pack") == settings.pack and _wanted(r.get("rule"), settings):
-            failing.setdefault(key, []).append(r)
+        elif r.get("pack") != settings.pack:
+            continue
+        elif r.get("status") in ("fail", "waived"):
+            unsettled.add(key)
+            if r.get("status") == "fail" and _wanted(r.get("rule"), settings):
+                failing.setdefault(key, []).append(r)
+        elif r.get("status") == "pass":
+            passing.add(key)
     if not settings.stages:
         for key in sorted(failing):
             _skip(out, key, by_id.get(key), "no action stage is enabled (stages: notify, stop, delete)")
         return out
     for key in sorted(failing):
         _one(out, key, failing[key], by_id.get(key), errors.get(key), settings, now)
+    for key in sorted(passing - unsettled - set(errors)):
+        _clear(out, key, by_id.get(key), settings)
     check_caps(out)
     return out
 
@@ -231,6 +260,35 @@ def _one(out: Plan, key: tuple, failures: List[Mapping[str, Any]], target: Optio
         wait(DELETE, due, UNUSED_STOPPED if kind.can_stop else UNUSED_NOTIFIED)
 
 
+def _clear(out: Plan, key: tuple, target: Optional[Dict[str, Any]], settings: Settings) -> None:
+    """Remove the marks of a resource that passes again because it changed after them."""
+    kind = K.KINDS.get(key[0])
+    if kind is None or target is None:
+        return
+    marks = K.marks_on(kind, target)
+    if not marks or target.get("held") is not False or K.carries(target, settings.exclusion_tag):
+        return
+    times = [w for w in (K.read_mark(kind, target, UNUSED_NOTIFIED)[0], K.read_mark(kind, target, UNUSED_STOPPED)[0])
+             if w is not None]
+    since = parse_time_or_none(target.get("since"))
+    if not times or since is None or since <= max(times) + MARK_ECHO:
+        out.skipped.append({"kind": kind.name, "target": target["id"], "name": target.get("name"),
+                            "reason": "passes now, but has not changed since our mark: its marks are kept"})
+        return
+    before = {k: v for k, v in ((UNUSED_NOTIFIED, K.read_mark(kind, target, UNUSED_NOTIFIED)[0]),
+                                (UNUSED_STOPPED, K.read_mark(kind, target, UNUSED_STOPPED)[0])) if v is not None}
+    shown: Dict[str, Any] = {k: format_time(v) for k, v in before.items()}
+    if kind.can_stop:
+        shown["status"] = target.get("status")
+    project = target.get("project") or {}
+    out.actions.append(Action(
+        stage=CLEAR, kind=kind.name, target=str(target["id"]), name=str(target.get("name") or target["id"]),
+        project_id=target.get("project_id"), owner=project.get("name"),
+        why=[{"rule": None, "message": "in use again since %s: passes the %s pack" % (format_time(since),
+                                                                                   settings.pack)}],
+        before=shown, remove=marks, status=target.get("status")))
+
+
 def _why(r: Mapping[str, Any]) -> Dict[str, Any]:
     out = {"rule": r.get("rule"), "title": r.get("title"), "message": r.get("message"), "runbook": r.get("runbook")}
     for key in ("age_days", "since"):
@@ -257,12 +315,12 @@ def _notice(kind: K.Kind, why: List[Dict[str, Any]], now: datetime, settings: Se
 def check_caps(p: Plan) -> None:
     """Custodian's max-resources / max-resources-percent, over the whole plan, before anything is done."""
     s = p.settings
-    total = len(p.actions)
+    total = len(p.capped())
     if total > s.max_resources:
         raise CapExceededError(
             "refused: this run would act on %d resources, more than max_resources %d (%s); nothing was done. "
             "Look at the plan, then raise max_resources or narrow the rules" % (total, s.max_resources,
-                                                                             _by_kind(p.actions)),
+                                                                             _by_kind(p.capped())),
             field="max_resources", details={"cap": "max_resources", "limit": s.max_resources, "count": total,
                                             "by_kind": p.counts()["by_kind"]})
     for kind, count in sorted(p.counts()["by_kind"].items()):

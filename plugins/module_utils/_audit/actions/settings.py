@@ -20,6 +20,8 @@ NOTIFY = "notify"
 STOP = "stop"
 DELETE = "delete"
 STAGES = (NOTIFY, STOP, DELETE)
+#: not a stage one enables: a resource used again loses its marks whenever any stage is on
+CLEAR = "clear"
 PACK = "unused_capacity"
 #: the unused_capacity pack's own default ``exclusion_tag``
 EXCLUSION_TAG = "osfleet-keep"

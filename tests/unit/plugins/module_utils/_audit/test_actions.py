@@ -362,3 +362,51 @@ def test_a_webhook_that_does_not_take_the_notice_leaves_the_resource_unmarked(st
     assert list(done) == [] and sent(stub) == [] and log.entries() == []
     assert "did not take the notice of volume/vol-idle (HTTP 503)" in done.warnings[0]
     assert "sent again on the next run" in done.warnings[0]
+
+
+# -- a resource used again loses its marks -----------------------------------------------------------------------
+def test_a_server_started_again_loses_its_marks_and_that_is_not_capped(stub, log):
+    cloud_json = fresh_cloud()
+    mark(cloud_json, "server", "srv-2", UNUSED_NOTIFIED, NOW - timedelta(days=20))
+    resource(cloud_json, "server", "srv-2")["metadata"][UNUSED_NOTICE] = "unused (UNUSED-01): ..."
+    resource(cloud_json, "server", "srv-2").update(status="ACTIVE", power_state="running", vm_state="active")
+    cloud_json["server_times"]["srv-2"]["state_since"] = format_time(NOW - timedelta(days=2))
+    doc, targets = audit(cloud_json)
+    p = actions.plan(doc, targets, settings(stages=["notify"], rules=["UNUSED-01"], max_resources=0), NOW)
+    assert [(a.ref, a.stage) for a in p.actions] == [("server/srv-2", "clear")]
+    answer_everything(stub)
+    stub.route("DELETE", "compute", r"/servers/srv-2/metadata/(.+)", "", status=204)
+    actions.apply(stub.cloud(), p, log)
+    assert sent(stub) == [("DELETE", "/servers/srv-2/metadata/%s" % UNUSED_NOTICE),
+                          ("DELETE", "/servers/srv-2/metadata/%s" % UNUSED_NOTIFIED)]
+    [entry] = log.entries()
+    assert entry["action"] == "unused_capacity.clear" and entry["before"] == {
+        UNUSED_NOTIFIED: format_time(NOW - timedelta(days=20)), "status": "ACTIVE"}
+    assert entry["after"] == {"status": "ACTIVE"}
+
+
+@pytest.mark.parametrize("changed_after, cleared", [(timedelta(minutes=10), False), (timedelta(days=2), True)])
+def test_a_port_passing_again_only_because_of_our_own_tag_keeps_it(stub, changed_after, cleared):
+    """Neutron moves updated_at when a tag is added: that must not read as 'in use again'."""
+    cloud_json = fresh_cloud()
+    notified = NOW - timedelta(days=3)
+    mark(cloud_json, "port", "port-orphan", UNUSED_NOTIFIED, notified)
+    resource(cloud_json, "port", "port-orphan")["updated_at"] = format_time(notified + changed_after)
+    doc, targets = audit(cloud_json)
+    p = actions.plan(doc, targets, settings(stages=["notify", "delete"], rules=["UNUSED-03"]), NOW)
+    clears = [a for a in p.actions if a.ref == "port/port-orphan"]
+    if cleared:
+        assert [a.stage for a in clears] == ["clear"]
+        assert clears[0].remove == ["%s:%s" % (UNUSED_NOTIFIED, format_time(notified))]
+    else:
+        assert clears == []
+        assert "has not changed since our mark" in {x["target"]: x["reason"] for x in p.skipped}["port-orphan"]
+
+
+def test_a_held_resource_keeps_its_marks_too(stub):
+    cloud_json = fresh_cloud()
+    mark(cloud_json, "server", "srv-3", UNUSED_NOTIFIED, NOW - timedelta(days=20))  # quarantined (case-7)
+    cloud_json["server_times"]["srv-3"]["state_since"] = format_time(NOW - timedelta(days=1))
+    doc, targets = audit(cloud_json)
+    p = actions.plan(doc, targets, settings(stages=["notify"]), NOW)
+    assert "server/srv-3" not in {a.ref for a in p.actions}

@@ -87,6 +87,14 @@ CASES = [
          "POST", "block-storage", "/snapshots/%s/metadata" % b.SNAPSHOT_ID,
          {"metadata": {"osfleet-unused-notified-at": T0}},
          json={"metadata": {"osfleet-unused-notified-at": T0}}, resource=b.SNAPSHOT_ID),
+    Case("delete_volume_metadata",
+         lambda c: c.cinder.delete_volume_metadata(b.VOLUME_ID, ["osfleet-unused-notified-at"]), "DELETE",
+         "block-storage", "/volumes/%s/metadata/osfleet-unused-notified-at" % b.VOLUME_ID, "", json=None,
+         resource=b.VOLUME_ID, missing=IGNORED),
+    Case("delete_snapshot_metadata",
+         lambda c: c.cinder.delete_snapshot_metadata(b.SNAPSHOT_ID, ["osfleet-unused-notified-at"]), "DELETE",
+         "block-storage", "/snapshots/%s/metadata/osfleet-unused-notified-at" % b.SNAPSHOT_ID, "", json=None,
+         resource=b.SNAPSHOT_ID, missing=IGNORED),
 ]
 
 

@@ -82,6 +82,11 @@ CASES = [
          lambda c: c.neutron.add_floating_ip_tag(b.FIP_ID, "osfleet-unused-notified-at:2026-12-02T13:00:00Z"),
          "PUT", "network", "/floatingips/%s/tags/osfleet-unused-notified-at:2026-12-02T13:00:00Z" % b.FIP_ID, "",
          status=201, json=None, resource=b.FIP_ID, check=lambda result: True),
+    Case("remove_port_tag", lambda c: c.neutron.remove_port_tag(b.PORT_ID, "osfleet-unused-notified-at:2026-12-02T13:00:00Z"), "DELETE", "network",
+         "/ports/%s/tags/osfleet-unused-notified-at:2026-12-02T13:00:00Z" % b.PORT_ID, "", status=204, json=None, resource=b.PORT_ID, missing=IGNORED),
+    Case("remove_floating_ip_tag", lambda c: c.neutron.remove_floating_ip_tag(b.FIP_ID, "osfleet-unused-notified-at:2026-12-02T13:00:00Z"), "DELETE",
+         "network", "/floatingips/%s/tags/osfleet-unused-notified-at:2026-12-02T13:00:00Z" % b.FIP_ID, "", status=204, json=None, resource=b.FIP_ID,
+         missing=IGNORED),
 ]
 
 
