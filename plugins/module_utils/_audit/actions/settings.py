@@ -76,8 +76,11 @@ class Settings:
 
     @classmethod
     def from_options(cls, options: Optional[Mapping[str, Any]]) -> "Settings":
-        """From plain options (a module's ``actions`` dict); unknown keys are refused, by name."""
-        options = dict(options or {})
+        """From plain options (a module's ``actions`` dict); unknown keys are refused, by name.
+
+        A None value is the default (an argument spec's unset suboption).
+        """
+        options = {k: v for k, v in (options or {}).items() if v is not None}
         known = {f for f in cls.__dataclass_fields__}
         unknown = sorted(set(options) - known)
         if unknown:

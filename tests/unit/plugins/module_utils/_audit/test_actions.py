@@ -111,6 +111,11 @@ def test_a_bad_setting_is_refused_naming_it(options, field):
     assert err.value.field == field and field.rstrip("s").split("_")[0] in err.value.message
 
 
+def test_unset_options_are_the_defaults():
+    s = actions.Settings.from_options({"stages": ["delete", "notify"], "max_resources": None, "webhooks": None})
+    assert s.stages == ("notify", "delete") and s.max_resources == 10 and s.webhooks == {}
+
+
 def test_nothing_is_on_by_default_and_the_caps_are(stub):
     doc, targets = audit(fresh_cloud())
     s = actions.Settings()
