@@ -44,6 +44,8 @@ from ansible_collections.osfleet.day2.plugins.module_utils._common.timeutil impo
 
 #: a change this soon after our last mark is taken for the mark itself (the writes of a run come after its plan)
 MARK_ECHO = timedelta(hours=1)
+#: the order of a run's actions
+ORDER = {CLEAR: 0, NOTIFY: 1, STOP: 2, DELETE: 3}
 
 
 class CapExceededError(Day2Error):
@@ -183,6 +185,8 @@ def plan(results: Results, targets: Mapping[str, List[Dict[str, Any]]], settings
         _one(out, key, failing[key], by_id.get(key), errors.get(key), settings, now)
     for key in sorted(passing - unsettled - set(errors)):
         _clear(out, key, by_id.get(key), settings)
+    # the gentlest first: a delete the cloud refuses (a volume with snapshots) must not hold back the notices
+    out.actions.sort(key=lambda a: (ORDER[a.stage], a.kind, a.target))
     check_caps(out)
     return out
 

@@ -207,6 +207,8 @@ def test_a_server_is_stopped_only_after_notice_and_grace_then_deleted_after_anot
     p = actions.plan(doc, targets, settings(stages=["notify", "stop", "delete"], rules=["UNUSED-0[1-5]"]), NOW)
     stages = {a.ref: a.stage for a in p.actions}
     assert stages["server/srv-4"] == "stop" and stages["volume/vol-idle"] == "delete"
+    assert [a.stage for a in p.actions] == sorted((a.stage for a in p.actions),
+                                                  key=["notify", "stop", "delete"].index)  # gentlest first
     assert "server/srv-2" not in stages and "port/port-orphan" not in stages
     waiting = {w["target"]: w for w in p.waiting}
     assert waiting["srv-2"]["next"] == "stop" and waiting["srv-2"]["due_at"] == format_time(NOW + timedelta(days=4))
