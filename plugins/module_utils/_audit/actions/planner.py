@@ -288,8 +288,8 @@ def _clear(out: Plan, key: tuple, target: Optional[Dict[str, Any]], settings: Se
     out.actions.append(Action(
         stage=CLEAR, kind=kind.name, target=str(target["id"]), name=str(target.get("name") or target["id"]),
         project_id=target.get("project_id"), owner=project.get("name"),
-        why=[{"rule": None, "message": "in use again since %s: passes the %s pack" % (format_time(since),
-                                                                                   settings.pack)}],
+        why=[{"rule": None, "message": "in use again since %s: passes the %s pack"
+              % (format_time(since), settings.pack)}],
         before=shown, remove=marks, status=target.get("status")))
 
 
@@ -321,10 +321,10 @@ def check_caps(p: Plan) -> None:
     s = p.settings
     total = len(p.capped())
     if total > s.max_resources:
+        words = (total, s.max_resources, _by_kind(p.capped()))
         raise CapExceededError(
             "refused: this run would act on %d resources, more than max_resources %d (%s); nothing was done. "
-            "Look at the plan, then raise max_resources or narrow the rules" % (total, s.max_resources,
-                                                                             _by_kind(p.capped())),
+            "Look at the plan, then raise max_resources or narrow the rules" % words,
             field="max_resources", details={"cap": "max_resources", "limit": s.max_resources, "count": total,
                                             "by_kind": p.counts()["by_kind"]})
     for kind, count in sorted(p.counts()["by_kind"].items()):

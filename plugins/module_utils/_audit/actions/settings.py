@@ -81,7 +81,7 @@ class Settings:
         A None value is the default (an argument spec's unset suboption).
         """
         options = {k: v for k, v in (options or {}).items() if v is not None}
-        known = {f for f in cls.__dataclass_fields__}
+        known = set(cls.__dataclass_fields__)
         unknown = sorted(set(options) - known)
         if unknown:
             raise ValidationError("unknown action setting %s (known: %s)" % (unknown[0], ", ".join(sorted(known))),
