@@ -18,7 +18,7 @@ from typing import Any, Dict, List, Optional
 from ansible_collections.osfleet.day2.plugins.module_utils._audit.actions import kinds as K
 from ansible_collections.osfleet.day2.plugins.module_utils._audit.actions.planner import Action, Plan, check_caps
 from ansible_collections.osfleet.day2.plugins.module_utils._audit.actions.settings import CLEAR, DELETE, NOTIFY, STOP
-from ansible_collections.osfleet.day2.plugins.module_utils._common.errors import Day2Error, ValidationError
+from ansible_collections.osfleet.day2.plugins.module_utils._common.errors import AuditLogError, Day2Error, ValidationError
 from ansible_collections.osfleet.day2.plugins.module_utils._common.marks import UNUSED_NOTICE, UNUSED_NOTIFIED
 from ansible_collections.osfleet.day2.plugins.module_utils._common.webhook import deliver
 
@@ -74,10 +74,17 @@ def apply(cloud: Any, plan: Plan, audit_log: Any, check_mode: bool = False) -> A
         if detail is None:
             continue
         entry.update(detail)
-        log = audit_log.append(AUDIT_PREFIX + action.stage, action.ref, before=action.before, after=action.after(),
-                               details={"name": action.name, "project_id": action.project_id,
-                                        "owner": action.owner, "rules": action.rules, "why": action.why,
-                                        "marks": action.marks, "settings": plan.settings.to_dict(), **detail})
+        try:
+            log = audit_log.append(AUDIT_PREFIX + action.stage, action.ref, before=action.before,
+                                   after=action.after(),
+                                   details={"name": action.name, "project_id": action.project_id,
+                                            "owner": action.owner, "rules": action.rules, "why": action.why,
+                                            "marks": action.marks, "settings": plan.settings.to_dict(), **detail})
+        except AuditLogError as exc:
+            raise ActionFailedError(
+                "%s of %s (%s) was done but could not be written to the audit log: %s; stopped after it"
+                % (action.stage, action.ref, action.name, exc.message), done=list(done) + [entry], cause=exc,
+                action=action)
         entry["audit_seq"] = log.get("seq")
         done.append(entry)
     return done

@@ -417,3 +417,16 @@ def test_a_held_resource_keeps_its_marks_too(stub):
     doc, targets = audit(cloud_json)
     p = actions.plan(doc, targets, settings(stages=["notify"]), NOW)
     assert "server/srv-3" not in {a.ref for a in p.actions}
+
+
+def test_an_audit_log_that_cannot_be_written_stops_the_run_after_that_action(stub, tmp_path):
+    blocked = tmp_path / "ro"
+    blocked.write_text("a file where the log's directory should be")
+    doc, targets = audit(fresh_cloud())
+    p = actions.plan(doc, targets, settings(stages=["notify"], rules=["UNUSED-05"]), NOW)
+    answer_everything(stub)
+    with pytest.raises(actions.ActionFailedError) as err:
+        actions.apply(stub.cloud(), p, AuditLog(str(blocked / "audit.jsonl")))
+    assert "was done but could not be written to the audit log" in err.value.message
+    assert [d["target"] for d in err.value.done] == ["vol-idle"]
+    assert sent(stub) == [("POST", "/volumes/vol-idle/metadata")]
