@@ -85,13 +85,13 @@ def test_notify_then_delete_a_volume_a_port_and_a_floating_ip(lab, admin_conn, m
     print("updated_at moved by the mark:", moved)
 
     later = now + timedelta(minutes=1)
-    doc, targets, _ = audit(admin_conn, made, later)
+    doc, targets, _read = audit(admin_conn, made, later)
     second = actions.plan(doc, targets, settings, later)
     stages = {(a.kind, a.target): a.stage for a in second.actions}
     # a resource whose age the mark reset passes again, and waits (never sooner than its grace)
     assert set(stages.values()) <= {"delete"}
     actions.apply(cloud, second, log)
-    gone = {key for key in stages}
+    gone = set(stages)
     for kind, rid in gone:
         get = {"volume": admin_conn.block_storage.find_volume, "port": admin_conn.network.find_port,
                "floating_ip": admin_conn.network.find_ip}[kind]
@@ -102,4 +102,4 @@ def test_notify_then_delete_a_volume_a_port_and_a_floating_ip(lab, admin_conn, m
     entries = log.entries()
     assert [e["action"] for e in entries] == ["unused_capacity.notify"] * 3 + ["unused_capacity.delete"] * len(gone)
     assert log.verify().ok
-    record_property("deleted_on_the_second_run", sorted(k for k, _ in gone))
+    record_property("deleted_on_the_second_run", sorted(kind for kind, _rid in gone))
