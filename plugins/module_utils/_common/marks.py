@@ -7,7 +7,10 @@ There is no database of ours: a host in a maintenance window is a compute
 service disabled with a reason starting with MAINTENANCE_PREFIX; a server under
 a legal or security hold carries QUARANTINE_TAG and QUARANTINE_META_KEY (the
 case id). The inventory plugin and fleet_info read these; the maintenance and
-quarantine features write them.
+quarantine features write them. A resource the unused-capacity actions have
+acted on carries the time of each stage (UNUSED_NOTIFIED, UNUSED_STOPPED) as a
+metadata key with the time as its value, or, on resources that only have tags
+(ports, floating IPs, images), as a tag ``<key>:<time>``.
 """
 
 from __future__ import annotations
@@ -17,6 +20,10 @@ from typing import Any, Dict, Optional
 MAINTENANCE_PREFIX = "osfleet-maintenance:"
 QUARANTINE_TAG = "osfleet-quarantine"
 QUARANTINE_META_KEY = "osfleet_quarantine_case"
+UNUSED_NOTIFIED = "osfleet-unused-notified-at"
+UNUSED_STOPPED = "osfleet-unused-stopped-at"
+#: metadata only: the notice in words (why, and what comes next when)
+UNUSED_NOTICE = "osfleet-unused-notice"
 
 
 def maintenance_window(disabled_reason: Optional[str]) -> Optional[str]:

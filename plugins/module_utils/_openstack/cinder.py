@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, Iterable, List, Optional
 
+from ansible_collections.osfleet.day2.plugins.module_utils._common.errors import NotFoundError
 from ansible_collections.osfleet.day2.plugins.module_utils._openstack.errors import api_call
 
 
@@ -45,6 +46,20 @@ class Cinder:
         with api_call("delete volume snapshot", snapshot_id):
             self.block_storage.delete_snapshot(snapshot_id, ignore_missing=True)
 
+    def set_snapshot_metadata(self, snapshot_id: str, items: Dict[str, str]) -> None:
+        """Add or replace these keys (others are left alone)."""
+        with api_call("set volume snapshot metadata", snapshot_id):
+            self.block_storage.set_snapshot_metadata(snapshot_id, **items)
+
+    def delete_snapshot_metadata(self, snapshot_id: str, keys: Iterable[str]) -> None:
+        """Delete these keys, one request each; a key already gone is not an error."""
+        for key in sorted(set(keys)):
+            try:
+                with api_call("delete volume snapshot metadata %s" % key, snapshot_id):
+                    self.block_storage.delete_snapshot_metadata(snapshot_id, [key])
+            except NotFoundError:
+                continue
+
     # -- volumes ---------------------------------------------------------------------------------------
     def volumes_named(self, name: str) -> List[Any]:
         """The volumes of exactly this name, with details, in every project."""
@@ -65,6 +80,20 @@ class Cinder:
     def delete_volume(self, volume_id: str) -> None:
         with api_call("delete volume", volume_id):
             self.block_storage.delete_volume(volume_id, ignore_missing=True)
+
+    def set_volume_metadata(self, volume_id: str, items: Dict[str, str]) -> None:
+        """Add or replace these keys (others are left alone)."""
+        with api_call("set volume metadata", volume_id):
+            self.block_storage.set_volume_metadata(volume_id, **items)
+
+    def delete_volume_metadata(self, volume_id: str, keys: Iterable[str]) -> None:
+        """Delete these keys, one request each; a key already gone is not an error."""
+        for key in sorted(set(keys)):
+            try:
+                with api_call("delete volume metadata %s" % key, volume_id):
+                    self.block_storage.delete_volume_metadata(volume_id, [key])
+            except NotFoundError:
+                continue
 
     def upload_volume_to_image(self, volume_id: str, image_name: str) -> Dict[str, Any]:
         """Cinder copies the volume's data into a new private raw/bare image (in the background)."""

@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any, Iterable, List, Tuple
 
-from ansible_collections.osfleet.day2.plugins.module_utils._common.errors import CloudError
+from ansible_collections.osfleet.day2.plugins.module_utils._common.errors import CloudError, NotFoundError
 from ansible_collections.osfleet.day2.plugins.module_utils._openstack.errors import (
     api_call,
     raise_for_response,
@@ -50,6 +50,19 @@ class Glance:
         """Delete the image; one already gone is not an error."""
         with api_call("delete image", image_id):
             self.image.delete_image(image_id, ignore_missing=True)
+
+    def add_tag(self, image_id: str, tag: str) -> None:
+        """Tag the image (Glance keeps a tag once: adding it again changes nothing)."""
+        with api_call("tag image %s" % tag, image_id):
+            self.image.add_tag(image_id, tag)
+
+    def remove_tag(self, image_id: str, tag: str) -> None:
+        """Untag the image; a tag (or an image) already gone is not an error."""
+        try:
+            with api_call("untag image %s" % tag, image_id):
+                self.image.remove_tag(image_id, tag)
+        except NotFoundError:
+            return
 
     def upload_image(self, name: str, data: bytes, tags: Iterable[str], timeout: int = 300) -> Any:
         """A private raw/bare image holding ``data``, once it is active.

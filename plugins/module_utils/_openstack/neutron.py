@@ -13,7 +13,15 @@ from __future__ import annotations
 
 from typing import Any, Iterable, List, Optional
 
+from ansible_collections.osfleet.day2.plugins.module_utils._common.errors import NotFoundError
 from ansible_collections.osfleet.day2.plugins.module_utils._openstack.errors import api_call
+
+try:
+    from openstack.network.v2.floating_ip import FloatingIP
+    from openstack.network.v2.port import Port
+except ImportError:  # pragma: no cover - exercised by the import sanity test
+    FloatingIP = None
+    Port = None
 
 
 class Neutron:
@@ -32,6 +40,24 @@ class Neutron:
     def update_port(self, port_id: str, **attrs: Any) -> Any:
         with api_call("update port", port_id):
             return self.network.update_port(port_id, **attrs)
+
+    def delete_port(self, port_id: str) -> None:
+        """Delete the port; one already gone is not an error."""
+        with api_call("delete port", port_id):
+            self.network.delete_port(port_id, ignore_missing=True)
+
+    def add_port_tag(self, port_id: str, tag: str) -> None:
+        """One tag more on the port (``PUT .../tags/<tag>``: the others are left alone)."""
+        with api_call("tag port %s" % tag, port_id):
+            self.network.add_tag(Port.existing(id=port_id), tag)
+
+    def remove_port_tag(self, port_id: str, tag: str) -> None:
+        """One tag less on the port; a tag already gone is not an error."""
+        try:
+            with api_call("untag port %s" % tag, port_id):
+                self.network.remove_tag(Port.existing(id=port_id), tag)
+        except NotFoundError:
+            return
 
     # -- floating IPs ----------------------------------------------------------------------------------
     def floating_ips(self, port_ids: Iterable[str]) -> List[Any]:
@@ -59,6 +85,24 @@ class Neutron:
         call = "associate floating IP" if port_id else "disassociate floating IP"
         with api_call(call, fip_id):
             return self.network.update_ip(fip_id, **attrs)
+
+    def delete_floating_ip(self, fip_id: str) -> None:
+        """Release the floating IP; one already gone is not an error."""
+        with api_call("delete floating IP", fip_id):
+            self.network.delete_ip(fip_id, ignore_missing=True)
+
+    def add_floating_ip_tag(self, fip_id: str, tag: str) -> None:
+        """One tag more on the floating IP (the others are left alone)."""
+        with api_call("tag floating IP %s" % tag, fip_id):
+            self.network.add_tag(FloatingIP.existing(id=fip_id), tag)
+
+    def remove_floating_ip_tag(self, fip_id: str, tag: str) -> None:
+        """One tag less on the floating IP; a tag already gone is not an error."""
+        try:
+            with api_call("untag floating IP %s" % tag, fip_id):
+                self.network.remove_tag(FloatingIP.existing(id=fip_id), tag)
+        except NotFoundError:
+            return
 
     # -- security groups -------------------------------------------------------------------------------
     def security_groups(self, name: str, project_id: Optional[str]) -> List[Any]:

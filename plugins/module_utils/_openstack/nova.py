@@ -191,6 +191,11 @@ class Nova:
         with api_call("stop server", server_id):
             self.compute.stop_server(server_id)
 
+    def delete_server(self, server_id: str) -> None:
+        """Ask Nova to delete the server (it goes on in the background); one already gone is not an error."""
+        with api_call("delete server", server_id):
+            self.compute.delete_server(server_id, ignore_missing=True)
+
     def start(self, server_id: str) -> None:
         with api_call("start server", server_id):
             self.compute.start_server(server_id)

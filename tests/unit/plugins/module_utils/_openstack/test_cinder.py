@@ -20,6 +20,7 @@ from ansible_collections.osfleet.day2.tests.unit.plugins.module_utils._openstack
 
 CASE = "osfleet-case-case-1-volume-x"
 COPY = "osfleet-case-case-1-volume-x-copy"
+T0 = "2026-12-02T13:00:00Z"
 
 CASES = [
     Case("snapshots_named", lambda c: c.cinder.snapshots_named(CASE), "GET", "block-storage", "/snapshots/detail",
@@ -77,6 +78,23 @@ CASES = [
          {"transfer": {"id": b.TRANSFER_ID, "name": "osfleet-case-case-1", "volume_id": b.VOLUME_ID}}, status=202,
          json={"accept": {"auth_key": "b7b1f00c9b5e4c0d"}}, mv="3.55", resource=b.TRANSFER_ID,
          check=lambda transfer: transfer.volume_id == b.VOLUME_ID),
+    Case("set_volume_metadata", lambda c: c.cinder.set_volume_metadata(b.VOLUME_ID, {"osfleet-unused-notified-at": T0}),
+         "POST", "block-storage", "/volumes/%s/metadata" % b.VOLUME_ID,
+         {"metadata": {"owner": "shop", "osfleet-unused-notified-at": T0}},
+         json={"metadata": {"osfleet-unused-notified-at": T0}}, resource=b.VOLUME_ID),
+    Case("set_snapshot_metadata",
+         lambda c: c.cinder.set_snapshot_metadata(b.SNAPSHOT_ID, {"osfleet-unused-notified-at": T0}),
+         "POST", "block-storage", "/snapshots/%s/metadata" % b.SNAPSHOT_ID,
+         {"metadata": {"osfleet-unused-notified-at": T0}},
+         json={"metadata": {"osfleet-unused-notified-at": T0}}, resource=b.SNAPSHOT_ID),
+    Case("delete_volume_metadata",
+         lambda c: c.cinder.delete_volume_metadata(b.VOLUME_ID, ["osfleet-unused-notified-at"]), "DELETE",
+         "block-storage", "/volumes/%s/metadata/osfleet-unused-notified-at" % b.VOLUME_ID, "", json=None,
+         resource=b.VOLUME_ID, missing=IGNORED),
+    Case("delete_snapshot_metadata",
+         lambda c: c.cinder.delete_snapshot_metadata(b.SNAPSHOT_ID, ["osfleet-unused-notified-at"]), "DELETE",
+         "block-storage", "/snapshots/%s/metadata/osfleet-unused-notified-at" % b.SNAPSHOT_ID, "", json=None,
+         resource=b.SNAPSHOT_ID, missing=IGNORED),
 ]
 
 

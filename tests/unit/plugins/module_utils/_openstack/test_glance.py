@@ -61,6 +61,11 @@ CASES = [
          "/images/%s/members/evidence-project" % IMG, dict(b.MEMBER, status="accepted"),
          json={"member": "evidence-project", "status": "accepted"}, resource="%s for evidence-project" % IMG,
          check=lambda member: member.status == "accepted"),
+    Case("add_tag", lambda c: c.glance.add_tag(IMG, "osfleet-unused-notified-at:2026-12-02T13:00:00Z"), "PUT", "image",
+         "/images/%s/tags/osfleet-unused-notified-at:2026-12-02T13:00:00Z" % IMG, "", status=204, json=None,
+         resource=IMG),
+    Case("remove_tag", lambda c: c.glance.remove_tag(IMG, "osfleet-unused-notified-at:2026-12-02T13:00:00Z"), "DELETE", "image",
+         "/images/%s/tags/osfleet-unused-notified-at:2026-12-02T13:00:00Z" % IMG, "", status=204, json=None, resource=IMG, missing=IGNORED),
 ]
 
 

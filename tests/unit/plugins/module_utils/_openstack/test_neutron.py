@@ -70,6 +70,23 @@ CASES = [
          resource=b.GROUP_ID, check=lambda rule: rule.remote_ip_prefix == "192.0.2.0/24"),
     Case("delete_security_group_rule", lambda c: c.neutron.delete_security_group_rule(b.RULE_ID), "DELETE",
          "network", "/security-group-rules/" + b.RULE_ID, "", status=204, missing=IGNORED),
+    # -- acting on unused capacity --------------------------------------------------------------------------
+    Case("delete_port", lambda c: c.neutron.delete_port(b.PORT_ID), "DELETE", "network", "/ports/" + b.PORT_ID, "",
+         status=204, missing=IGNORED),
+    Case("add_port_tag", lambda c: c.neutron.add_port_tag(b.PORT_ID, "osfleet-unused-notified-at:2026-12-02T13:00:00Z"),
+         "PUT", "network", "/ports/%s/tags/osfleet-unused-notified-at:2026-12-02T13:00:00Z" % b.PORT_ID, "",
+         status=201, json=None, resource=b.PORT_ID, check=lambda result: True),
+    Case("delete_floating_ip", lambda c: c.neutron.delete_floating_ip(b.FIP_ID), "DELETE", "network",
+         "/floatingips/" + b.FIP_ID, "", status=204, missing=IGNORED),
+    Case("add_floating_ip_tag",
+         lambda c: c.neutron.add_floating_ip_tag(b.FIP_ID, "osfleet-unused-notified-at:2026-12-02T13:00:00Z"),
+         "PUT", "network", "/floatingips/%s/tags/osfleet-unused-notified-at:2026-12-02T13:00:00Z" % b.FIP_ID, "",
+         status=201, json=None, resource=b.FIP_ID, check=lambda result: True),
+    Case("remove_port_tag", lambda c: c.neutron.remove_port_tag(b.PORT_ID, "osfleet-unused-notified-at:2026-12-02T13:00:00Z"), "DELETE", "network",
+         "/ports/%s/tags/osfleet-unused-notified-at:2026-12-02T13:00:00Z" % b.PORT_ID, "", status=204, json=None, resource=b.PORT_ID, missing=IGNORED),
+    Case("remove_floating_ip_tag", lambda c: c.neutron.remove_floating_ip_tag(b.FIP_ID, "osfleet-unused-notified-at:2026-12-02T13:00:00Z"), "DELETE",
+         "network", "/floatingips/%s/tags/osfleet-unused-notified-at:2026-12-02T13:00:00Z" % b.FIP_ID, "", status=204, json=None, resource=b.FIP_ID,
+         missing=IGNORED),
 ]
 
 

@@ -215,6 +215,9 @@ CASES = [
          "/os-server-groups", {"server_groups": [{"id": "g1", "name": "web-aa", "members": [SID]}]},
          query={"all_projects": ["1"]}, mv="2.64", resource="",
          check=lambda found: found == [{"id": "g1", "name": "web-aa", "members": [SID]}]),
+    # -- acting on unused capacity --------------------------------------------------------------------------
+    Case("delete_server", lambda c: c.nova.delete_server(SID), "DELETE", "compute", "/servers/" + SID, "", status=204,
+         json=None, mv=MICROVERSION, missing=IGNORED),
 ]
 
 
