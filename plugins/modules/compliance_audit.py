@@ -10,7 +10,7 @@ module: compliance_audit
 short_description: Audit the fleet against rule packs and write the compliance reports
 version_added: 0.1.0
 description:
-  - Gathers the facts the rule packs need, all sources at the same time under one deadline (O(gather_timeout)):
+  - Gathers the facts the rule packs need, all sources at the same time under one deadline (O(gather_timeout)) -
     the fleet snapshot, the hardware scan of every BMC, the BMCs' settings over Redfish, Neutron agents,
     Placement traits, maintenance windows, quarantine cases and the unused-capacity listings (ports, floating
     IPs, volumes, snapshots, images, projects, the servers' times).
@@ -108,8 +108,9 @@ options:
     elements: dict
   params:
     description:
-      - Parameters per pack, C(pack -> {name: value}) or C(pack -> {RULE-ID: {name: value}}); an unknown name or
-        a value of another kind than the default fails the task, naming it.
+      - Parameters per pack - the pack's name to a mapping of parameter names to values, or of a rule id to such a
+        mapping (that rule only); see C(docs/audit.md), Parameters. An unknown name or a value of another kind than
+        the default fails the task, naming it.
     type: dict
     default: {}
   report_dir:
@@ -133,7 +134,7 @@ options:
     type: bool
     default: false
 notes:
-  - Runs on the controller (C(delegate_to: localhost) or a play on C(localhost)); the builtin packs are read from
+  - Runs on the controller (C(delegate_to=localhost) or a play on C(localhost)); the builtin packs are read from
     the collection there.
 seealso:
   - module: osfleet.day2.hardware_scan
