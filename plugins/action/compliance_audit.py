@@ -54,10 +54,12 @@ class ActionModule(BmcMapAction):
                     names = [n.strip() for n in names.split(",") if n.strip()]
                 args["pack_sources"] = [self._pack(str(n)) for n in names]
             if args.get("waivers") and not args.get("waiver_sources"):
-                files = args["waivers"]
-                if isinstance(files, str):
-                    files = [f.strip() for f in files.split(",") if f.strip()]
-                args["waiver_sources"] = [self._read_text(str(f), "waivers") for f in files]
+                items = args["waivers"]
+                if isinstance(items, str):
+                    items = [f.strip() for f in items.split(",") if f.strip()]
+                # files are read here (vaulted ones decrypted); inline waivers (mappings) go to the module as they are
+                args["waiver_sources"] = [self._read_text(str(f), "waivers") for f in items if isinstance(f, str)]
+                args["waivers"] = [w for w in items if not isinstance(w, str)]
         except Day2Error as exc:
             return self.failed(result, exc)
         return self.run_module(result, args, task_vars)

@@ -97,9 +97,11 @@ options:
     elements: dict
   waivers:
     description:
-      - Paths of waiver files (C(waivers:) lists; see C(docs/audit.md), Waivers).
+      - Waivers - each item the path of a waiver file (a C(waivers) list; see C(docs/audit.md), Waivers) or one
+        waiver given inline as a mapping (C(rule), C(target), C(reason), C(who), C(expires), optionally C(kind)
+        and C(pack)).
     type: list
-    elements: path
+    elements: raw
     default: []
   waiver_sources:
     description:
@@ -241,7 +243,7 @@ class ComplianceAuditModule(Day2Module):
                      choices=list(audit_gather.CLOUD_SOURCES + audit_gather.BMC_SOURCES)),
         packs=dict(type="list", elements="str", default=["compute_hosts", "unused_capacity"]),
         pack_sources=dict(type="list", elements="dict"),
-        waivers=dict(type="list", elements="path", default=[]),
+        waivers=dict(type="list", elements="raw", default=[]),
         waiver_sources=dict(type="list", elements="dict"),
         params=dict(type="dict", default={}),
         report_dir=dict(type="path", required=True),

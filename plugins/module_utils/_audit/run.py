@@ -32,15 +32,20 @@ def load_pack_sources(names_or_paths: Sequence[str], sources: Sequence[Mapping[s
     return packs.load_packs(names_or_paths)
 
 
-def load_waiver_sources(paths: Sequence[str], sources: Sequence[Mapping[str, str]]) -> List[waivers.Waiver]:
-    if sources:
-        out: List[waivers.Waiver] = []
-        for s in sources:
-            out.extend(waivers.load_waivers(load_yaml(s["text"], s["source"]), s["source"]))
-        return out
-    out = []
-    for path in paths:
-        out.extend(waivers.load_waivers_file(path))
+def load_waiver_sources(items: Sequence[Any], sources: Sequence[Mapping[str, str]]) -> List[waivers.Waiver]:
+    """Waivers from the texts the controller read (``[{source, text}]``, for the paths among ``items``), else
+    from the paths here; the mappings among ``items`` are waivers given inline (``waivers[N]`` in messages)."""
+    out: List[waivers.Waiver] = []
+    for s in sources:
+        out.extend(waivers.load_waivers(load_yaml(s["text"], s["source"]), s["source"]))
+    inline = []
+    for item in items:
+        if isinstance(item, Mapping):
+            inline.append(dict(item))
+        elif not sources:
+            out.extend(waivers.load_waivers_file(str(item)))
+    if inline:
+        out.extend(waivers.load_waivers(inline, "waivers"))
     return out
 
 

@@ -121,3 +121,14 @@ def test_pack_sources_from_the_action_plugin_are_used(module_main, lab, tmp_path
     assert "failed" not in out, out
     doc = json.loads((tmp_path / "compliance.json").read_text())
     assert {r["rule"] for r in doc["results"]} == {"MY-1"} and doc["packs"][0]["source"] == "site/mine.yml"
+
+
+def test_an_inline_waiver_turns_the_new_failure_into_waived(module_main, lab, tmp_path):
+    bmcs, _fakes = lab
+    waiver = {"rule": "BMC-04", "target": "compute-02", "reason": "CASE-1 vendor web UI", "who": "alice@example.org",
+              "expires": "2099-01-01"}
+    out = run(module_main, bmcs, tmp_path, waivers=[waiver], fail_on_severity="high")
+    doc = json.loads((tmp_path / "compliance.json").read_text())
+    [bmc04] = [r for r in doc["results"] if r["rule"] == "BMC-04" and r["target"] == "compute-02"]
+    assert bmc04["status"] == "waived" and "alice@example.org" in bmc04["message"]
+    assert all(b["rule"] != "BMC-04" for b in out["blocking"])
