@@ -55,6 +55,8 @@ class RunOutcome:
     diff: Dict[str, Any]
     gate: Dict[str, Any]
     reports: Dict[str, str] = field(default_factory=dict)
+    #: kind -> targets the document was evaluated over (what the unused-capacity actions plan from)
+    targets: Dict[str, List[Dict[str, Any]]] = field(default_factory=dict)
 
     def summary(self) -> Dict[str, Any]:
         """What the module returns about the results (the documents are in the files)."""
@@ -84,4 +86,4 @@ def evaluate_run(gathered: facts.Gathered, pack_list: Sequence[policy.Pack], wai
         "compliance.html": html.to_html(document, diff=diff),
         "compliance.prom": prometheus.to_prometheus(document, diff),
     }
-    return RunOutcome(document, diff, gate, reports)
+    return RunOutcome(document, diff, gate, reports, targets)

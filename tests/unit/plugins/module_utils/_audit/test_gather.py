@@ -149,3 +149,18 @@ def test_a_source_past_the_deadline_is_given_up_and_named(stub, monkeypatch):
     assert g.ports is None and "deadline" in g.errors["ports"]
     assert g.floating_ips is not None
     cloud.close()
+
+
+def test_without_the_fleet_a_host_only_the_bmc_map_knows_is_error_on_nova_rules_not_not_applicable(stub, bmc_server):
+    route_cloud(stub, fail={("GET", "compute", "/os-services")})
+    pass_local(stub)
+    fake = bmc_server()
+    cloud = stub.cloud()
+    g = gather.gather(cloud, bmcs_of(**{"compute-01": fake}), gather.GatherOptions(deadline=60, bmc_timeout=5))
+    assert g.fleet is None and "list compute services" in g.errors["fleet"]
+    assert "fleet snapshot" in g.errors["placement"]  # traits cannot be matched to hosts without it
+    doc = engine.evaluate(packs.load_packs(["compute_hosts"]), facts.build_targets(g), [], {})
+    status = {(r["rule"], r["target"]): r["status"] for r in doc["results"]}
+    assert status[("NOVA-16", "compute-01")] == "error"  # Nova could not be read: not "no compute service"
+    assert status[("HW-14", "compute-01")] == "pass"  # the BMC still answered
+    cloud.close()
