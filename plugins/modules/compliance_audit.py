@@ -290,7 +290,9 @@ class ComplianceAuditModule(Day2Module):
         if p["sources"]:
             options.sources = tuple(p["sources"])
         bmcs = self._bmcs()
-        gathered = audit_gather.gather(self.cloud, bmcs, options)
+        # no connection at all when no cloud source is read (an audit of the BMCs only)
+        cloud = self.cloud if set(options.sources) & set(audit_gather.CLOUD_SOURCES) else None
+        gathered = audit_gather.gather(cloud, bmcs, options)
         began = time.monotonic()
         run = RunInfo(who=getpass.getuser(), controller=socket.gethostname(), started_at=started,
                       tool_version=COLLECTION_VERSION)

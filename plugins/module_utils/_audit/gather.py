@@ -21,6 +21,7 @@ Only the access layer talks to the cloud (``_openstack.cloud.Cloud``), only
 
 from __future__ import annotations
 
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass
@@ -131,7 +132,7 @@ def gather(cloud: Any, bmcs: Optional[Dict[str, Any]] = None, options: Optional[
     deadline_at = start + options.deadline
     wanted = set(options.sources)
     g = Gathered(trust_empty=options.trust_empty, hardware_gather=HARDWARE_GATHER)
-    g.extra["timings"] = {}
+    timings: Dict[str, float] = {}
     first = cloud.requests() if cloud is not None else 0
     targets: List[hardware_scan.ScanTarget] = []
     if bmcs:
@@ -149,9 +150,11 @@ def gather(cloud: Any, bmcs: Optional[Dict[str, Any]] = None, options: Optional[
             try:
                 return fn()
             finally:
-                g.extra["timings"][name] = round(time.monotonic() - began, 3)
+                timings[name] = round(time.monotonic() - began, 3)
         return run
 
+    # lambdas, so a facade is built (and may discover its service) only when its source is read
+    # pylint: disable=unnecessary-lambda
     calls: Dict[str, Callable[[], Any]] = {
         "fleet": lambda: discover(cloud, vms=True, page_size=options.page_size, placement=True,
                                   workers=options.cloud_workers).to_dict(),
@@ -173,26 +176,36 @@ def gather(cloud: Any, bmcs: Optional[Dict[str, Any]] = None, options: Optional[
                                                ca_path=options.bmc_ca_path, opener=opener),
         "bmc_settings": lambda: _settings(targets, options, deadline_at, opener, tls_check),
     }
+    # pylint: enable=unnecessary-lambda
     unknown = sorted(wanted - set(calls))
     if unknown:
         raise ValueError("unknown gather sources: %s" % ", ".join(unknown))
     got: Dict[str, Any] = {}
-    pool = ThreadPoolExecutor(max_workers=max(1, len(wanted)), thread_name_prefix="audit-gather")
-    try:
-        futures = {pool.submit(timed(name, calls[name])): name for name in sorted(wanted)}
-        done, pending = wait(futures, timeout=max(0.0, deadline_at - time.monotonic()))
-        for fut in done:
-            name = futures[fut]
-            exc = fut.exception()
-            if exc is not None:
-                g.errors[name] = _why(exc)
-            else:
-                got[name] = fut.result()
-        for fut in pending:
-            fut.cancel()
-            g.errors[futures[fut]] = "no answer within the audit's deadline (%gs)" % options.deadline
-    finally:
-        pool.shutdown(wait=False, cancel_futures=True)
+    failed: Dict[str, BaseException] = {}
+
+    def runner(name):
+        try:
+            got[name] = timed(name, calls[name])()
+        except BaseException as exc:  # pylint: disable=broad-except  # a failed source is an error entry
+            failed[name] = exc
+
+    # daemon threads, not an executor: a source still hanging at the deadline (a cloud call without
+    # api_timeout) must not keep the module from returning, and an executor's threads are joined at exit
+    threads = {name: threading.Thread(target=runner, args=(name,), name="audit-gather-" + name, daemon=True)
+               for name in sorted(wanted)}
+    for thread in threads.values():
+        thread.start()
+    for name, thread in threads.items():
+        thread.join(max(0.0, deadline_at - time.monotonic()))
+    for name, thread in threads.items():
+        if thread.is_alive():
+            got.pop(name, None)
+            g.errors[name] = "no answer within the audit's deadline (%gs)" % options.deadline
+        elif name in failed:
+            g.errors[name] = _why(failed[name])
+    # snapshots: a source given up may still finish, in its thread, while the run goes on
+    got = {k: v for k, v in list(got.items()) if k not in g.errors}
+    g.extra["timings"] = {k: v for k, v in list(timings.items()) if k not in g.errors}
     _assemble(g, got)
     g.extra["elapsed"] = round(time.monotonic() - start, 3)
     if cloud is not None:
@@ -215,8 +228,9 @@ def _assemble(g: Gathered, got: Dict[str, Any]) -> None:
         servers = g.fleet.get("servers") or {}
         for case in got["quarantine"]:
             server = servers.get(case["server_id"])
-            if server is not None and not server.get("quarantine") and (case["case_id"] or
-                                                                          server.get("quarantine") is None):
+            if server is None or server.get("quarantine"):
+                continue
+            if case["case_id"] or server.get("quarantine") is None:
                 server["quarantine"] = case["case_id"]
     if g.fleet is not None:
         for warning in g.fleet.get("warnings") or []:

@@ -83,7 +83,7 @@ def failing_host_rules(doc):
     return {(r["rule"], r["target"]) for r in doc["results"] if r["kind"] == "host" and r["status"] == "fail"}
 
 
-def test_the_healthy_lab_passes_every_bmc_and_hardware_rule(audit, tmp_path, audit_vars):
+def test_the_healthy_lab_passes_every_bmc_and_hardware_rule(audit, tmp_path):
     out, doc = audit(tmp_path / "healthy", fail_on_severity="never")
     assert out["failed"] is False, out.get("msg")
     assert out["gather_errors"] == {}, out["gather_errors"]
@@ -118,8 +118,7 @@ def test_the_seeded_unused_resources_are_found_and_the_kept_one_is_not(audit, tm
     assert {fip.id, fip.floating_ip_address, fip.description} & failing.get("UNUSED-06", set())
 
 
-def test_two_faults_fail_exactly_their_rules_and_a_second_run_reports_no_new_failures(audit, fault, tmp_path,
-                                                                                       audit_vars):
+def test_two_faults_fail_exactly_their_rules_and_a_second_run_reports_no_new_failures(audit, fault, tmp_path):
     fault("compute-02", "overtemp")
     fault("compute-01", "old_firmware")
     report_dir = tmp_path / "faults"

@@ -7,7 +7,7 @@ import hashlib
 
 from ansible_collections.osfleet.day2.plugins.action import compliance_audit as compliance_audit_action
 from ansible_collections.osfleet.day2.plugins.module_utils._audit import packs as audit_packs
-from ansible_collections.osfleet.day2.tests.unit.plugins.action.test_bmc_map_actions import (  # noqa: F401
+from ansible_collections.osfleet.day2.tests.unit.plugins.action.test_bmc_map_actions import (  # noqa: F401  pylint: disable=unused-import
     BMCS,
     make_action,
     vault_encrypt,

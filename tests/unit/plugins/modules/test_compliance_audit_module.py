@@ -132,3 +132,14 @@ def test_an_inline_waiver_turns_the_new_failure_into_waived(module_main, lab, tm
     [bmc04] = [r for r in doc["results"] if r["rule"] == "BMC-04" and r["target"] == "compute-02"]
     assert bmc04["status"] == "waived" and "alice@example.org" in bmc04["message"]
     assert all(b["rule"] != "BMC-04" for b in out["blocking"])
+
+
+def test_an_audit_of_the_bmcs_only_makes_no_cloud_request(module_main, lab, tmp_path, stub):
+    bmcs, _fakes = lab
+    out = run(module_main, bmcs, tmp_path, sources=["hardware", "bmc_settings"], packs=["compute_hosts"],
+              fail_on_severity="never")
+    assert "failed" not in out, out
+    assert [r.url for r in stub.calls() if "example.test" in r.url] == [] and stub.auth_requests == 0
+    doc = json.loads((tmp_path / "compliance.json").read_text())
+    status = {(r["rule"], r["target"]): r["status"] for r in doc["results"]}
+    assert status[("BMC-04", "compute-02")] == "fail" and status[("HW-14", "compute-01")] == "pass"

@@ -13,7 +13,7 @@ from ansible_collections.osfleet.day2.tests.unit.plugins.module_utils._audit.gat
     redfish_docs,
     route_cloud,
 )
-from ansible_collections.osfleet.day2.tests.unit.plugins.module_utils._hardware.conftest import (  # noqa: F401
+from ansible_collections.osfleet.day2.tests.unit.plugins.module_utils._hardware.conftest import (  # noqa: F401  pylint: disable=unused-import
     FakeRedfish,
     https_redfish,
 )
