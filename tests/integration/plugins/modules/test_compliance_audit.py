@@ -66,7 +66,7 @@ def audit(run_module, audit_vars, tmp_path):
         args = dict(cloud=audit_vars.get("osfleet_cloud", "lab-admin"), bmc_map=audit_vars["osfleet_bmc_map"],
                     bmc_ca_path=audit_vars.get("osfleet_bmc_ca_path"), packs=audit_vars["osfleet_audit_packs"],
                     params=audit_vars["osfleet_audit_params"], waivers=audit_vars.get("osfleet_audit_waivers", []),
-                    report_dir=str(report_dir), fail_on_severity="high", gather_timeout=300)
+                    report_dir=str(report_dir), fail_on_severity="high", gather_timeout=240)
         args.update(overrides)
         out = run_module("compliance_audit", **{k: v for k, v in args.items() if v is not None})
         path = report_dir / "compliance.json"
