@@ -75,6 +75,8 @@ class Gathered:
     trust_empty: bool = False
     #: how hosts are grouped for spare counting and version comparison without aggregates
     spare_group: str = "zone"
+    #: source -> why it could not be read (gather.py): the facts it feeds become ``_errors`` of every target
+    errors: Dict[str, str] = field(default_factory=dict)
     extra: Dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -85,11 +87,55 @@ class Gathered:
         return cls(extra={k: v for k, v in data.items() if k not in names}, **known)
 
 
+#: a source that failed -> the host facts it feeds (each becomes an ``_errors`` entry of every host)
+HOST_SOURCE_FACTS = {
+    "fleet": ("compute_service", "service", "hypervisor", "capacity", "servers", "server_count", "marks", "peers",
+              "zones", "aggregates", "tags", "hold", "held"),
+    "aggregates": ("aggregates", "zones", "tags", "peers"),
+    "placement": ("placement",),
+    "network_agents": ("network_agents",),
+    "maintenance_windows": ("marks", "service.disabled_since", "hold", "held"),
+    "hardware": ("hardware", "bmc", "bmc_access"),
+    "bmc_settings": ("bmc",),
+}
+#: the same for the facts of tenant resources (every kind but host)
+RESOURCE_SOURCE_FACTS = {
+    "projects": ("project",),
+    "fleet": ("hold", "held", "device_exists", "in_use", "used_by"),
+    "volumes": ("in_use", "used_by", "volume_exists"),
+    "server_times": ("created", "updated", "since"),
+}
+
+
+def _source_errors(out: Dict[str, List[Dict[str, Any]]], errors: Dict[str, str]) -> None:
+    for kind, targets in out.items():
+        table = HOST_SOURCE_FACTS if kind == "host" else RESOURCE_SOURCE_FACTS
+        if kind != "server" and "server_times" in errors:
+            table = {k: v for k, v in table.items() if k != "server_times"}
+        wanted = {fact: "could not read %s: %s" % (source, errors[source])
+                  for source, facts_ in table.items() if source in errors for fact in facts_}
+        if not wanted:
+            continue
+        for t in targets:
+            mine = t.setdefault("_errors", {})
+            for fact, why in wanted.items():
+                mine.setdefault(fact, why)
+
+
 def build_targets(gathered: Gathered) -> Dict[str, List[Dict[str, Any]]]:
-    """kind -> targets, for the engine. Kinds with nothing gathered are left out."""
+    """kind -> targets, for the engine. Kinds with nothing gathered are left out.
+
+    A source named in ``gathered.errors`` makes the facts it feeds ``_errors``
+    entries of every target of the kinds it feeds (HOST_SOURCE_FACTS,
+    RESOURCE_SOURCE_FACTS): a failed listing is never an empty one. A
+    listing of tenant resources that failed (ports, volumes...) has no
+    targets at all; the run's ``gather_errors`` say so.
+    """
     out: Dict[str, List[Dict[str, Any]]] = {}
     hosts = host_facts.host_targets(gathered)
     if hosts:
         out["host"] = hosts
     out.update(resource_facts.resource_targets(gathered, hosts))
+    if gathered.errors:
+        _source_errors(out, gathered.errors)
     return out

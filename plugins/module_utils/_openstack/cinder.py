@@ -6,7 +6,8 @@
 openstacksdk proxy calls (``conn.block_storage``) returning SDK Volume,
 Snapshot and Transfer objects, at the microversion the SDK negotiates (the
 newest both sides know: Cinder's answers here do not change shape with it).
-Waits are the SDK's ``wait_for_status``.
+Waits are the SDK's ``wait_for_status``. The audit's fleet-wide listings
+(every volume and snapshot of every project) are raw JSON pages (``listing``).
 """
 
 from __future__ import annotations
@@ -15,6 +16,10 @@ from typing import Any, Dict, Iterable, List, Optional
 
 from ansible_collections.osfleet.day2.plugins.module_utils._common.errors import NotFoundError
 from ansible_collections.osfleet.day2.plugins.module_utils._openstack.errors import api_call
+from ansible_collections.osfleet.day2.plugins.module_utils._openstack.listing import list_json
+
+#: Cinder's default osapi_max_limit
+PAGE_SIZE = 1000
 
 
 class Cinder:
@@ -134,3 +139,13 @@ class Cinder:
         with api_call("wait for %s %s" % (type(resource).__name__.lower(), status), getattr(resource, "id", None)):
             return self.block_storage.wait_for_status(resource, status, failures=list(failures), interval=interval,
                                                       wait=wait)
+
+    # -- fleet-wide raw JSON listings (the audit's; dicts) -----------------------------------------------
+    def list_volumes_json(self, page_size: int = PAGE_SIZE) -> List[Dict[str, Any]]:
+        """Every volume of every project, with details (attachments, ``volume_image_metadata``)."""
+        return list_json(self.block_storage, "/volumes/detail", "volumes", "list volumes",
+                         params={"all_tenants": 1}, page_size=page_size)
+
+    def list_snapshots_json(self, page_size: int = PAGE_SIZE) -> List[Dict[str, Any]]:
+        return list_json(self.block_storage, "/snapshots/detail", "snapshots", "list volume snapshots",
+                         params={"all_tenants": 1}, page_size=page_size)

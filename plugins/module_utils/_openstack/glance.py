@@ -12,7 +12,7 @@ microversions. Data is hashed by us over what Glance hands out
 from __future__ import annotations
 
 import hashlib
-from typing import Any, Iterable, List, Tuple
+from typing import Any, Dict, Iterable, List, Tuple
 
 from ansible_collections.osfleet.day2.plugins.module_utils._common.errors import CloudError, NotFoundError
 from ansible_collections.osfleet.day2.plugins.module_utils._openstack.errors import (
@@ -20,6 +20,7 @@ from ansible_collections.osfleet.day2.plugins.module_utils._openstack.errors imp
     raise_for_response,
     request_id,
 )
+from ansible_collections.osfleet.day2.plugins.module_utils._openstack.listing import list_json
 
 try:
     from openstack.image.v2.image import Image
@@ -138,3 +139,10 @@ class Glance:
         with api_call("wait for image active", image_id):
             return self.image.wait_for_status(Image.existing(id=image_id), "active", failures=list(failures),
                                               interval=interval, wait=timeout)
+
+    def list_images_json(self, page_size: int = 1000) -> List[Dict[str, Any]]:
+        """Every image the credentials see, raw JSON (custom properties at the top level, as Glance gives them).
+
+        ``member_status=all`` so shared images are listed whatever their members answered."""
+        return list_json(self.image, "/images", "images", "list images", params={"member_status": "all"},
+                         page_size=page_size)

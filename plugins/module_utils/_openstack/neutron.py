@@ -5,16 +5,23 @@
 
 openstacksdk proxy calls (``conn.network``) returning SDK objects (Port,
 FloatingIP, SecurityGroup, SecurityGroupRule). Neutron has no microversions.
-Every listing is filtered by Neutron (device, ports, name and project), never
-read whole: a cloud has tens of thousands of floating IPs and ports.
+The quarantine's listings are filtered by Neutron (device, ports, name and
+project), never read whole: a cloud has tens of thousands of floating IPs and
+ports. The audit's fleet-wide listings (every port, floating IP and agent) are
+raw JSON pages (``listing``), as Nova's are: no SDK object per item.
 """
 
 from __future__ import annotations
 
-from typing import Any, Iterable, List, Optional
+from typing import Any, Dict, Iterable, List, Optional
 
 from ansible_collections.osfleet.day2.plugins.module_utils._common.errors import NotFoundError
 from ansible_collections.osfleet.day2.plugins.module_utils._openstack.errors import api_call
+from ansible_collections.osfleet.day2.plugins.module_utils._openstack.listing import list_json
+
+
+#: Neutron pages with ``limit``/``marker`` and ``<key>_links`` like Nova
+PAGE_SIZE = 1000
 
 try:
     from openstack.network.v2.floating_ip import FloatingIP
@@ -135,3 +142,15 @@ class Neutron:
     def delete_security_group_rule(self, rule_id: str) -> None:
         with api_call("delete security group rule", rule_id):
             self.network.delete_security_group_rule(rule_id, ignore_missing=True)
+
+    # -- fleet-wide raw JSON listings (the audit's; dicts) -----------------------------------------------
+    def list_ports_json(self, page_size: int = PAGE_SIZE) -> List[Dict[str, Any]]:
+        """Every port the credentials see (an admin: every project's)."""
+        return list_json(self.network, "/ports", "ports", "list ports", page_size=page_size)
+
+    def list_floating_ips_json(self, page_size: int = PAGE_SIZE) -> List[Dict[str, Any]]:
+        return list_json(self.network, "/floatingips", "floatingips", "list floating IPs", page_size=page_size)
+
+    def list_agents_json(self) -> List[Dict[str, Any]]:
+        """The Neutron agents (L2, DHCP, L3, metadata...) with ``host``, ``alive`` and ``admin_state_up``."""
+        return list_json(self.network, "/agents", "agents", "list network agents")

@@ -34,3 +34,9 @@ class Placement:
         body = get_page(self.adapter, "/resource_providers/%s/inventories" % provider_uuid,
                         "get resource provider inventories", MICROVERSION, {}, provider_uuid)
         return body.get("inventories") or {}
+
+    def traits(self, provider_uuid: str) -> List[str]:
+        """The traits of one provider (``COMPUTE_STATUS_DISABLED`` among them while Nova disables the host)."""
+        body = get_page(self.adapter, "/resource_providers/%s/traits" % provider_uuid,
+                        "get resource provider traits", MICROVERSION, {}, provider_uuid)
+        return list(body.get("traits") or [])
