@@ -21,11 +21,14 @@ description:
     B(new) failure at or above O(fail_on_severity); known failures are reported every run, not alarmed on.
   - A source that cannot be read makes the rules reading its facts C(error), never C(pass) nor C(fail);
     C(gather_errors) says which source and why.
-  - Changes nothing in the cloud or on the BMCs.
+  - Changes nothing in the cloud or on the BMCs, unless O(unused_actions) turns on a stage of the unused-capacity
+    actions (notify the owner, stop, delete), which is opt-in, staged, capped and written to the audit log
+    (C(docs/audit.md), Acting on unused capacity).
 author:
   - osfleet.day2 contributors (@osfleet)
 extends_documentation_fragment:
   - osfleet.day2.cloud
+  - osfleet.day2.audit
 attributes:
   action:
     support: full
@@ -37,8 +40,10 @@ attributes:
     description: Everything is gathered and evaluated and the result returned; the report files are not written.
       The audit changes nothing in either mode.
   diff_mode:
-    support: none
-    description: The reports' C(changes) (and the result's C(new_failures)) say what changed since the last run.
+    support: partial
+    description: With O(unused_actions), the diff is one line per resource acted on (its marks before, after or
+      C(deleted)). For the results, the reports' C(changes) (and the result's C(new_failures)) say what changed
+      since the last run.
 options:
   bmcs:
     description:
@@ -129,6 +134,21 @@ options:
     type: str
     choices: [info, low, medium, high, critical, never]
     default: high
+  unused_actions:
+    description:
+      - Act on the failing results of the C(unused_capacity) pack (off when not given, or when C(stages) is empty).
+        Keys (each checked, an unknown one refused by name) - C(stages) (a list of V(notify), V(stop),
+        V(delete)), C(grace_stop_days) (default 7), C(grace_delete_days) (default 14), C(max_resources) (default
+        10), C(max_percent) (default 10, of the candidates' kind), C(exclusion_tag) (default V(osfleet-keep)),
+        C(dry_run), C(rules) (ids or globs), C(pack), C(webhooks) (project id or name to a webhook, as in
+        M(osfleet.day2.maintenance_window)), C(validate_certs), C(ca_path).
+      - A resource moves at most one stage per run; the stage reached is marked on the resource, so a re-run
+        resumes. Held (quarantine, maintenance) and excluded resources and any target with an C(error) result
+        are never touched. The caps are checked on the whole plan before anything is done; a breach fails the
+        task and nothing is done.
+      - Every action is one entry in O(audit_log). In check mode nothing is done and C(unused_actions.done)
+        lists what would be.
+    type: dict
   trust_empty:
     description:
       - An empty listing is the truth (a new cloud). By default an empty project or agent listing is not trusted
@@ -208,6 +228,12 @@ run_id:
   description: The run's id, as in the reports.
   returned: always
   type: str
+unused_actions:
+  description: With O(unused_actions) - the plan (C(plan) - its C(actions), the resources C(waiting) for their
+    grace period with C(due_at), those C(skipped) with the reason, C(counts)) and C(done), the actions done (in check
+    mode, those that would be).
+  returned: when O(unused_actions) turns on a stage
+  type: dict
 """
 
 import getpass
@@ -216,6 +242,7 @@ import socket
 import time
 from datetime import datetime, timezone
 
+from ansible_collections.osfleet.day2.plugins.module_utils._audit import actions
 from ansible_collections.osfleet.day2.plugins.module_utils._audit import gather as audit_gather
 from ansible_collections.osfleet.day2.plugins.module_utils._audit import run as audit_run
 from ansible_collections.osfleet.day2.plugins.module_utils._audit.engine import RunInfo
@@ -230,7 +257,8 @@ REPORT_KEYS = {"compliance.json": "json", "compliance.junit.xml": "junit", "comp
 
 
 class ComplianceAuditModule(Day2Module):
-    changes_state = False
+    # the audit itself changes nothing; the opt-in unused-capacity actions do, each an audit-log entry
+    changes_state = True
     argument_spec = dict(
         bmcs=dict(type="dict", no_log=True),
         bmc_map=dict(type="path"),
@@ -249,6 +277,7 @@ class ComplianceAuditModule(Day2Module):
         report_dir=dict(type="path", required=True),
         fail_on_severity=dict(type="str", choices=SEVERITIES, default="high"),
         trust_empty=dict(type="bool", default=False),
+        unused_actions=dict(type="dict"),
     )
     module_kwargs = dict(mutually_exclusive=[("bmcs", "bmc_map")])
 
@@ -279,6 +308,10 @@ class ComplianceAuditModule(Day2Module):
         for name in ("gather_timeout", "bmc_timeout"):
             if p[name] <= 0:
                 raise ValidationError("%s must be more than 0 seconds" % name, field=name)
+        # validated before anything is gathered: a typo in a setting fails at once, naming it
+        act = actions.Settings.from_options(p["unused_actions"]) if p["unused_actions"] else None
+        if act is not None and not act.stages:
+            act = None
         started = datetime.now(timezone.utc)
         pack_list = audit_run.load_pack_sources(p["packs"], p["pack_sources"] or [])
         waiver_list = audit_run.load_waiver_sources(p["waivers"], p["waiver_sources"] or [])
@@ -315,9 +348,38 @@ class ComplianceAuditModule(Day2Module):
                                    evaluation=evaluation))
         for warning in gathered.extra.get("warnings", []):
             self.warn(warning)
+        if act is not None:
+            self._act(act, outcome, result)
         if gate["failed"]:
             self.fail("compliance audit: " + gate["msg"], **result)
         return result
+
+    def _act(self, settings, outcome, result):
+        """The opt-in unused-capacity actions over this run's results (caps checked before anything)."""
+        todo = actions.plan(outcome.document, outcome.targets, settings, datetime.now(timezone.utc))
+        result["unused_actions"] = dict(plan=todo.to_dict(), done=[])
+        if self.diff_mode:
+            result["diff"] = todo.diff()
+        try:
+            done = actions.apply(self.cloud, todo, None if self.check_mode else self.audit, self.check_mode)
+        except actions.ActionFailedError as exc:
+            result["unused_actions"]["done"] = list(exc.done)
+            self._audit_summary(result, len(exc.done))
+            self.fail("compliance audit: %s" % exc, **result)
+        result["unused_actions"]["done"] = list(done)
+        for warning in done.warnings:
+            self.warn(warning)
+        if not self.check_mode and not settings.dry_run:
+            self._audit_summary(result, len(done))
+
+    def _audit_summary(self, result, count):
+        # the executor writes its entries itself; the result names the log and its last entry like every module's
+        if count and self.audit.path:
+            entries = self.audit.entries()
+            if entries:
+                last = entries[-1]
+                result["audit"] = {"path": self.audit.path, "seq": last["seq"], "hash": last["hash"],
+                                   "entries": count}
 
 
 def main():

@@ -10,6 +10,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from ansible_collections.osfleet.day2.plugins.module_utils._common import module_base
+from ansible_collections.osfleet.day2.plugins.module_utils._common.audit_log import AuditLog
 from ansible_collections.osfleet.day2.plugins.modules import compliance_audit
 from ansible_collections.osfleet.day2.tests.unit.plugins.module_utils._audit.gather_stubs import (
     pass_local,
@@ -143,3 +144,72 @@ def test_an_audit_of_the_bmcs_only_makes_no_cloud_request(module_main, lab, tmp_
     doc = json.loads((tmp_path / "compliance.json").read_text())
     status = {(r["rule"], r["target"]): r["status"] for r in doc["results"]}
     assert status[("BMC-04", "compute-02")] == "fail" and status[("HW-14", "compute-01")] == "pass"
+
+
+# -- the opt-in unused-capacity actions --------------------------------------------------------------------------
+OPEN_CAPS = {"max_resources": 50, "max_percent": 100}
+
+
+def writes(stub):
+    return [(r.method, r.path) for r in stub.calls() if r.method != "GET" and "127.0.0.1" not in r.url
+            and not r.path.endswith("/auth/tokens")]
+
+
+def answer_marks(stub):
+    stub.route("PUT", "network", r"/(ports|floatingips)/([^/]+)/tags/(.+)", "", status=201)
+    stub.route("POST", "block-storage", r"/volumes/([^/]+)/metadata", lambda req, ctx: {"metadata": req.json()["metadata"]})
+    stub.route("POST", "compute", r"/servers/([^/]+)/metadata", lambda req, ctx: {"metadata": req.json()["metadata"]})
+    stub.route("PUT", "image", r"/images/([^/]+)/tags/(.+)", "", status=204)
+
+
+def test_unused_actions_are_off_unless_a_stage_is_named(module_main, lab, tmp_path, stub):
+    bmcs, _fakes = lab
+    out = run(module_main, bmcs, tmp_path / "a", fail_on_severity="never")
+    assert "unused_actions" not in out and writes(stub) == []
+    out = run(module_main, bmcs, tmp_path / "b", fail_on_severity="never", unused_actions={"stages": []})
+    assert "unused_actions" not in out and writes(stub) == []
+
+
+def test_unused_actions_in_check_mode_say_what_they_would_do_and_send_nothing(module_main, lab, tmp_path, stub):
+    bmcs, _fakes = lab
+    out = run(module_main, bmcs, tmp_path, fail_on_severity="never", _ansible_check_mode=True, _ansible_diff=True,
+              unused_actions=dict(OPEN_CAPS, stages=["notify", "stop", "delete"]), audit_log=str(tmp_path / "a.jsonl"))
+    done = out["unused_actions"]["done"]
+    assert {(d["kind"], d["target"]) for d in done} >= {("port", "port-orphan"), ("volume", "vol-1"),
+                                                         ("floating_ip", "fip-1")}
+    assert {d["stage"] for d in done} == {"notify"} and all(d["check_mode"] for d in done)
+    assert "port/port-orphan" in out["diff"]["after"]
+    assert writes(stub) == [] and not (tmp_path / "a.jsonl").exists()
+
+
+def test_unused_actions_notify_marks_each_resource_and_write_one_audit_entry_each(module_main, lab, tmp_path, stub):
+    bmcs, _fakes = lab
+    answer_marks(stub)
+    log = tmp_path / "audit.jsonl"
+    out = run(module_main, bmcs, tmp_path / "r", fail_on_severity="never", audit_log=str(log), audit_actor="cron",
+              unused_actions=dict(OPEN_CAPS, stages=["notify"]))
+    done = out["unused_actions"]["done"]
+    assert done and not any(d["check_mode"] for d in done)
+    sent = writes(stub)
+    assert any(m == "PUT" and "/ports/port-orphan/tags/osfleet-unused-notified-at" in p for m, p in sent)
+    assert any(m == "POST" and p.endswith("/volumes/vol-1/metadata") for m, p in sent)
+    entries = AuditLog(str(log)).entries()
+    assert len(entries) == len(done) == out["audit"]["entries"]
+    assert {e["action"] for e in entries} == {"unused_capacity.notify"} and {e["actor"] for e in entries} == {"cron"}
+    assert out["audit"]["seq"] == entries[-1]["seq"]
+
+
+def test_a_cap_breach_fails_the_task_and_nothing_is_done(module_main, lab, tmp_path, stub):
+    bmcs, _fakes = lab
+    answer_marks(stub)
+    out = run(module_main, bmcs, tmp_path, fail_on_severity="never", audit_log=str(tmp_path / "a.jsonl"),
+              unused_actions={"stages": ["notify"], "max_resources": 1, "max_percent": 100})
+    assert out["failed"] is True and "max_resources" in out["msg"]
+    assert writes(stub) == [] and not (tmp_path / "a.jsonl").exists()
+
+
+def test_a_bad_unused_action_setting_fails_naming_it_before_anything_is_read(module_main, lab, tmp_path, stub):
+    bmcs, _fakes = lab
+    out = run(module_main, bmcs, tmp_path, unused_actions={"stages": ["nuke"]})
+    assert out["failed"] is True and "stages" in out["msg"] and "nuke" in out["msg"]
+    assert stub.calls() == [] and not (tmp_path / "compliance.json").exists()
