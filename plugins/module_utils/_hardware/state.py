@@ -180,3 +180,18 @@ def filter_since(entries: List[LogEntry], since: Any) -> List[LogEntry]:
         if when is None or when >= limit:
             out.append(e)
     return out
+
+
+def limit_log(entries: List[LogEntry], since: Optional[str], limit: Optional[int], warnings: List[str]
+              ) -> List[LogEntry]:
+    """Newest first, then ``log_since`` and ``log_limit`` on everything read, saying what was left out."""
+    entries = newest_first(entries)
+    kept = filter_since(entries, since)
+    if limit is not None and len(kept) > limit:
+        dropped = kept[limit:]
+        kept = kept[:limit]
+        times = [e.time for e in dropped if e.time]
+        warnings.append("log: %d older entr%s left out by log_limit=%d (%s)"
+                        % (len(dropped), "y" if len(dropped) == 1 else "ies", limit,
+                           "from %s to %s" % (times[-1], times[0]) if times else "no times given"))
+    return kept

@@ -24,6 +24,7 @@ and that sushy's requests did go through it); everything else is public API.
 
 from __future__ import annotations
 
+import json
 import re
 import traceback
 from typing import Any, Callable, Dict, Iterable, List, Optional
@@ -40,6 +41,7 @@ from ansible_collections.osfleet.day2.plugins.module_utils._hardware.errors impo
     BmcError,
     BmcNotRedfish,
     BmcTimeout,
+    BmcTlsError,
     BmcUnreachable,
     BmcUnsupported,
 )
@@ -198,10 +200,14 @@ if HAS_SUSHY:
                 seconds = kwargs["timeout"].first
             self.requests_made += 1
             try:
-                return super().request(method, url, *args, **kwargs)
+                response = super().request(method, url, *args, **kwargs)
             except requests.exceptions.SSLError as exc:
-                raise BmcError("%s: TLS error (certificate not trusted? set ca_path, or validate_certs=false "
-                               "for a lab): %s" % (self.deadline.address, exc), resource=self.deadline.address)
+                if _PLAIN_ON_TLS.search(str(exc)):
+                    raise BmcTlsError("%s: the port answers plain HTTP, not TLS (use redfish+http:// or the BMC's "
+                                      "HTTPS port): %s" % (self.deadline.address, _reason(exc)),
+                                      resource=self.deadline.address) from None
+                raise BmcTlsError("%s: TLS error (certificate not trusted? set ca_path, or validate_certs=false "
+                                  "for a lab): %s" % (self.deadline.address, exc), resource=self.deadline.address)
             except requests.exceptions.ConnectTimeout as exc:
                 raise BmcUnreachable("%s: unreachable (connect timed out): %s" % (self.deadline.address, exc),
                                      resource=self.deadline.address)
@@ -209,8 +215,26 @@ if HAS_SUSHY:
                 raise BmcUnreachable("%s: unreachable: %s" % (self.deadline.address, _reason(exc)),
                                      resource=self.deadline.address)
             except requests.exceptions.Timeout:
+                if seconds < self.request_timeout and not self.closing:
+                    raise BmcTimeout("%s: the deadline of %gs was reached waiting for %s (%.1fs were left for it)"
+                                     % (self.deadline.address, self.deadline.seconds, what, seconds),
+                                     resource=self.deadline.address)
                 raise BmcTimeout("%s: no answer to %s within %.1fs" % (self.deadline.address, what, seconds),
                                  resource=self.deadline.address)
+            return _checked(response, what, self.deadline.address)
+
+    class OneLoginAuth(sushy_auth.SessionOrBasicAuth):
+        """sushy's session-or-basic login that does not try Basic after the session login was refused:
+        wrong credentials cost one failed login (BMC lock-out counts), not two. Basic is still used where
+        the service has no session login (404, 405, a 5xx)."""
+
+        def _do_authenticate(self):
+            try:
+                sushy_auth.SessionAuth._do_authenticate(self)  # pylint: disable=protected-access
+            except (sushy_exc.AccessError, sushy_exc.ConnectionError):
+                raise
+            except sushy_exc.SushyError:
+                self._fallback_to_basic_authentication()
 
     def _sushy_session(conn) -> "requests.Session":
         """sushy's requests.Session, which we replace; DependencyError if this sushy keeps none."""
@@ -219,6 +243,53 @@ if HAS_SUSHY:
             raise unsupported("sushy", "the Redfish backend bounds every request by the task's deadline through "
                                        "sushy's Connector._session (a requests.Session), which this sushy has not")
         return session
+
+
+#: what OpenSSL says when TLS meets a plain-HTTP server
+_PLAIN_ON_TLS = re.compile(r"WRONG_VERSION_NUMBER|wrong version number|record layer failure|UNKNOWN_PROTOCOL|"
+                           r"http request|packet length too long", re.I)
+
+
+def _checked(response, what: str, address: str):
+    """The response, made safe for sushy: an error body that is no Redfish error (``{"error": "busy"}``,
+    an HTML page) is replaced by a Redfish-shaped one carrying its text, which sushy's HTTPError reads
+    without an AttributeError; a success that is no JSON document is BmcNotRedfish."""
+    body = response.content or b""
+    if response.status_code >= 400:
+        try:
+            doc = response.json()
+        except ValueError:
+            doc = None
+        error = doc.get("error") if isinstance(doc, dict) else None
+        if not (isinstance(error, dict) and all(isinstance(error.get(k, ""), str) for k in ("code", "message"))
+                and isinstance(error.get("@Message.ExtendedInfo", []), list)
+                and all(isinstance(i, dict) for i in error.get("@Message.ExtendedInfo", []))):
+            text = _text_of(body, error)
+            response._content = json.dumps(  # pylint: disable=protected-access
+                {"error": {"code": "Base.1.0.GeneralError", "message": text}}).encode()
+        return response
+    if response.request is not None and response.request.method == "GET" and body.strip():
+        try:
+            doc = response.json()
+        except ValueError:
+            doc = None
+        if not isinstance(doc, dict):
+            kind = ("an HTML page" if body.lstrip()[:1] == b"<" else
+                    "JSON that is no Redfish document" if doc is not None else "no JSON")
+            raise BmcNotRedfish("%s: not a Redfish service: %s answered %s (HTTP %s, Content-Type %s)"
+                                % (address, what, kind, response.status_code,
+                                   response.headers.get("Content-Type") or "not given"), resource=address)
+    return response
+
+
+def _text_of(body: bytes, error: Any) -> str:
+    if isinstance(error, str) and error:
+        return error[:200]
+    text = body.decode("utf-8", "replace").strip()
+    if text[:1] == "<":
+        title = re.search(r"<title>(.*?)</title>", text, re.I | re.S)
+        return "not a Redfish error: an HTML page%s" % (" (%s)" % title.group(1).strip()[:100] if title else "")
+    return ("not a Redfish error: %s" % text[:200]) if text else "no error body"
 
 
 def _reason(exc: Exception) -> str:
@@ -256,7 +327,7 @@ class RedfishBmc(Bmc):
         self.conn = conn
         self.root = None
         # ours, so that close() logs out through its public API (sushy keeps its reference private)
-        self.auth = sushy_auth.SessionOrBasicAuth(username, password)
+        self.auth = OneLoginAuth(username, password)
         self._system_path = where.system_path
         self._system_doc: Optional[Dict[str, Any]] = None
         try:
@@ -630,6 +701,9 @@ class _SushyErrors:
                            resource=self.address, details={"status_code": exc.status_code}) from None
         if isinstance(exc, sushy_exc.ConnectionError):
             raise BmcUnreachable("%s: unreachable: %s" % (self.address, exc), resource=self.address) from None
-        if isinstance(exc, (sushy_exc.SushyError, ValueError, KeyError, TypeError)):
+        if isinstance(exc, ValueError) and "Expecting" in str(exc) or isinstance(exc, json.JSONDecodeError):
+            raise BmcNotRedfish("%s: not a Redfish service: %s got an answer that is no JSON"
+                                % (self.address, self.doing), resource=self.address) from None
+        if isinstance(exc, (sushy_exc.SushyError, ValueError, KeyError, TypeError, AttributeError)):
             raise BmcError("%s: %s failed: %s" % (self.address, self.doing, exc), resource=self.address) from None
         return False

@@ -22,7 +22,7 @@ from ansible_collections.osfleet.day2.plugins.module_utils._hardware.state impor
     PowerSupply,
     Temperature,
     filter_since,
-    newest_first,
+    limit_log,
     unique_names,
     worst,
 )
@@ -240,21 +240,6 @@ def log_entries(entries: Iterable[Dict[str, Any]], since: Optional[str] = None, 
                     message=e.get("Message") or e.get("MessageId") or "", log=log)
            for e in entries if isinstance(e, dict)]
     return filter_since(out, since)
-
-
-def limit_log(entries: List[LogEntry], since: Optional[str], limit: Optional[int], warnings: List[str]
-              ) -> List[LogEntry]:
-    """Newest first, then ``log_since`` and ``log_limit`` on everything read, saying what was left out."""
-    entries = newest_first(entries)
-    kept = filter_since(entries, since)
-    if limit is not None and len(kept) > limit:
-        dropped = kept[limit:]
-        kept = kept[:limit]
-        times = [e.time for e in dropped if e.time]
-        warnings.append("log: %d older entr%s left out by log_limit=%d (%s)"
-                        % (len(dropped), "y" if len(dropped) == 1 else "ies", limit,
-                           "from %s to %s" % (times[-1], times[0]) if times else "no times given"))
-    return kept
 
 
 def firmware(items: Iterable[Dict[str, Any]]) -> List[FirmwareItem]:
