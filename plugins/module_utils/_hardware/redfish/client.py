@@ -408,6 +408,8 @@ class RedfishBmc(Bmc):
                                 % (what, len(members), total if total is not None else "?", nxt))
                 return self._fill(members, what, warnings, fetch_limit, newest_last)
             seen.add(nxt)
+            if query and "$expand" not in nxt:  # a next page link that dropped the query asked for
+                nxt = "%s%s%s" % (nxt, "&" if "?" in nxt else "?", query)
             try:
                 doc = self.get(nxt)
             except BmcTimeout:
@@ -490,6 +492,8 @@ class RedfishBmc(Bmc):
     @staticmethod
     def _links(doc: Dict[str, Any], key: str) -> List[str]:
         links = (doc.get("Links") or {}).get(key) if isinstance(doc.get("Links"), dict) else None
+        if isinstance(links, dict):  # Links.ContainedBy is one link, not a list
+            links = [links]
         return [m["@odata.id"] for m in links or [] if isinstance(m, dict) and isinstance(m.get("@odata.id"), str)]
 
     def _manager_path(self, system: Dict[str, Any]) -> Optional[str]:
