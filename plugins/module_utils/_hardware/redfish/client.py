@@ -366,8 +366,9 @@ class RedfishBmc(Bmc):
 
     @staticmethod
     def _link(doc: Dict[str, Any], key: str) -> Optional[str]:
-        val = doc.get(key)
-        return val.get("@odata.id") if isinstance(val, dict) else None
+        val = doc.get(key) if isinstance(doc, dict) else None
+        link = val.get("@odata.id") if isinstance(val, dict) else None
+        return link if isinstance(link, str) and link else None
 
     # -- collections ---------------------------------------------------------------------
     def _expand_query(self) -> Optional[str]:
@@ -622,7 +623,13 @@ class RedfishBmc(Bmc):
     def read_state(self, gather: Iterable[str] = GATHER_CHOICES, log_since: Optional[str] = None,
                    log_limit: Optional[int] = None) -> HardwareState:
         gather = list(gather)
-        return redfish_map.to_state(self.fetch(gather, log_limit), gather, log_since, log_limit)
+        docs = self.fetch(gather, log_limit)
+        try:
+            return redfish_map.to_state(docs, gather, log_since, log_limit)
+        except (TypeError, KeyError, AttributeError, ValueError) as exc:
+            # a document shaped like no schema says: the BMC's fault, told as such, never a traceback
+            raise BmcError("%s: the BMC answered a document this module cannot read (%s: %s)"
+                           % (self.address, type(exc).__name__, exc), resource=self.address) from None
 
     def power_state(self) -> str:
         return redfish_map.power_state(self.system_doc(fresh=True).get("PowerState"))

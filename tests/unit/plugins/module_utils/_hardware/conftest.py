@@ -107,8 +107,8 @@ class FakeRedfish:
                     return self._send(404, {"error": {"message": "not found"}})
                 doc = fake.docs[path]
                 if expand and fake.expand and isinstance(doc.get("Members"), list):
-                    doc = dict(doc, Members=[fake.docs.get((m.get("@odata.id") or "").rstrip("/"), m)
-                                             for m in doc["Members"]])
+                    doc = dict(doc, Members=[fake.docs.get(str(m.get("@odata.id") or "").rstrip("/"), m)
+                                             if isinstance(m, dict) else m for m in doc["Members"]])
                 return self._send(200, doc)
 
             def do_POST(self):
