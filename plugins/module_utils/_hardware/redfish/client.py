@@ -330,6 +330,7 @@ class RedfishBmc(Bmc):
         self.auth = OneLoginAuth(username, password)
         self._system_path = where.system_path
         self._system_doc: Optional[Dict[str, Any]] = None
+        self._expand_refused = False
         try:
             with self._errors("log in"):
                 self.root = sushy.Sushy(where.base_url, auth=self.auth, connector=conn, verify=verify,
@@ -396,9 +397,19 @@ class RedfishBmc(Bmc):
         ``fetch_limit``, the newest first when ``newest_last`` says the collection lists oldest first).
 
         The deadline ends the crawl, not the call: what was read is returned, with a warning."""
-        query = self._expand_query()
+        query = None if self._expand_refused else self._expand_query()
         url = "%s%s%s" % (path, "&" if "?" in path else "?", query) if query else path
-        doc = self.get(url)
+        try:
+            doc = self.get(url)
+        except (BmcAuthError, BmcUnreachable, BmcTimeout):
+            raise
+        except BmcError:
+            if not query:
+                raise
+            # offered in the service root but refused here (400, 501): ask plainly, and no more on this BMC
+            self._expand_refused = True
+            query, url = None, path
+            doc = self.get(url)
         members = [m for m in doc.get("Members") or [] if isinstance(m, dict)]
         total = doc.get("Members@odata.count")
         seen = {url}

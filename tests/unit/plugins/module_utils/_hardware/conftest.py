@@ -37,6 +37,7 @@ class FakeRedfish:
         self.failed_logins = 0  # refused session logins and refused Basic credentials
         self.ignore_reset = False  # accept ComputerSystem.Reset but leave the power state as it was
         self.expand = True  # honour $expand on collections (the root says whether the client may ask)
+        self.refuse_expand = False  # answer 501 to any request with $expand
         self.lock = threading.Lock()
         fake = self
 
@@ -105,6 +106,8 @@ class FakeRedfish:
                                                         for s in fake.sessions.values()]})
                 if path not in fake.docs:
                     return self._send(404, {"error": {"message": "not found"}})
+                if expand and fake.refuse_expand:
+                    return self._send(501, {"error": {"code": "Base.1.0.NotImplemented", "message": "no $expand"}})
                 doc = fake.docs[path]
                 if expand and fake.expand and isinstance(doc.get("Members"), list):
                     doc = dict(doc, Members=[fake.docs.get(str(m.get("@odata.id") or "").rstrip("/"), m)

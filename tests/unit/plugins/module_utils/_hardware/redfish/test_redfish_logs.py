@@ -81,3 +81,14 @@ def test_the_deadline_ends_the_crawl_not_the_call(vendor):
     assert state.power_state == "on"
     assert 0 < len(state.log) < 40
     assert any("deadline" in w for w in state.warnings)
+
+
+def test_expand_offered_but_refused_falls_back_to_plain_reads(vendor):
+    fake = vendor("ami_megarac")
+    fake.refuse_expand = True  # the root offers $expand, the service answers 501 to it
+    state = read(fake)
+    sel = [e for e in state.log if e.log.endswith("/SEL")]
+    assert len(sel) == 200 and sel[0].severity == "critical"  # the newest 200, one request each
+    assert any("50 of 250 members not read" in w for w in state.warnings)
+    expanded = [p for m, p in fake.requests if m == "GET" and "$expand" in p]
+    assert len(expanded) == 1  # asked once, then never again on this BMC
