@@ -147,7 +147,7 @@ class FakeRedfish:
                     system = fake.docs[path.rsplit("/Actions", 1)[0]]
                     kind = body.get("ResetType")
                     if not fake.ignore_reset:
-                            system["PowerState"] = "Off" if kind in ("ForceOff", "GracefulShutdown") else "On"
+                        system["PowerState"] = "Off" if kind in ("ForceOff", "GracefulShutdown") else "On"
                     fake.requests.append(("RESET", kind))
                     return self._send(204)
                 return self._send(404, {"error": {"message": "no such action"}})
