@@ -496,7 +496,8 @@ class RedfishBmc(Bmc):
             docs["firmware"] = self._optional("the firmware inventory", warnings, lambda: self._firmware(warnings), [])
             if not docs["firmware"]:
                 manager = self._manager_path(system)
-                docs["manager"] = self._optional("the manager", warnings, lambda: self.get(manager), {}) if manager else {}
+                docs["manager"] = (self._optional("the manager", warnings, lambda: self.get(manager), {})
+                                   if manager else {})
         if "log" in gather:  # last: the longest crawl, cut short by the deadline without losing the rest
             docs["logs"] = self._logs(system, log_limit, warnings)
         return docs

@@ -13,7 +13,10 @@ import subprocess
 
 import pytest
 
-from ansible_collections.osfleet.day2.tests.integration.plugins.modules.test_hardware_lab import bmc_args, bmcs  # noqa: F401  pylint: disable=unused-import
+from ansible_collections.osfleet.day2.tests.integration.plugins.modules.test_hardware_lab import (  # noqa: F401
+    bmc_args,
+    bmcs,  # pylint: disable=unused-import  # the fixture
+)
 
 ALL = ["power", "identity", "sensors", "log", "firmware", "boot"]
 
