@@ -39,7 +39,16 @@ options:
       - Only return event log entries at or after this ISO 8601 time, for example V(2026-11-20T00:00:00Z)
         (a time without an offset is UTC). Entries whose time the BMC does not give are kept.
       - A value that is not such a time fails the task, naming O(log_since), before the BMC is asked anything.
+      - Applied to every entry read (all pages, the System's and the Manager's logs), not to the first page.
     type: str
+  log_limit:
+    description:
+      - Return at most this many event log entries, the newest (the log is sorted newest first whatever order
+        the BMC lists it in). A warning says how many older entries were left out and their time span.
+      - Where the BMC does not expand its log collection, at most this many entries are fetched one request
+        each (200 when not set).
+      - Not set returns every entry read.
+    type: int
 seealso:
   - module: osfleet.day2.hardware_scan
     description: The same read from many BMCs in one task.
@@ -89,29 +98,40 @@ hardware:
       description: V(on), V(off), V(powering_on), V(powering_off) or V(unknown).
       type: str
     health:
-      description: V(ok), V(warning) or V(critical); the BMC's rollup, no better than the worst sensor read.
+      description: V(ok), V(warning) or V(critical); the BMC's rollup, no better than the worst component read
+        (sensors, PSUs, chassis and their thermal and power subsystems).
       type: str
     identity:
       description: Manufacturer, model, serial and UUID of the system.
       type: dict
     temperatures:
       description: Temperature sensors, each with C(name), C(reading_celsius), C(upper_critical), C(upper_fatal)
-        and C(status).
+        C(status) (as for fans), C(chassis) (the Redfish chassis Id) and C(id) (its member id), from every chassis
+        the system links and those they contain or sit in.
       type: list
       elements: dict
     fans:
-      description: Fans, each with C(name), C(rpm) and C(status).
+      description:
+        - Fans, each with C(name), C(rpm), C(percent) (the speed in the unit the BMC reports it in; the other is
+          null), C(status), C(chassis) and C(id).
+        - C(status) is V(ok), V(warning), V(critical), or V(unknown) (no status given), V(absent), V(disabled).
       type: list
       elements: dict
     power_supplies:
-      description: Power supplies, each with C(name), C(status) and C(watts) (null if the BMC does not say).
+      description:
+        - Power supplies, each with C(name), C(status) (as for fans), C(watts) (null if the BMC does not say),
+          C(chassis) and C(id).
+        - Where two share a C(name), the chassis and member id are added to it, so names never repeat.
       type: list
       elements: dict
     power_draw_watts:
       description: Power the server draws now.
       type: float
     log:
-      description: Event log entries, each with C(id), C(time), C(severity) (ok, warning, critical) and C(message).
+      description:
+        - Event log entries, newest first, each with C(id), C(time) (Redfish C(EventTimestamp), else C(Created)),
+          C(severity) (ok, warning, critical), C(message) and C(log) (the log service it came from).
+        - Both the System's and the Manager's event logs are read.
       type: list
       elements: dict
     firmware:
@@ -121,6 +141,11 @@ hardware:
     bios_version:
       description: BIOS version.
       type: str
+    warnings:
+      description: What could not be read (a sub-resource that failed) or was left out (log entries past
+        O(log_limit), a crawl cut by the deadline); also issued as task warnings.
+      type: list
+      elements: str
     boot:
       description: Boot override, with C(target) (none, pxe, hdd, cd, bios, usb, ...), C(enabled)
         (disabled, once, continuous) and C(mode) (uefi, legacy or null).
@@ -143,6 +168,7 @@ hardware:
 
 from ansible_collections.osfleet.day2.plugins.module_utils._hardware.bmc import BMC_ARGUMENT_SPEC, open_from_params
 from ansible_collections.osfleet.day2.plugins.module_utils._hardware.state import GATHER_CHOICES
+from ansible_collections.osfleet.day2.plugins.module_utils._common.errors import ValidationError
 from ansible_collections.osfleet.day2.plugins.module_utils._common.module_base import Day2Module
 from ansible_collections.osfleet.day2.plugins.module_utils._common.timeutil import parse_time
 
@@ -154,12 +180,18 @@ class HardwareInfoModule(Day2Module):
         BMC_ARGUMENT_SPEC,
         gather=dict(type="list", elements="str", choices=list(GATHER_CHOICES), default=list(GATHER_CHOICES)),
         log_since=dict(type="str"),
+        log_limit=dict(type="int"),
     )
 
     def execute(self):
         parse_time(self.params["log_since"], "log_since")  # a bad time fails before any BMC request
+        if self.params["log_limit"] is not None and self.params["log_limit"] < 0:
+            raise ValidationError("log_limit must be 0 or more", field="log_limit")
         with open_from_params(self.params) as bmc:
-            state = bmc.read_state(gather=self.params["gather"], log_since=self.params["log_since"])
+            state = bmc.read_state(gather=self.params["gather"], log_since=self.params["log_since"],
+                                   log_limit=self.params["log_limit"])
+        for warning in state.warnings:
+            self.warn("%s: %s" % (self.params["address"], warning))
         return dict(changed=False, protocol=state.protocol, hardware=state.to_dict())
 
 

@@ -115,6 +115,11 @@ action:
   returned: success
   type: str
   sample: graceful_shutdown
+changed:
+  description: True whenever a power action was sent, also when the task then fails because the power state
+    did not reach the target by the deadline.
+  returned: always
+  type: bool
 interlock:
   description: What Nova said about O(host) (compute service status, number of servers), when it was asked.
   returned: when O(host) is set and the action takes the server down
@@ -131,6 +136,7 @@ from ansible_collections.osfleet.day2.plugins.module_utils._hardware.bmc import 
     POWER_ACTIONS,
     open_from_params,
 )
+from ansible_collections.osfleet.day2.plugins.module_utils._hardware.errors import BmcError
 from ansible_collections.osfleet.day2.plugins.module_utils._hosts import interlock
 from ansible_collections.osfleet.day2.plugins.module_utils._hardware import power
 from ansible_collections.osfleet.day2.plugins.module_utils._common.module_base import Day2Module
@@ -166,7 +172,12 @@ class HardwarePowerModule(Day2Module):
                             {"power_state": plan.target},
                             {"address": p["address"], "protocol": bmc.protocol, "forced": p["force"],
                              "interlock": result.get("interlock")})
-                final = power.wait_for(bmc, plan.target) if p["wait"] else bmc.power_state()
+                try:
+                    final = power.wait_for(bmc, plan.target) if p["wait"] else bmc.power_state()
+                except BmcError as exc:
+                    # the reset was sent (and audit-logged): the task failed, but it did change something
+                    result.update(exc.to_result(), changed=True)
+                    self.fail(exc.message, **result)
         result.update(changed=plan.changed, power_state=final)
         return self.add_diff(result, {"power_state": plan.current}, {"power_state": final})
 

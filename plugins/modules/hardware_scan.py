@@ -87,8 +87,8 @@ options:
       - Write the results as a Prometheus textfile here (give it a C(.prom) name in node_exporter's
         C(--collector.textfile.directory)). Metrics are C(osfleet_bmc_up), C(osfleet_bmc_scan_seconds),
         C(osfleet_power_on), C(osfleet_health) (0 ok, 1 warning, 2 critical), C(osfleet_temperature_celsius),
-        C(osfleet_fan_rpm), C(osfleet_psu_ok) and C(osfleet_power_watts), labelled by C(host) (and C(sensor),
-        C(fan), C(psu)).
+        C(osfleet_fan_rpm), C(osfleet_fan_percent), C(osfleet_psu_ok) and C(osfleet_power_watts), labelled by
+        C(host) (and C(sensor), C(fan), C(psu), unique within a host). An absent power supply has no C(osfleet_psu_ok).
     type: path
 requirements:
   - sushy (for Redfish BMCs)

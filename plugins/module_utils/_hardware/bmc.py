@@ -63,8 +63,10 @@ class Bmc(abc.ABC):
         self.close()
 
     @abc.abstractmethod
-    def read_state(self, gather: Iterable[str] = GATHER_CHOICES, log_since: Optional[str] = None) -> HardwareState:
-        """The parts of the HardwareState named in ``gather``."""
+    def read_state(self, gather: Iterable[str] = GATHER_CHOICES, log_since: Optional[str] = None,
+                   log_limit: Optional[int] = None) -> HardwareState:
+        """The parts of the HardwareState named in ``gather``; the log newest first, cut to ``log_since``
+        and ``log_limit`` (a warning in ``warnings`` says what was left out)."""
 
     @abc.abstractmethod
     def power_state(self) -> str:

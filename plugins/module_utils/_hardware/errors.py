@@ -38,3 +38,12 @@ class BmcTimeout(BmcError):
 
 class BmcUnsupported(BmcError):
     """The BMC does not offer what was asked (an action, a boot device, a resource)."""
+
+
+class BmcNotRedfish(BmcError):
+    """What answered is not a Redfish service: an HTML page, a body that is no JSON, a JSON that is no
+    Redfish document, plain HTTP where TLS was asked for (or the reverse)."""
+
+
+class BmcTlsError(BmcError):
+    """The TLS handshake failed: a certificate not trusted, or no TLS on the port."""

@@ -113,7 +113,8 @@ _METRICS = (
     ("osfleet_power_on", "1 if the server is powered on"),
     ("osfleet_health", "Health rollup: 0 ok, 1 warning, 2 critical"),
     ("osfleet_temperature_celsius", "Temperature sensor reading"),
-    ("osfleet_fan_rpm", "Fan speed"),
+    ("osfleet_fan_rpm", "Fan speed in RPM, where the BMC reports RPM"),
+    ("osfleet_fan_percent", "Fan speed in percent, where the BMC reports percent"),
     ("osfleet_psu_ok", "1 if the power supply reports ok"),
     ("osfleet_power_watts", "Power drawn by the server"),
 )
@@ -151,7 +152,12 @@ def prometheus_text(results: Dict[str, Dict[str, Any]]) -> str:
         for f in s.get("fans") or []:
             if f.get("rpm") is not None:
                 samples["osfleet_fan_rpm"].append("%s %s" % (_labels(host=host, fan=f["name"]), _num(f["rpm"])))
+            if f.get("percent") is not None:
+                samples["osfleet_fan_percent"].append("%s %s" % (_labels(host=host, fan=f["name"]),
+                                                                 _num(f["percent"])))
         for p in s.get("power_supplies") or []:
+            if p.get("status") == "absent":
+                continue  # an empty slot is no power supply that fails
             samples["osfleet_psu_ok"].append("%s %d" % (_labels(host=host, psu=p["name"]), p["status"] == "ok"))
         if s.get("power_draw_watts") is not None:
             samples["osfleet_power_watts"].append("%s %s" % (_labels(host=host), _num(s["power_draw_watts"])))

@@ -19,6 +19,8 @@ from ansible_collections.osfleet.day2.plugins.module_utils._common.timeutil impo
 
 GATHER_CHOICES = ("power", "identity", "sensors", "log", "firmware", "boot")
 HEALTH_ORDER = {"ok": 0, "warning": 1, "critical": 2}
+#: what a component's ``status`` may be besides a health: no Status given, not fitted, switched off
+COMPONENT_STATES = ("unknown", "absent", "disabled")
 POWER_STATES = ("on", "off", "powering_on", "powering_off", "unknown")
 BOOT_TARGETS = ("none", "pxe", "hdd", "cd", "bios", "usb", "floppy", "diags", "uefi_shell", "other")
 BOOT_ENABLED = ("disabled", "once", "continuous")
@@ -53,6 +55,8 @@ class Temperature:
     upper_critical: Optional[float] = None
     upper_fatal: Optional[float] = None
     status: str = "ok"
+    chassis: Optional[str] = None  # the Redfish chassis Id the sensor was read from
+    id: Optional[str] = None  # the member's MemberId / Id within its chassis
 
     def __post_init__(self) -> None:
         self.reading_celsius = _as_float(self.reading_celsius)
@@ -65,9 +69,13 @@ class Fan:
     name: str
     rpm: Optional[float]
     status: str = "ok"
+    percent: Optional[float] = None  # when the BMC reports the speed in percent (iLO, Redfish Fan.SpeedPercent)
+    chassis: Optional[str] = None
+    id: Optional[str] = None
 
     def __post_init__(self) -> None:
         self.rpm = _as_float(self.rpm)
+        self.percent = _as_float(self.percent)
 
 
 @dataclass
@@ -75,6 +83,8 @@ class PowerSupply:
     name: str
     status: str = "ok"
     watts: Optional[float] = None
+    chassis: Optional[str] = None
+    id: Optional[str] = None
 
     def __post_init__(self) -> None:
         self.watts = _as_float(self.watts)
@@ -86,6 +96,7 @@ class LogEntry:
     time: Optional[str]
     severity: str  # ok | warning | critical
     message: str
+    log: Optional[str] = None  # the LogService it came from (its @odata.id on Redfish)
 
 
 @dataclass
@@ -115,6 +126,8 @@ class HardwareState:
     firmware: List[FirmwareItem] = field(default_factory=list)
     bios_version: Optional[str] = None
     boot: Optional[BootOverride] = None
+    #: what could not be read or was left out (a sub-resource that failed, log entries past log_limit)
+    warnings: List[str] = field(default_factory=list)
 
     def to_dict(self) -> Dict[str, Any]:
         return asdict(self)
@@ -123,6 +136,32 @@ class HardwareState:
         """Worst status of the temperatures, fans and power supplies read."""
         return worst([t.status for t in self.temperatures] + [f.status for f in self.fans]
                      + [p.status for p in self.power_supplies])
+
+
+def unique_names(items: List[Any]) -> None:
+    """Give every item of ``items`` a name no other has: where a Name repeats (two PSUs called "Power
+    Supply" on HPE and AMI), the chassis and member id are added, so Prometheus series never collide."""
+    counts: Dict[str, int] = {}
+    for item in items:
+        counts[item.name] = counts.get(item.name, 0) + 1
+    taken = {item.name for item in items if counts[item.name] == 1}
+    for item in items:
+        if counts[item.name] == 1:
+            continue
+        where = "/".join(str(x) for x in (item.chassis, item.id) if x not in (None, ""))
+        name = "%s [%s]" % (item.name, where) if where else item.name
+        candidate, n = name, 2
+        while candidate in taken:
+            candidate, n = "%s #%d" % (name, n), n + 1
+        taken.add(candidate)
+        item.name = candidate
+
+
+def newest_first(entries: List[LogEntry]) -> List[LogEntry]:
+    """Entries by time, newest first; entries with no readable time go last, in the order given."""
+    timed = [(parse_time_or_none(e.time), i, e) for i, e in enumerate(entries)]
+    dated = sorted((t for t in timed if t[0] is not None), key=lambda t: (t[0], -t[1]), reverse=True)
+    return [e for _t, _i, e in dated] + [e for t, _i, e in timed if t is None]
 
 
 def filter_since(entries: List[LogEntry], since: Any) -> List[LogEntry]:
@@ -141,3 +180,18 @@ def filter_since(entries: List[LogEntry], since: Any) -> List[LogEntry]:
         if when is None or when >= limit:
             out.append(e)
     return out
+
+
+def limit_log(entries: List[LogEntry], since: Optional[str], limit: Optional[int], warnings: List[str]
+              ) -> List[LogEntry]:
+    """Newest first, then ``log_since`` and ``log_limit`` on everything read, saying what was left out."""
+    entries = newest_first(entries)
+    kept = filter_since(entries, since)
+    if limit is not None and len(kept) > limit:
+        dropped = kept[limit:]
+        kept = kept[:limit]
+        times = [e.time for e in dropped if e.time]
+        warnings.append("log: %d older entr%s left out by log_limit=%d (%s)"
+                        % (len(dropped), "y" if len(dropped) == 1 else "ies", limit,
+                           "from %s to %s" % (times[-1], times[0]) if times else "no times given"))
+    return kept

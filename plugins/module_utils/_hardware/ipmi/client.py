@@ -205,9 +205,10 @@ class IpmiBmc(Bmc):
                     continue
         return out
 
-    def read_state(self, gather: Iterable[str] = GATHER_CHOICES, log_since: Optional[str] = None) -> HardwareState:
+    def read_state(self, gather: Iterable[str] = GATHER_CHOICES, log_since: Optional[str] = None,
+                   log_limit: Optional[int] = None) -> HardwareState:
         gather = list(gather)
-        return ipmi_map.to_state(self.fetch(gather), gather, log_since)
+        return ipmi_map.to_state(self.fetch(gather), gather, log_since, log_limit)
 
     def power_state(self) -> str:
         return self._call("Get Chassis Status", self.cmd.get_power).get("powerstate", "unknown")

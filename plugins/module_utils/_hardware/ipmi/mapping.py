@@ -23,6 +23,7 @@ from ansible_collections.osfleet.day2.plugins.module_utils._hardware.state impor
     PowerSupply,
     Temperature,
     filter_since,
+    limit_log,
     worst,
 )
 
@@ -129,7 +130,8 @@ def identity(fru: Dict[str, Any], guid: Optional[str]) -> Identity:
                     uuid=guid)
 
 
-def to_state(rec: Dict[str, Any], gather: Iterable[str], log_since: Optional[str] = None) -> HardwareState:
+def to_state(rec: Dict[str, Any], gather: Iterable[str], log_since: Optional[str] = None,
+             log_limit: Optional[int] = None) -> HardwareState:
     """Map the records; only the ``gather`` parts are filled in."""
     gather = set(gather)
     state = HardwareState(protocol="ipmi")
@@ -150,7 +152,7 @@ def to_state(rec: Dict[str, Any], gather: Iterable[str], log_since: Optional[str
         state.power_supplies = power_supplies(sensors)
         state.power_draw_watts = power_draw(sensors)
     if "log" in gather:
-        state.log = log_entries(rec.get("sel") or [], log_since)
+        state.log = limit_log(log_entries(rec.get("sel") or []), log_since, log_limit, state.warnings)
     if "firmware" in gather:
         device = rec.get("device") or {}
         if device.get("firmware_version"):

@@ -24,8 +24,10 @@ and that sushy's requests did go through it); everything else is public API.
 
 from __future__ import annotations
 
+import json
+import re
 import traceback
-from typing import Any, Dict, Iterable, List, Optional
+from typing import Any, Callable, Dict, Iterable, List, Optional
 
 from ansible_collections.osfleet.day2.plugins.module_utils._hardware.bmc import (
     REQUEST_TIMEOUT,
@@ -37,7 +39,9 @@ from ansible_collections.osfleet.day2.plugins.module_utils._hardware.deadline im
 from ansible_collections.osfleet.day2.plugins.module_utils._hardware.errors import (
     BmcAuthError,
     BmcError,
+    BmcNotRedfish,
     BmcTimeout,
+    BmcTlsError,
     BmcUnreachable,
     BmcUnsupported,
 )
@@ -75,8 +79,16 @@ BACKOFF_FIRST = 0.5
 BACKOFF_MAX = 8.0
 #: logging out is allowed this long even after the deadline: a leaked session costs more
 LOGOUT_GRACE = 5.0
-#: at most this many log entries are fetched one by one when the collection is not expanded
+#: at most this many log entries are fetched one by one when the collection is not expanded (and no log_limit)
 MAX_LOG_FETCH = 200
+#: a crawl (log pages, link-only members) stops when less than this (or a tenth of the deadline) is left
+CRAWL_RESERVE = 2.0
+#: a chassis tree larger than this is cut (a loop in Links.Contains, a rack manager listing every node)
+MAX_CHASSIS = 16
+#: keys of a collection member that carry no more than the link to it
+LINK_KEYS = frozenset(("@odata.id", "@odata.type", "@odata.etag"))
+#: log services that are no event log: diagnostic dumps, the BMC's own syslog journal
+SKIP_LOGS = re.compile(r"dump|journal|crash|diag", re.I)
 
 RESET_TYPES = {"on": "On", "off": "ForceOff", "graceful_shutdown": "GracefulShutdown",
                "graceful_restart": "GracefulRestart", "force_restart": "ForceRestart", "power_cycle": "PowerCycle"}
@@ -188,10 +200,14 @@ if HAS_SUSHY:
                 seconds = kwargs["timeout"].first
             self.requests_made += 1
             try:
-                return super().request(method, url, *args, **kwargs)
+                response = super().request(method, url, *args, **kwargs)
             except requests.exceptions.SSLError as exc:
-                raise BmcError("%s: TLS error (certificate not trusted? set ca_path, or validate_certs=false "
-                               "for a lab): %s" % (self.deadline.address, exc), resource=self.deadline.address)
+                if _PLAIN_ON_TLS.search(str(exc)):
+                    raise BmcTlsError("%s: the port answers plain HTTP, not TLS (use redfish+http:// or the BMC's "
+                                      "HTTPS port): %s" % (self.deadline.address, _reason(exc)),
+                                      resource=self.deadline.address) from None
+                raise BmcTlsError("%s: TLS error (certificate not trusted? set ca_path, or validate_certs=false "
+                                  "for a lab): %s" % (self.deadline.address, exc), resource=self.deadline.address)
             except requests.exceptions.ConnectTimeout as exc:
                 raise BmcUnreachable("%s: unreachable (connect timed out): %s" % (self.deadline.address, exc),
                                      resource=self.deadline.address)
@@ -199,8 +215,26 @@ if HAS_SUSHY:
                 raise BmcUnreachable("%s: unreachable: %s" % (self.deadline.address, _reason(exc)),
                                      resource=self.deadline.address)
             except requests.exceptions.Timeout:
+                if seconds < self.request_timeout and not self.closing:
+                    raise BmcTimeout("%s: the deadline of %gs was reached waiting for %s (%.1fs were left for it)"
+                                     % (self.deadline.address, self.deadline.seconds, what, seconds),
+                                     resource=self.deadline.address)
                 raise BmcTimeout("%s: no answer to %s within %.1fs" % (self.deadline.address, what, seconds),
                                  resource=self.deadline.address)
+            return _checked(response, what, self.deadline.address)
+
+    class OneLoginAuth(sushy_auth.SessionOrBasicAuth):
+        """sushy's session-or-basic login that does not try Basic after the session login was refused:
+        wrong credentials cost one failed login (BMC lock-out counts), not two. Basic is still used where
+        the service has no session login (404, 405, a 5xx)."""
+
+        def _do_authenticate(self):
+            try:
+                sushy_auth.SessionAuth._do_authenticate(self)  # pylint: disable=protected-access
+            except (sushy_exc.AccessError, sushy_exc.ConnectionError):
+                raise
+            except sushy_exc.SushyError:
+                self._fallback_to_basic_authentication()
 
     def _sushy_session(conn) -> "requests.Session":
         """sushy's requests.Session, which we replace; DependencyError if this sushy keeps none."""
@@ -209,6 +243,53 @@ if HAS_SUSHY:
             raise unsupported("sushy", "the Redfish backend bounds every request by the task's deadline through "
                                        "sushy's Connector._session (a requests.Session), which this sushy has not")
         return session
+
+
+#: what OpenSSL says when TLS meets a plain-HTTP server
+_PLAIN_ON_TLS = re.compile(r"WRONG_VERSION_NUMBER|wrong version number|record layer failure|UNKNOWN_PROTOCOL|"
+                           r"http request|packet length too long", re.I)
+
+
+def _checked(response, what: str, address: str):
+    """The response, made safe for sushy: an error body that is no Redfish error (``{"error": "busy"}``,
+    an HTML page) is replaced by a Redfish-shaped one carrying its text, which sushy's HTTPError reads
+    without an AttributeError; a success that is no JSON document is BmcNotRedfish."""
+    body = response.content or b""
+    if response.status_code >= 400:
+        try:
+            doc = response.json()
+        except ValueError:
+            doc = None
+        error = doc.get("error") if isinstance(doc, dict) else None
+        if not (isinstance(error, dict) and all(isinstance(error.get(k, ""), str) for k in ("code", "message"))
+                and isinstance(error.get("@Message.ExtendedInfo", []), list)
+                and all(isinstance(i, dict) for i in error.get("@Message.ExtendedInfo", []))):
+            text = _text_of(body, error)
+            response._content = json.dumps(  # pylint: disable=protected-access
+                {"error": {"code": "Base.1.0.GeneralError", "message": text}}).encode()
+        return response
+    if response.request is not None and response.request.method == "GET" and body.strip():
+        try:
+            doc = response.json()
+        except ValueError:
+            doc = None
+        if not isinstance(doc, dict):
+            kind = ("an HTML page" if body.lstrip()[:1] == b"<" else
+                    "JSON that is no Redfish document" if doc is not None else "no JSON")
+            raise BmcNotRedfish("%s: not a Redfish service: %s answered %s (HTTP %s, Content-Type %s)"
+                                % (address, what, kind, response.status_code,
+                                   response.headers.get("Content-Type") or "not given"), resource=address)
+    return response
+
+
+def _text_of(body: bytes, error: Any) -> str:
+    if isinstance(error, str) and error:
+        return error[:200]
+    text = body.decode("utf-8", "replace").strip()
+    if text[:1] == "<":
+        title = re.search(r"<title>(.*?)</title>", text, re.I | re.S)
+        return "not a Redfish error: an HTML page%s" % (" (%s)" % title.group(1).strip()[:100] if title else "")
+    return ("not a Redfish error: %s" % text[:200]) if text else "no error body"
 
 
 def _reason(exc: Exception) -> str:
@@ -246,9 +327,10 @@ class RedfishBmc(Bmc):
         self.conn = conn
         self.root = None
         # ours, so that close() logs out through its public API (sushy keeps its reference private)
-        self.auth = sushy_auth.SessionOrBasicAuth(username, password)
+        self.auth = OneLoginAuth(username, password)
         self._system_path = where.system_path
         self._system_doc: Optional[Dict[str, Any]] = None
+        self._expand_refused = False
         try:
             with self._errors("log in"):
                 self.root = sushy.Sushy(where.base_url, auth=self.auth, connector=conn, verify=verify,
@@ -285,67 +367,281 @@ class RedfishBmc(Bmc):
 
     @staticmethod
     def _link(doc: Dict[str, Any], key: str) -> Optional[str]:
-        val = doc.get(key)
-        return val.get("@odata.id") if isinstance(val, dict) else None
+        val = doc.get(key) if isinstance(doc, dict) else None
+        link = val.get("@odata.id") if isinstance(val, dict) else None
+        return link if isinstance(link, str) and link else None
 
-    def _members(self, path: str, limit: int = MAX_LOG_FETCH) -> List[Dict[str, Any]]:
-        """Members of a collection, fetching each one only if the BMC did not expand them."""
-        out = []
-        for m in (self.get(path).get("Members") or [])[:limit]:
-            if set(m) - {"@odata.id"}:
-                out.append(m)
-            else:
-                out.append(self.get(m["@odata.id"]))
-        return out
+    # -- collections ---------------------------------------------------------------------
+    def _expand_query(self) -> Optional[str]:
+        """The ``$expand`` this service offers for a collection's Members, from the service root's
+        ProtocolFeaturesSupported.ExpandQuery (none said: none asked, a service may answer 400 or 501)."""
+        feats = (self.root.json.get("ProtocolFeaturesSupported") or {}) if self.root is not None else {}
+        expand = feats.get("ExpandQuery") if isinstance(feats, dict) else None
+        if not isinstance(expand, dict):
+            return None
+        levels = "($levels=1)" if expand.get("Levels") else ""
+        if expand.get("NoLinks"):
+            return "$expand=." + levels
+        if expand.get("ExpandAll"):
+            return "$expand=*" + levels
+        return None
+
+    def _low_on_time(self) -> bool:
+        """True when the deadline leaves too little for another crawl request and the logout after it."""
+        return self.deadline.remaining() < min(CRAWL_RESERVE, self.deadline.seconds * 0.1)
+
+    def _collection(self, path: str, what: str, warnings: List[str], fetch_limit: Optional[int] = None,
+                    newest_last: bool = False) -> List[Dict[str, Any]]:
+        """Every member of a collection: its pages (``Members@odata.nextLink``), expanded where the service
+        offers ``$expand``, each link-only member fetched on its own where it does not (at most
+        ``fetch_limit``, the newest first when ``newest_last`` says the collection lists oldest first).
+
+        The deadline ends the crawl, not the call: what was read is returned, with a warning."""
+        query = None if self._expand_refused else self._expand_query()
+        url = "%s%s%s" % (path, "&" if "?" in path else "?", query) if query else path
+        try:
+            doc = self.get(url)
+        except (BmcAuthError, BmcUnreachable, BmcTimeout):
+            raise
+        except BmcError:
+            if not query:
+                raise
+            # offered in the service root but refused here (400, 501): ask plainly, and no more on this BMC
+            self._expand_refused = True
+            query, url = None, path
+            doc = self.get(url)
+        members = [m for m in doc.get("Members") or [] if isinstance(m, dict)]
+        total = doc.get("Members@odata.count")
+        seen = {url}
+        nxt = doc.get("Members@odata.nextLink")
+        while isinstance(nxt, str) and nxt and nxt not in seen:
+            if self._low_on_time():
+                warnings.append("%s: stopped at the deadline after %d of %s members (next page %s not read)"
+                                % (what, len(members), total if total is not None else "?", nxt))
+                return self._fill(members, what, warnings, fetch_limit, newest_last)
+            seen.add(nxt)
+            if query and "$expand" not in nxt:  # a next page link that dropped the query asked for
+                nxt = "%s%s%s" % (nxt, "&" if "?" in nxt else "?", query)
+            try:
+                doc = self.get(nxt)
+            except BmcTimeout:
+                warnings.append("%s: stopped at the deadline after %d of %s members"
+                                % (what, len(members), total if total is not None else "?"))
+                return self._fill(members, what, warnings, fetch_limit, newest_last)
+            members += [m for m in doc.get("Members") or [] if isinstance(m, dict)]
+            nxt = doc.get("Members@odata.nextLink")
+        return self._fill(members, what, warnings, fetch_limit, newest_last)
+
+    def _fill(self, members: List[Dict[str, Any]], what: str, warnings: List[str], fetch_limit: Optional[int],
+              newest_last: bool) -> List[Dict[str, Any]]:
+        """Members as documents: expanded ones as given, link-only ones fetched one request each."""
+        if all(set(m) - LINK_KEYS for m in members):
+            return members
+        order = list(range(len(members)))
+        if newest_last:
+            order.reverse()
+        out: Dict[int, Dict[str, Any]] = {}
+        fetched = skipped = 0
+        for i in order:
+            m = members[i]
+            if set(m) - LINK_KEYS:
+                out[i] = m
+                continue
+            if not m.get("@odata.id"):
+                continue
+            if fetch_limit is not None and fetched >= fetch_limit:
+                skipped += 1
+                continue
+            if self._low_on_time():
+                skipped += 1
+                continue
+            try:
+                out[i] = self.get(m["@odata.id"])
+                fetched += 1
+            except BmcTimeout:
+                skipped += 1
+            except (BmcUnsupported, BmcNotRedfish) as exc:
+                warnings.append("%s: member %s not read: %s" % (what, m["@odata.id"], exc.message))
+            except BmcError as exc:
+                if isinstance(exc, (BmcAuthError, BmcUnreachable)):
+                    raise
+                warnings.append("%s: member %s not read: %s" % (what, m["@odata.id"], exc.message))
+        if skipped:
+            why = ("the deadline" if fetch_limit is None or fetched < fetch_limit
+                   else "the %d read one request each (the service offers no $expand)" % fetch_limit)
+            warnings.append("%s: %d of %d members not read, for %s" % (what, skipped, len(members), why))
+        return [out[i] for i in sorted(out)]
+
+    def _optional(self, what: str, warnings: List[str], read: Callable[[], Any], default: Any = None) -> Any:
+        """A sub-resource that may fail on its own: its error becomes a warning, the rest is still read.
+        Wrong credentials, an unreachable BMC and the deadline still end the call."""
+        try:
+            return read()
+        except (BmcAuthError, BmcUnreachable, BmcTimeout):
+            raise
+        except BmcError as exc:
+            warnings.append("%s not read: %s" % (what, exc.message))
+            return default
 
     # -- reads ---------------------------------------------------------------------
-    def fetch(self, gather: Iterable[str]) -> Dict[str, Any]:
+    def fetch(self, gather: Iterable[str], log_limit: Optional[int] = None) -> Dict[str, Any]:
         """The documents ``gather`` needs, keyed by role (what the unit-test fixtures record)."""
         gather = set(gather)
-        docs: Dict[str, Any] = {"system": self.system_doc(fresh=True)}
+        warnings: List[str] = []
+        docs: Dict[str, Any] = {"system": self.system_doc(fresh=True), "warnings": warnings}
         system = docs["system"]
         if "sensors" in gather:
-            chassis = ((system.get("Links") or {}).get("Chassis") or [{}])[0].get("@odata.id")
-            if chassis:
-                doc = self.get(chassis)
-                thermal, power = self._link(doc, "Thermal"), self._link(doc, "Power")
-                docs["thermal"] = self.get(thermal) if thermal else {}
-                docs["power"] = self.get(power) if power else {}
-        if "log" in gather:
-            docs["log_entries"] = self._log_entries(system)
+            docs["chassis"] = self._all_chassis(system, warnings)
         if "firmware" in gather:
-            docs["firmware"] = self._firmware()
+            docs["firmware"] = self._optional("the firmware inventory", warnings, lambda: self._firmware(warnings), [])
             if not docs["firmware"]:
-                manager = ((system.get("Links") or {}).get("ManagedBy") or [{}])[0].get("@odata.id")
-                docs["manager"] = self.get(manager) if manager else {}
+                manager = self._manager_path(system)
+                docs["manager"] = (self._optional("the manager", warnings, lambda: self.get(manager), {})
+                                   if manager else {})
+        if "log" in gather:  # last: the longest crawl, cut short by the deadline without losing the rest
+            docs["logs"] = self._logs(system, log_limit, warnings)
         return docs
 
-    def _log_entries(self, system: Dict[str, Any]) -> List[Dict[str, Any]]:
-        services = self._link(system, "LogServices")
-        if not services:
-            return []
-        members = self.get(services).get("Members") or []
-        paths = [m["@odata.id"] for m in members]
-        # the SEL is the hardware event log; fall back to the first service
-        paths.sort(key=lambda p: 0 if p.rstrip("/").endswith("/SEL") else 1)
-        if not paths:
-            return []
-        entries = self._link(self.get(paths[0]), "Entries")
-        return self._members(entries) if entries else []
+    @staticmethod
+    def _links(doc: Dict[str, Any], key: str) -> List[str]:
+        links = (doc.get("Links") or {}).get(key) if isinstance(doc.get("Links"), dict) else None
+        if isinstance(links, dict):  # Links.ContainedBy is one link, not a list
+            links = [links]
+        return [m["@odata.id"] for m in links or [] if isinstance(m, dict) and isinstance(m.get("@odata.id"), str)]
 
-    def _firmware(self) -> List[Dict[str, Any]]:
+    def _manager_path(self, system: Dict[str, Any]) -> Optional[str]:
+        managers = self._links(system, "ManagedBy")
+        return managers[0] if managers else None
+
+    def _all_chassis(self, system: Dict[str, Any], warnings: List[str]) -> List[Dict[str, Any]]:
+        """Every chassis the System links, the chassis they contain (Links.Contains), and the enclosure
+        they sit in (Links.ContainedBy, not its other blades), each read once."""
+        queue = [(p, True) for p in self._links(system, "Chassis")]
+        seen = set()
+        out = []
+        while queue:
+            path, down = queue.pop(0)
+            if path.rstrip("/") in seen:
+                continue
+            seen.add(path.rstrip("/"))
+            doc = self._optional("chassis %s" % path, warnings, lambda: self.get(path))
+            if not isinstance(doc, dict):
+                continue
+            out.append(self._chassis(doc, warnings))
+            if down:
+                queue += [(p, True) for p in self._links(doc, "Contains")]
+            queue += [(p, False) for p in self._links(doc, "ContainedBy") if len(seen) < MAX_CHASSIS]
+            if len(seen) >= MAX_CHASSIS:
+                warnings.append("sensors: more than %d chassis linked; the rest not read" % MAX_CHASSIS)
+                break
+        return out
+
+    def _chassis(self, doc: Dict[str, Any], warnings: List[str]) -> Dict[str, Any]:
+        """One chassis' sensor documents: the 2020.4+ resources where the chassis links them, else the old
+        Thermal and Power (so a BMC with only those costs no request more than before)."""
+        cid = doc.get("Id") or doc.get("@odata.id")
+        read: Dict[str, Any] = {"chassis": doc}
+
+        def one(key: str, what: str) -> Dict[str, Any]:
+            link = self._link(doc, key)
+            return self._optional("chassis %s %s" % (cid, what), warnings, lambda: self.get(link), {}) if link else {}
+
+        def members(parent: Dict[str, Any], key: str, what: str) -> List[Dict[str, Any]]:
+            link = self._link(parent, key)
+            if not link:
+                return []
+            name = "chassis %s %s" % (cid, what)
+            return self._optional(name, warnings, lambda: self._collection(link, name, warnings), [])
+
+        ts_link, ps_link = self._link(doc, "ThermalSubsystem"), self._link(doc, "PowerSubsystem")
+        if self._link(doc, "Sensors") and (ts_link or ps_link or not self._link(doc, "Thermal")):
+            read["sensors"] = members(doc, "Sensors", "Sensors")
+        if ts_link:
+            read["thermal_subsystem"] = ts = one("ThermalSubsystem", "ThermalSubsystem")
+            read["fans"] = members(ts, "Fans", "ThermalSubsystem Fans")
+            if not read.get("sensors") and self._link(ts, "ThermalMetrics"):
+                read["thermal_metrics"] = self._optional(
+                    "chassis %s ThermalMetrics" % cid, warnings, lambda: self.get(self._link(ts, "ThermalMetrics")), {})
+        elif self._link(doc, "Thermal"):
+            read["thermal"] = one("Thermal", "Thermal")
+        if ps_link:
+            read["power_subsystem"] = ps = one("PowerSubsystem", "PowerSubsystem")
+            read["power_supplies"] = supplies = members(ps, "PowerSupplies", "PowerSupplies")
+            metrics = {}
+            for psu in supplies:
+                link = self._link(psu, "Metrics")
+                if link:
+                    got = self._optional("chassis %s %s" % (cid, link), warnings, lambda: self.get(link), None)
+                    if isinstance(got, dict):
+                        metrics[link.rstrip("/")] = got
+            read["psu_metrics"] = metrics
+            if self._link(doc, "EnvironmentMetrics"):
+                read["environment"] = one("EnvironmentMetrics", "EnvironmentMetrics")
+        elif self._link(doc, "Power"):
+            read["power"] = one("Power", "Power")
+        elif self._link(doc, "EnvironmentMetrics"):
+            read["environment"] = one("EnvironmentMetrics", "EnvironmentMetrics")
+        return read
+
+    def _log_services(self, owner: Dict[str, Any], warnings: List[str], what: str) -> List[str]:
+        link = self._link(owner, "LogServices")
+        if not link:
+            return []
+        doc = self._optional("%s LogServices" % what, warnings, lambda: self.get(link), {})
+        out = []
+        for m in doc.get("Members") or []:
+            path = m.get("@odata.id") if isinstance(m, dict) else None
+            if isinstance(path, str) and not SKIP_LOGS.search(path.rstrip("/").rsplit("/", 1)[-1]):
+                out.append(path)
+        return out
+
+    def _logs(self, system: Dict[str, Any], log_limit: Optional[int], warnings: List[str]) -> List[Dict[str, Any]]:
+        """The event logs of the System and of its Manager (where BMCs keep the SEL), each service once;
+        dumps and the BMC's own journal are not event logs and are not read."""
+        paths = self._log_services(system, warnings, "the system's")
+        manager = self._manager_path(system)
+        if manager:
+            mdoc = self._optional("the manager", warnings, lambda: self.get(manager), {})
+            paths += [p for p in self._log_services(mdoc, warnings, "the manager's") if p not in paths]
+        out = []
+        fetch_limit = log_limit if log_limit is not None else MAX_LOG_FETCH
+        for path in paths:
+            if self._low_on_time():
+                warnings.append("log %s: not read, the deadline is near" % path)
+                continue
+            service = self._optional("log %s" % path, warnings, lambda: self.get(path), {})
+            if service.get("ServiceEnabled") is False or service.get("LogEntryType") == "Dump":
+                continue
+            entries = self._link(service, "Entries")
+            if not entries:
+                continue
+            newest_last = str(service.get("OverWritePolicy") or "") != "NewestFirst"
+            got = self._optional("log %s" % path, warnings,
+                                 lambda: self._collection(entries, "log %s" % path, warnings, fetch_limit, newest_last),
+                                 [])
+            out.append({"service": path, "entries": got})
+        return out
+
+    def _firmware(self, warnings: List[str]) -> List[Dict[str, Any]]:
         update = self._link(self.root.json, "UpdateService")
         if not update:
             return []
         try:
             inventory = self._link(self.get(update), "FirmwareInventory")
-            return self._members(inventory) if inventory else []
         except BmcUnsupported:
             return []
+        return self._collection(inventory, "the firmware inventory", warnings) if inventory else []
 
-    def read_state(self, gather: Iterable[str] = GATHER_CHOICES, log_since: Optional[str] = None) -> HardwareState:
+    def read_state(self, gather: Iterable[str] = GATHER_CHOICES, log_since: Optional[str] = None,
+                   log_limit: Optional[int] = None) -> HardwareState:
         gather = list(gather)
-        return redfish_map.to_state(self.fetch(gather), gather, log_since)
+        docs = self.fetch(gather, log_limit)
+        try:
+            return redfish_map.to_state(docs, gather, log_since, log_limit)
+        except (TypeError, KeyError, AttributeError, ValueError) as exc:
+            # a document shaped like no schema says: the BMC's fault, told as such, never a traceback
+            raise BmcError("%s: the BMC answered a document this module cannot read (%s: %s)"
+                           % (self.address, type(exc).__name__, exc), resource=self.address) from None
 
     def power_state(self) -> str:
         return redfish_map.power_state(self.system_doc(fresh=True).get("PowerState"))
@@ -428,6 +724,9 @@ class _SushyErrors:
                            resource=self.address, details={"status_code": exc.status_code}) from None
         if isinstance(exc, sushy_exc.ConnectionError):
             raise BmcUnreachable("%s: unreachable: %s" % (self.address, exc), resource=self.address) from None
-        if isinstance(exc, (sushy_exc.SushyError, ValueError, KeyError, TypeError)):
+        if isinstance(exc, ValueError) and "Expecting" in str(exc) or isinstance(exc, json.JSONDecodeError):
+            raise BmcNotRedfish("%s: not a Redfish service: %s got an answer that is no JSON"
+                                % (self.address, self.doing), resource=self.address) from None
+        if isinstance(exc, (sushy_exc.SushyError, ValueError, KeyError, TypeError, AttributeError)):
             raise BmcError("%s: %s failed: %s" % (self.address, self.doing, exc), resource=self.address) from None
         return False

@@ -22,6 +22,8 @@ from ansible_collections.osfleet.day2.plugins.module_utils._hardware.state impor
     PowerSupply,
     Temperature,
     filter_since,
+    limit_log,
+    unique_names,
     worst,
 )
 
@@ -59,50 +61,184 @@ def identity(system: Dict[str, Any]) -> Identity:
                     serial=system.get("SerialNumber"), uuid=system.get("UUID"))
 
 
-def temperatures(thermal: Dict[str, Any]) -> List[Temperature]:
+def component_status(status: Any) -> str:
+    """A sensor's or PSU's ``Status`` -> ok | warning | critical | unknown | absent | disabled.
+
+    Only a Health the BMC gives is a health: no Status (an HPE/AMI placeholder PSU) is ``unknown``, a slot
+    with nothing in it ``absent``, a sensor switched off ``disabled``; none of these counts as ``ok``.
+    """
+    if not isinstance(status, dict) or not status:
+        return "unknown"
+    state = status.get("State")
+    if state == "Absent":
+        return "absent"
+    if state in ("Disabled", "StandbyOffline", "UnavailableOffline"):
+        return "disabled"
+    value = status.get("Health")
+    return HEALTH.get(str(value).lower(), "unknown") if value else "unknown"
+
+
+def _reading(value: Any) -> Optional[float]:
+    """A Redfish excerpt ``{"Reading": n}`` or a bare number -> the number."""
+    if isinstance(value, dict):
+        value = value.get("Reading")
+    return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def _member_id(doc: Dict[str, Any]) -> Optional[str]:
+    value = doc.get("MemberId") if doc.get("MemberId") not in (None, "") else doc.get("Id")
+    return None if value is None else str(value)
+
+
+def temperatures(thermal: Dict[str, Any], chassis: Optional[str] = None) -> List[Temperature]:
+    """Thermal.Temperatures (the resource deprecated in Redfish 2020.4)."""
     out = []
     for t in thermal.get("Temperatures") or []:
-        if (t.get("Status") or {}).get("State") == "Absent":
+        if not isinstance(t, dict):
             continue
         out.append(Temperature(name=t.get("Name") or t.get("MemberId") or "?",
-                               reading_celsius=t.get("ReadingCelsius"),
-                               upper_critical=t.get("UpperThresholdCritical"),
-                               upper_fatal=t.get("UpperThresholdFatal"),
-                               status=health(t.get("Status"))))
+                               reading_celsius=_reading(t.get("ReadingCelsius")),
+                               upper_critical=_reading(t.get("UpperThresholdCritical")),
+                               upper_fatal=_reading(t.get("UpperThresholdFatal")),
+                               status=component_status(t.get("Status")), chassis=chassis, id=_member_id(t)))
     return out
 
 
-def fans(thermal: Dict[str, Any]) -> List[Fan]:
+def fans(thermal: Dict[str, Any], chassis: Optional[str] = None) -> List[Fan]:
+    """Thermal.Fans: ``Reading`` in ``ReadingUnits`` (RPM when not said, Percent on iLO)."""
     out = []
     for f in thermal.get("Fans") or []:
-        if (f.get("Status") or {}).get("State") == "Absent":
+        if not isinstance(f, dict):
             continue
-        rpm = f.get("Reading") if f.get("ReadingUnits", "RPM") == "RPM" else None
-        out.append(Fan(name=f.get("Name") or f.get("FanName") or f.get("MemberId") or "?", rpm=rpm,
-                       status=health(f.get("Status"))))
+        units = str(f.get("ReadingUnits") or "RPM").lower()
+        value = _reading(f.get("Reading"))
+        out.append(Fan(name=f.get("Name") or f.get("FanName") or f.get("MemberId") or "?",
+                       rpm=value if units == "rpm" else None, percent=value if units == "percent" else None,
+                       status=component_status(f.get("Status")), chassis=chassis, id=_member_id(f)))
     return out
 
 
-def power_supplies(power: Dict[str, Any]) -> List[PowerSupply]:
+def power_supplies(power: Dict[str, Any], chassis: Optional[str] = None) -> List[PowerSupply]:
     out = []
     for p in power.get("PowerSupplies") or []:
-        if (p.get("Status") or {}).get("State") == "Absent":
+        if not isinstance(p, dict):
             continue
-        out.append(PowerSupply(name=p.get("Name") or p.get("MemberId") or "?", status=health(p.get("Status")),
-                               watts=p.get("LastPowerOutputWatts")))
+        out.append(PowerSupply(name=p.get("Name") or p.get("MemberId") or "?", status=component_status(p.get("Status")),
+                               watts=_reading(p.get("LastPowerOutputWatts")), chassis=chassis, id=_member_id(p)))
     return out
 
 
 def power_draw(power: Dict[str, Any]) -> Optional[float]:
     for control in power.get("PowerControl") or []:
-        if control.get("PowerConsumedWatts") is not None:
+        if isinstance(control, dict) and _reading(control.get("PowerConsumedWatts")) is not None:
             return control["PowerConsumedWatts"]
     return None
 
 
-def log_entries(entries: Iterable[Dict[str, Any]], since: Optional[str] = None) -> List[LogEntry]:
-    out = [LogEntry(id=str(e.get("Id", "")), time=e.get("Created"), severity=health({"Health": e.get("Severity")}),
-                    message=e.get("Message") or e.get("MessageId") or "") for e in entries]
+# ---- the 2020.4+ resources: ThermalSubsystem, PowerSubsystem, Sensors, EnvironmentMetrics ----------------
+def sensor_temperatures(sensors: Iterable[Dict[str, Any]], chassis: Optional[str] = None) -> List[Temperature]:
+    """Sensor resources of ReadingType Temperature (Reading in Cel, Thresholds.UpperCritical/UpperFatal)."""
+    out = []
+    for s in sensors:
+        if not isinstance(s, dict) or s.get("ReadingType") != "Temperature":
+            continue
+        thresholds = s.get("Thresholds") if isinstance(s.get("Thresholds"), dict) else {}
+        out.append(Temperature(name=s.get("Name") or s.get("Id") or "?", reading_celsius=_reading(s.get("Reading")),
+                               upper_critical=_reading(thresholds.get("UpperCritical")),
+                               upper_fatal=_reading(thresholds.get("UpperFatal")),
+                               status=component_status(s.get("Status")), chassis=chassis, id=_member_id(s)))
+    return out
+
+
+def metric_temperatures(metrics: Dict[str, Any], chassis: Optional[str] = None) -> List[Temperature]:
+    """ThermalMetrics.TemperatureReadingsCelsius: readings without a status (so ``unknown``)."""
+    out = []
+    for i, r in enumerate(metrics.get("TemperatureReadingsCelsius") or []):
+        if not isinstance(r, dict):
+            continue
+        uri = str(r.get("DataSourceUri") or "")
+        name = r.get("DeviceName") or uri.rstrip("/").rsplit("/", 1)[-1] or str(i)
+        out.append(Temperature(name=name, reading_celsius=_reading(r.get("Reading")), status="unknown",
+                               chassis=chassis, id=uri.rstrip("/").rsplit("/", 1)[-1] or str(i)))
+    return out
+
+
+def subsystem_fans(members: Iterable[Dict[str, Any]], sensors: Dict[str, Dict[str, Any]],
+                   chassis: Optional[str] = None) -> List[Fan]:
+    """ThermalSubsystem/Fans members: SpeedPercent.Reading (percent) and SpeedPercent.SpeedRPM, or the
+    Sensor its DataSourceUri names when the Fan carries no reading (bmcweb)."""
+    out = []
+    for f in members:
+        if not isinstance(f, dict):
+            continue
+        speed = f.get("SpeedPercent") if isinstance(f.get("SpeedPercent"), dict) else {}
+        percent, rpm = _reading(speed.get("Reading")), _reading(speed.get("SpeedRPM"))
+        source = sensors.get(str(speed.get("DataSourceUri") or "").rstrip("/"))
+        if source and percent is None and rpm is None:
+            value = _reading(source.get("Reading"))
+            if source.get("ReadingUnits") == "RPM" or source.get("ReadingType") == "Rotational":
+                rpm = value
+            else:
+                percent = value
+        out.append(Fan(name=f.get("Name") or f.get("Id") or "?", rpm=rpm, percent=percent,
+                       status=component_status(f.get("Status")), chassis=chassis, id=_member_id(f)))
+    return out
+
+
+def subsystem_power_supplies(members: Iterable[Dict[str, Any]], metrics: Dict[str, Dict[str, Any]],
+                             chassis: Optional[str] = None) -> List[PowerSupply]:
+    """PowerSubsystem/PowerSupplies members; watts from each one's Metrics (PowerSupplyMetrics.OutputPowerWatts)."""
+    out = []
+    for p in members:
+        if not isinstance(p, dict):
+            continue
+        link = p.get("Metrics") if isinstance(p.get("Metrics"), dict) else {}
+        m = metrics.get(str(link.get("@odata.id") or "").rstrip("/")) or {}
+        out.append(PowerSupply(name=p.get("Name") or p.get("Id") or "?", status=component_status(p.get("Status")),
+                               watts=_reading(m.get("OutputPowerWatts")), chassis=chassis, id=_member_id(p)))
+    return out
+
+
+def chassis_sensors(c: Dict[str, Any]) -> Dict[str, Any]:
+    """One chassis' read documents (see RedfishBmc._chassis) -> its temperatures, fans, PSUs, draw, healths.
+
+    Where a chassis offers both generations the new one is used (the client reads only that one).
+    """
+    cid = _member_id(c.get("chassis") or {}) or None
+    sensors = [s for s in c.get("sensors") or [] if isinstance(s, dict)]
+    by_uri = {str(s.get("@odata.id") or "").rstrip("/"): s for s in sensors}
+    out: Dict[str, Any] = {"healths": []}
+    if sensors:
+        out["temperatures"] = sensor_temperatures(sensors, cid)
+    elif c.get("thermal_metrics"):
+        out["temperatures"] = metric_temperatures(c["thermal_metrics"], cid)
+    else:
+        out["temperatures"] = temperatures(c.get("thermal") or {}, cid)
+    if c.get("fans") is not None:
+        out["fans"] = subsystem_fans(c["fans"], by_uri, cid)
+    else:
+        out["fans"] = fans(c.get("thermal") or {}, cid)
+    if c.get("power_supplies") is not None:
+        out["power_supplies"] = subsystem_power_supplies(c["power_supplies"], c.get("psu_metrics") or {}, cid)
+    else:
+        out["power_supplies"] = power_supplies(c.get("power") or {}, cid)
+    env = c.get("environment") or {}
+    out["draw"] = _reading(env.get("PowerWatts")) if env else None
+    if out["draw"] is None:
+        out["draw"] = power_draw(c.get("power") or {})
+    for key in ("chassis", "thermal_subsystem", "power_subsystem"):
+        if isinstance(c.get(key), dict) and isinstance(c[key].get("Status"), dict):
+            out["healths"].append(health(c[key]["Status"]))
+    return out
+
+
+def log_entries(entries: Iterable[Dict[str, Any]], since: Optional[str] = None, log: Optional[str] = None
+                ) -> List[LogEntry]:
+    """LogEntry resources; the time is EventTimestamp (when it happened) before Created (when it was logged)."""
+    out = [LogEntry(id=str(e.get("Id", "")), time=e.get("EventTimestamp") or e.get("Created"),
+                    severity=health({"Health": e.get("Severity")}),
+                    message=e.get("Message") or e.get("MessageId") or "", log=log)
+           for e in entries if isinstance(e, dict)]
     return filter_since(out, since)
 
 
@@ -110,11 +246,27 @@ def firmware(items: Iterable[Dict[str, Any]]) -> List[FirmwareItem]:
     return [FirmwareItem(component=i.get("Name") or i.get("Id") or "?", version=i.get("Version")) for i in items]
 
 
-def to_state(docs: Dict[str, Any], gather: Iterable[str], log_since: Optional[str] = None) -> HardwareState:
+def _chassis_list(docs: Dict[str, Any]) -> List[Dict[str, Any]]:
+    if "chassis" in docs:
+        return [c for c in docs.get("chassis") or [] if isinstance(c, dict)]
+    # recorded before multi-chassis reads: one chassis' Thermal and Power
+    return [{"thermal": docs.get("thermal") or {}, "power": docs.get("power") or {}}]
+
+
+def _logs(docs: Dict[str, Any]) -> List[Dict[str, Any]]:
+    if "logs" in docs:
+        return [lg for lg in docs.get("logs") or [] if isinstance(lg, dict)]
+    return [{"service": None, "entries": docs.get("log_entries") or []}]
+
+
+def to_state(docs: Dict[str, Any], gather: Iterable[str], log_since: Optional[str] = None,
+             log_limit: Optional[int] = None) -> HardwareState:
     """Map the fetched documents; only the ``gather`` parts are filled in."""
     gather = set(gather)
     system = docs.get("system") or {}
     state = HardwareState(protocol="redfish")
+    state.warnings = [str(w) for w in docs.get("warnings") or []]
+    healths = [health(system.get("Status"), rollup=True)]
     if "power" in gather:
         state.power_state = power_state(system.get("PowerState"))
     if "identity" in gather:
@@ -124,21 +276,29 @@ def to_state(docs: Dict[str, Any], gather: Iterable[str], log_since: Optional[st
     if "firmware" in gather or "identity" in gather:
         state.bios_version = system.get("BiosVersion")
     if "sensors" in gather:
-        thermal, power = docs.get("thermal") or {}, docs.get("power") or {}
-        state.temperatures = temperatures(thermal)
-        state.fans = fans(thermal)
-        state.power_supplies = power_supplies(power)
-        state.power_draw_watts = power_draw(power)
+        for c in _chassis_list(docs):
+            read = chassis_sensors(c)
+            state.temperatures += read["temperatures"]
+            state.fans += read["fans"]
+            state.power_supplies += read["power_supplies"]
+            if state.power_draw_watts is None and read["draw"] is not None:
+                state.power_draw_watts = float(read["draw"])
+            healths += read["healths"]
+        for items in (state.temperatures, state.fans, state.power_supplies):
+            unique_names(items)
     if "log" in gather:
-        state.log = log_entries(docs.get("log_entries") or [], log_since)
+        entries: List[LogEntry] = []
+        for lg in _logs(docs):
+            entries += log_entries(lg.get("entries") or [], None, lg.get("service"))
+        state.log = limit_log(entries, log_since, log_limit, state.warnings)
     if "firmware" in gather:
-        items = list(docs.get("firmware") or [])
+        items = [i for i in docs.get("firmware") or [] if isinstance(i, dict)]
         state.firmware = firmware(items)
         manager = docs.get("manager") or {}
         if not items and manager.get("FirmwareVersion"):
             state.firmware.append(FirmwareItem("BMC", manager["FirmwareVersion"]))
         if not items and system.get("BiosVersion"):
             state.firmware.append(FirmwareItem("BIOS", system["BiosVersion"]))
-    # the BMC's own rollup, made no better than the sensors we read say
-    state.health = worst([health(system.get("Status"), rollup=True), state.sensor_health()])
+    # the BMC's own rollup, made no better than any component read says
+    state.health = worst(healths + [state.sensor_health()])
     return state

@@ -99,3 +99,6 @@ def test_deadline_holds(monkeypatch, run, bmc):
     assert out["failed"] is True
     assert out["error_type"] == "BmcTimeout"
     assert "still on, not off" in out["msg"]
+    # the reset was sent and audit-logged: the task changed something even though it failed
+    assert out["changed"] is True
+    assert out["audit"]["entries"] == 1 and out["action"] == "off"

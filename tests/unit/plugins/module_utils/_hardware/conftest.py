@@ -33,6 +33,11 @@ class FakeRedfish:
         self.busy = []  # scripted answers: (status, retry_after) popped per GET
         self.busy_post = []  # the same, popped per POST
         self.delay = 0.0  # seconds before each GET that is not a scripted answer
+        self.raw = {}  # path -> (status, content type, body bytes): answered as is, before any auth check
+        self.failed_logins = 0  # refused session logins and refused Basic credentials
+        self.ignore_reset = False  # accept ComputerSystem.Reset but leave the power state as it was
+        self.expand = True  # honour $expand on collections (the root says whether the client may ask)
+        self.refuse_expand = False  # answer 501 to any request with $expand
         self.lock = threading.Lock()
         fake = self
 
@@ -62,7 +67,10 @@ class FakeRedfish:
                 if auth.startswith("Basic "):
                     import base64
                     user, _sep, pw = base64.b64decode(auth[6:]).decode().partition(":")
-                    return (user, pw) == (fake.username, fake.password)
+                    if (user, pw) != (fake.username, fake.password):
+                        fake.failed_logins += 1
+                        return False
+                    return True
                 return False
 
             def _body(self):
@@ -70,8 +78,21 @@ class FakeRedfish:
                 return json.loads(self.rfile.read(n) or b"{}")
 
             def do_GET(self):
-                path = self.path.rstrip("/") or "/"
-                fake.requests.append(("GET", path))
+                base, _sep, query = self.path.partition("?")
+                base = base.rstrip("/") or "/"
+                params = [q for q in query.split("&") if q]
+                expand = any(q.startswith("$expand") for q in params)
+                rest = [q for q in params if not q.startswith("$expand")]
+                path = base + ("?" + "&".join(rest) if rest else "")
+                fake.requests.append(("GET", base + ("?" + query if query else "")))
+                if base in fake.raw:
+                    status, ctype, data = fake.raw[base]
+                    self.send_response(status)
+                    self.send_header("Content-Type", ctype)
+                    self.send_header("Content-Length", str(len(data)))
+                    self.end_headers()
+                    self.wfile.write(data)
+                    return None
                 with fake.lock:
                     scripted = fake.busy.pop(0) if fake.busy else None
                 if scripted:
@@ -85,7 +106,13 @@ class FakeRedfish:
                                                         for s in fake.sessions.values()]})
                 if path not in fake.docs:
                     return self._send(404, {"error": {"message": "not found"}})
-                return self._send(200, fake.docs[path])
+                if expand and fake.refuse_expand:
+                    return self._send(501, {"error": {"code": "Base.1.0.NotImplemented", "message": "no $expand"}})
+                doc = fake.docs[path]
+                if expand and fake.expand and isinstance(doc.get("Members"), list):
+                    doc = dict(doc, Members=[fake.docs.get(str(m.get("@odata.id") or "").rstrip("/"), m)
+                                             if isinstance(m, dict) else m for m in doc["Members"]])
+                return self._send(200, doc)
 
             def do_POST(self):
                 path = self.path.rstrip("/")
@@ -97,6 +124,15 @@ class FakeRedfish:
                     return self._busy(*scripted)
                 if path == "/redfish/v1/SessionService/Sessions":
                     if (body.get("UserName"), body.get("Password")) != (fake.username, fake.password):
+                        fake.failed_logins += 1
+                        if "unauthorised_body" in fake.raw:
+                            status, ctype, data = fake.raw["unauthorised_body"]
+                            self.send_response(401)
+                            self.send_header("Content-Type", ctype)
+                            self.send_header("Content-Length", str(len(data)))
+                            self.end_headers()
+                            self.wfile.write(data)
+                            return None
                         return self._send(401, {"error": {"message": "bad credentials"}})
                     with fake.lock:
                         fake.sessions_created += 1
@@ -110,7 +146,8 @@ class FakeRedfish:
                 if path.endswith("/Actions/ComputerSystem.Reset"):
                     system = fake.docs[path.rsplit("/Actions", 1)[0]]
                     kind = body.get("ResetType")
-                    system["PowerState"] = "Off" if kind in ("ForceOff", "GracefulShutdown") else "On"
+                    if not fake.ignore_reset:
+                        system["PowerState"] = "Off" if kind in ("ForceOff", "GracefulShutdown") else "On"
                     fake.requests.append(("RESET", kind))
                     return self._send(204)
                 return self._send(404, {"error": {"message": "no such action"}})
@@ -145,7 +182,8 @@ class FakeRedfish:
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     def address(self, system_path=None):
-        system_path = system_path or next(p for p in self.docs if "/Systems/" in p and p.count("/") == 4)
+        system_path = system_path or next(p for p in self.docs if "/Systems/" in p and p.count("/") == 4
+                                          and "?" not in p)
         return "redfish+%s://127.0.0.1:%d%s" % (self.scheme, self.port, system_path)
 
 

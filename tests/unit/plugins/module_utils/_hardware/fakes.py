@@ -29,7 +29,7 @@ class FakeBmc:
     def __exit__(self, *a):
         self.closed += 1
 
-    def read_state(self, gather, log_since=None):
+    def read_state(self, gather, log_since=None, log_limit=None):
         self.calls.append(("read", tuple(gather), log_since))
         return HardwareState("redfish", power_state=self._power, health="ok",
                              temperatures=[Temperature("CPU1 Temp", 52.0, 90, 100, "ok")])

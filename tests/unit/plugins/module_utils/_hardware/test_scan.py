@@ -86,7 +86,8 @@ def test_every_host_gets_a_status_and_one_bad_bmc_stops_nothing(opener):
     ok = results["good-1"]
     assert ok["state"]["power_state"] == "on" and ok["state"]["health"] == "warning"
     assert ok["state"]["temperatures"][0] == {"name": "CPU1 Temp", "reading_celsius": 84.0, "upper_critical": 90,
-                                              "upper_fatal": 100, "status": "warning"}
+                                              "upper_fatal": 100, "status": "warning",
+                                              "chassis": None, "id": None}
     assert all(r["elapsed"] is not None for r in results.values())
     assert ("closed", "redfish://10.0.0.1") in opener.log
     assert opener.active["max"] <= 2  # bounded pool
