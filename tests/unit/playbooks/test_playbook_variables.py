@@ -76,6 +76,9 @@ def inputs(path: Path) -> Set[str]:
         read |= names_read((path.parent / template).read_text())
     for play in plays:
         made |= {t["register"] for t in tasks(play) if "register" in t}
+        # a looping task's variable (item, or loop_control.loop_var) is set by Ansible for that task
+        made |= {(t.get("loop_control") or {}).get("loop_var", "item") for t in tasks(play)
+                 if "loop" in t or any(k.startswith("with_") for k in t)}
     return read - made - NOT_INPUTS
 
 
