@@ -175,8 +175,8 @@ def test_unused_actions_in_check_mode_say_what_they_would_do_and_send_nothing(mo
     out = run(module_main, bmcs, tmp_path, fail_on_severity="never", _ansible_check_mode=True, _ansible_diff=True,
               unused_actions=dict(OPEN_CAPS, stages=["notify", "stop", "delete"]), audit_log=str(tmp_path / "a.jsonl"))
     done = out["unused_actions"]["done"]
-    assert {(d["kind"], d["target"]) for d in done} >= {("port", "port-orphan"), ("volume", "vol-1"),
-                                                         ("floating_ip", "fip-1")}
+    want = {("port", "port-orphan"), ("volume", "vol-1"), ("floating_ip", "fip-1")}
+    assert {(d["kind"], d["target"]) for d in done} >= want
     assert {d["stage"] for d in done} == {"notify"} and all(d["check_mode"] for d in done)
     assert "port/port-orphan" in out["diff"]["after"]
     assert writes(stub) == [] and not (tmp_path / "a.jsonl").exists()
