@@ -140,3 +140,33 @@ def test_two_faults_fail_exactly_their_rules_and_a_second_run_reports_no_new_fai
     assert second["gate"] == "no new failures" and second["new_failures"] == []
     assert failing_host_rules(doc2) == failing_host_rules(doc)  # still failing, reported, not alarmed on
     assert doc2["changes"]["counts"]["still_failing"] >= 2
+
+
+#: each lab fault on a Redfish host -> the one host rule it must fail (docs/audit.md, "One fault fails one rule")
+ONE_FAULT_ONE_RULE = {
+    "fan_failed": "HW-13",
+    "psu_failed": "HW-12",
+    "sel_critical": "HW-11",
+    "ipmi_on": "BMC-03",
+    "http_on": "BMC-04",
+    "password_change_required": "BMC-02",
+}
+HOST_SOURCES = ["fleet", "aggregates", "placement", "network_agents", "maintenance_windows", "quarantine",
+                "hardware", "bmc_settings"]
+
+
+@pytest.mark.parametrize("kind", sorted(ONE_FAULT_ONE_RULE))
+def test_each_fault_fails_its_rule_and_only_that_one(audit, fault, tmp_path, kind):
+    fault("compute-01", kind)
+    _out, doc = audit(tmp_path / kind, fail_on_severity="never", packs=["compute_hosts"], sources=HOST_SOURCES)
+    assert failing_host_rules(doc) == {(ONE_FAULT_ONE_RULE[kind], "compute-01")}, sorted(failing_host_rules(doc))
+
+
+@pytest.mark.parametrize("kind", ["bmc_down", "bmc_badauth"])
+def test_an_unreachable_bmc_fails_host_25_and_makes_its_bmc_rules_errors(audit, fault, tmp_path, kind):
+    fault("compute-02", kind)
+    _out, doc = audit(tmp_path / kind, fail_on_severity="never", packs=["compute_hosts"], sources=HOST_SOURCES)
+    assert failing_host_rules(doc) == {("HOST-25", "compute-02")}, sorted(failing_host_rules(doc))
+    mine = {r["rule"]: r["status"] for r in host_results(doc, ("BMC-", "HW-")) if r["target"] == "compute-02"}
+    assert mine and set(mine.values()) <= {"error", "not_applicable"}, mine
+    assert "error" in mine.values()
