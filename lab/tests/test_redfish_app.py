@@ -45,10 +45,16 @@ def app_module(tmp_path_factory):
     cfg = d / "config.json"
     cfg.write_text(json.dumps({"state_dir": str(d / "state"), "labctl": "/bin/false",
                                "hook_log": str(d / "hooks.log"), "bmcs": bmcs}))
+    # the emulator reads its config at import; the variable must not outlive the import: a BMC process that
+    # the smoke tests start later from this same pytest process (labctl clear) would inherit it and serve
+    # this test's config instead of its own (seen: "not listening on 18101 after 60s")
     os.environ["OSFLEET_REDFISH_APP_CONFIG"] = str(cfg)
-    spec = importlib.util.spec_from_file_location("lab_redfish_app", BMC_SRC / "redfish_app.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
+    try:
+        spec = importlib.util.spec_from_file_location("lab_redfish_app", BMC_SRC / "redfish_app.py")
+        mod = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(mod)
+    finally:
+        del os.environ["OSFLEET_REDFISH_APP_CONFIG"]
     return mod
 
 

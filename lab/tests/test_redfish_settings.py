@@ -65,8 +65,11 @@ def lab(tmp_path_factory):
     if not hasattr(fakedriver.random, "Random"):   # redfish_app.py patched it already
         pytest.skip("test_redfish_app.py loaded the emulator in this process (sushy's Flask app is a "
                     "singleton): run this file in a pytest process of its own")
-    os.environ["OSFLEET_REDFISH_APP_CONFIG"] = str(cfg)
-    app_mod = importlib.import_module("redfish_app")
+    os.environ["OSFLEET_REDFISH_APP_CONFIG"] = str(cfg)  # read at import only; must not leak (test_redfish_app.py)
+    try:
+        app_mod = importlib.import_module("redfish_app")
+    finally:
+        del os.environ["OSFLEET_REDFISH_APP_CONFIG"]
     app_mod.app.systems  # noqa: B018  (the fake driver's state)
     return {"dir": d, "app": app_mod, "tls": files}
 
