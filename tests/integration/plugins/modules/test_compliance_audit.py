@@ -151,21 +151,27 @@ ONE_FAULT_ONE_RULE = {
     "http_on": "BMC-04",
     "password_change_required": "BMC-02",
 }
+def host_audit(audit, audit_vars, report_dir):
+    """The compute_hosts pack only, from the sources it reads (quicker; the same rules)."""
+    params = {"compute_hosts": audit_vars["osfleet_audit_params"]["compute_hosts"]}
+    return audit(report_dir, fail_on_severity="never", packs=["compute_hosts"], sources=HOST_SOURCES, params=params)
+
+
 HOST_SOURCES = ["fleet", "aggregates", "placement", "network_agents", "maintenance_windows", "quarantine",
                 "hardware", "bmc_settings"]
 
 
 @pytest.mark.parametrize("kind", sorted(ONE_FAULT_ONE_RULE))
-def test_each_fault_fails_its_rule_and_only_that_one(audit, fault, tmp_path, kind):
+def test_each_fault_fails_its_rule_and_only_that_one(audit, audit_vars, fault, tmp_path, kind):
     fault("compute-01", kind)
-    _out, doc = audit(tmp_path / kind, fail_on_severity="never", packs=["compute_hosts"], sources=HOST_SOURCES)
+    _out, doc = host_audit(audit, audit_vars, tmp_path / kind)
     assert failing_host_rules(doc) == {(ONE_FAULT_ONE_RULE[kind], "compute-01")}, sorted(failing_host_rules(doc))
 
 
 @pytest.mark.parametrize("kind", ["bmc_down", "bmc_badauth"])
-def test_an_unreachable_bmc_fails_host_25_and_makes_its_bmc_rules_errors(audit, fault, tmp_path, kind):
+def test_an_unreachable_bmc_fails_host_25_and_makes_its_bmc_rules_errors(audit, audit_vars, fault, tmp_path, kind):
     fault("compute-02", kind)
-    _out, doc = audit(tmp_path / kind, fail_on_severity="never", packs=["compute_hosts"], sources=HOST_SOURCES)
+    _out, doc = host_audit(audit, audit_vars, tmp_path / kind)
     assert failing_host_rules(doc) == {("HOST-25", "compute-02")}, sorted(failing_host_rules(doc))
     mine = {r["rule"]: r["status"] for r in host_results(doc, ("BMC-", "HW-")) if r["target"] == "compute-02"}
     assert mine and set(mine.values()) <= {"error", "not_applicable"}, mine
