@@ -151,6 +151,8 @@ ONE_FAULT_ONE_RULE = {
     "http_on": "BMC-04",
     "password_change_required": "BMC-02",
 }
+
+
 def host_audit(audit, audit_vars, report_dir):
     """The compute_hosts pack only, from the sources it reads (quicker; the same rules)."""
     params = {"compute_hosts": audit_vars["osfleet_audit_params"]["compute_hosts"]}
