@@ -11,6 +11,14 @@ quarantine features write them. A resource the unused-capacity actions have
 acted on carries the time of each stage (UNUSED_NOTIFIED, UNUSED_STOPPED) as a
 metadata key with the time as its value, or, on resources that only have tags
 (ports, floating IPs, images), as a tag ``<key>:<time>``.
+
+A host taken out of the pool by remediation is a compute service disabled with
+a reason ``osfleet-remediation:<state> <runbook> <words>`` (state one of
+REMEDIATION_STATES), next to its record, the host aggregate
+``osfleet-remed-<host>`` (see _remediation/record.py). ``held`` is the manual
+path: no runbook touches the host and alerts about it are suppressed as held.
+While a remediation drains the host through a maintenance window, the reason is
+that window's (MAINTENANCE_PREFIX) and the record still says where it stands.
 """
 
 from __future__ import annotations
@@ -18,6 +26,10 @@ from __future__ import annotations
 from typing import Any, Dict, Optional
 
 MAINTENANCE_PREFIX = "osfleet-maintenance:"
+REMEDIATION_PREFIX = "osfleet-remediation:"
+#: the states a remediation record passes through (returned: back in the pool, the record kept as history)
+REMEDIATION_STATES = ("detected", "confirmed", "out_of_pool", "fixing", "verifying", "returned", "held",
+                      "dismissed")
 QUARANTINE_TAG = "osfleet-quarantine"
 QUARANTINE_META_KEY = "osfleet_quarantine_case"
 UNUSED_NOTIFIED = "osfleet-unused-notified-at"
@@ -41,4 +53,12 @@ def quarantine_case(tags: Any, metadata: Optional[Dict[str, Any]]) -> Optional[s
         return str(metadata[QUARANTINE_META_KEY])
     if tags and QUARANTINE_TAG in tags:
         return ""
+    return None
+
+
+def remediation_state(disabled_reason: Optional[str]) -> Optional[str]:
+    """The remediation state a compute service's disabled reason records (``held``, ``fixing`` ...), if any."""
+    if disabled_reason and disabled_reason.startswith(REMEDIATION_PREFIX):
+        rest = disabled_reason[len(REMEDIATION_PREFIX):].strip()
+        return rest.split()[0] if rest else ""
     return None
