@@ -66,7 +66,7 @@ CATALOGUE: Dict[str, Tuple[Dict[str, type], Tuple[str, ...], bool]] = {
 }
 COMMON_STEP_KEYS: Dict[str, type] = {"type": str, "name": str, "timeout": int, "retries": int, "on_failure": str,
                                      "disruptive": bool, "approval": str}
-POWER_ACTIONS = ("graceful_restart", "force_restart", "power_cycle", "graceful_shutdown", "power_off", "power_on")
+POWER_ACTIONS = ("graceful_restart", "force_restart", "power_cycle", "graceful_shutdown", "off", "on")
 BMC_RESET_METHODS = ("bmc", "host")
 DRAIN_ACTIONS = ("live_migrate", "migrate", "shutdown")
 WAIT_UNTIL = ("service_up", "rules_pass", "seconds")
@@ -225,7 +225,7 @@ def _step(source: str, where: str, data: Any) -> Step:
     params = {k: data[k] for k in own if k in data}
     if kind == "power":
         _choice(source, where + ".action", params["action"], POWER_ACTIONS)
-        disruptive_default = params["action"] != "power_on"
+        disruptive_default = params["action"] != "on"
     if kind == "bmc_reset":
         params.setdefault("method", "bmc")
         _choice(source, where + ".method", params["method"], BMC_RESET_METHODS)
