@@ -164,9 +164,10 @@ options:
     default: 120
   verify_timeout:
     description:
-      - With O(action=release), how long the verification may keep re-running the rules.
+      - With O(action=release), how long the verification may keep re-running the rules (every 10 seconds) before
+        the host stays held.
     type: int
-    default: 300
+    default: 60
   drain_poll_interval:
     description:
       - Seconds between looks at the servers a drain moves.
@@ -303,7 +304,7 @@ class RemediationModule(Day2Module):
         pack_sources=dict(type="list", elements="dict"),
         params=dict(type="dict", default={}),
         gather_timeout=dict(type="float", default=120.0),
-        verify_timeout=dict(type="int", default=300),
+        verify_timeout=dict(type="int", default=60),
         drain_poll_interval=dict(type="float", default=2.0),
     )
     module_kwargs = dict(mutually_exclusive=[("bmcs", "bmc_map")],

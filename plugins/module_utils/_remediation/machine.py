@@ -114,6 +114,8 @@ class Remediation:
         self.playbook_env = playbook_env or {}
         self.store = rr.Store(self.nova, check_mode=check_mode)
         self.out: Outcome = Outcome(host="")
+        #: the record as last saved (a step that saves, like a drain naming its window, updates it)
+        self.current: Optional[rr.Record] = None
 
     # ------------------------------------------------------------------
     # the record, its audit entries and the compute service's marker
@@ -131,7 +133,7 @@ class Remediation:
         new = replace(rec, updated_at=self._now(), **changes)
         if state is not None:
             new = replace(new, state=state)
-        saved = self.store.save(new, before)
+        saved = self.current = self.store.save(new)
         if state is not None and (before is None or before.state != state or changes.get("reason")):
             entry = {"runbook": new.runbook or None, "rules": list(new.rules), "reason": new.reason or None}
             entry.update(details or {})
@@ -426,6 +428,7 @@ class Remediation:
                                       "disruptive": step.disruptive, "detail": self._describe(rec, step)})
                 continue
             ok, detail = self._attempts(rec, step, index)
+            rec = self.current or rec
             if not ok and step.on_failure == "hold":
                 self._hold(rec, "step %s failed: %s" % (step.name, detail))
                 return None
@@ -441,7 +444,7 @@ class Remediation:
         for attempt in range(step.retries + 1):
             began = self.clock.monotonic()
             try:
-                detail = self._execute(rec, step) or "done"
+                detail = self._execute(self.current or rec, step) or "done"
                 ok = True
             except (StepFailed, BmcError, ConflictError) as exc:
                 ok, detail = False, getattr(exc, "message", None) or str(exc)
@@ -453,7 +456,7 @@ class Remediation:
                          "detail": detail[:500]})
             if ok:
                 return True, detail
-            rec = self._save(rec, rec, attempts=attempt + 1)
+            rec = self._save(self.current or rec, rec, attempts=attempt + 1)
         return False, detail
 
     def _disruptive_guard(self, rec: rr.Record, step: Step) -> Optional[guards.Refusal]:

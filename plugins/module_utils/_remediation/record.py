@@ -144,6 +144,8 @@ class Store:
     nova: Any
     check_mode: bool = False
     writes: List[Dict[str, Any]] = field(default_factory=list)
+    #: host -> the record's metadata as last read or written: what a save compares with
+    stored: Dict[str, Dict[str, str]] = field(default_factory=dict)
 
     def _aggregates(self) -> List[Dict[str, Any]]:
         return [{"id": a.id, "name": a.name, "hosts": list(a.hosts or []), "metadata": dict(a.metadata or {})}
@@ -155,15 +157,17 @@ class Store:
             if str(agg["name"] or "").startswith(AGGREGATE_PREFIX):
                 rec = Record.from_aggregate(agg)
                 out[rec.host] = rec
+                self.stored[rec.host] = rec.to_metadata()
         return out
 
     def get(self, host: str) -> Optional[Record]:
         return self.records().get(host)
 
-    def save(self, rec: Record, before: Optional[Record]) -> Record:
-        """Write what changed of ``rec`` (creating its aggregate, with the host in it, the first time)."""
+    def save(self, rec: Record) -> Record:
+        """Write what changed of ``rec`` since it was last read or written (creating its aggregate, with the
+        host in it, the first time)."""
         new = rec.to_metadata()
-        old = before.to_metadata() if before is not None and before.aggregate_id else {}
+        old = self.stored.get(rec.host, {}) if rec.aggregate_id else {}
         changed = {k: v for k, v in new.items() if old.get(k, "") != v}
         self.writes.append({"host": rec.host, "state": rec.state, "keys": sorted(changed)})
         if self.check_mode:
@@ -180,6 +184,7 @@ class Store:
             changed = new
         if changed:
             self.nova.set_aggregate_metadata(agg_id, changed)
+        self.stored[rec.host] = new
         return rec
 
     # -- the kill switch ----------------------------------------------------------------
