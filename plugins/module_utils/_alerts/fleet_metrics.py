@@ -27,6 +27,9 @@ from ansible_collections.osfleet.day2.plugins.module_utils._openstack.request_st
 #: the resource classes exported per host and as a zone's free fraction
 RESOURCES = ("vcpus", "memory_mb")
 MARKERS = ("maintenance", "remediation", "none")
+#: the name each is exported under, and its unit suffix (Prometheus' base units: bytes, not MB)
+_UNITS = {"vcpus": ("vcpus", ""), "memory_mb": ("memory", "_bytes")}
+_FACTOR = {"vcpus": 1, "memory_mb": 1024 * 1024}
 
 
 def marker_of(disabled_reason: Optional[str]) -> str:
@@ -57,11 +60,12 @@ def fleet_families(fleet: Fleet) -> List[Family]:
     servers = Family("osfleet_host_servers", "gauge", "Servers on the host")
     per_resource: Dict[str, Tuple[Family, Family, Family]] = {}
     for res in RESOURCES:
+        what, unit = _UNITS[res]
         per_resource[res] = (
-            Family("osfleet_host_%s" % res, "gauge", "The host's %s as the hypervisor reports them" % res),
-            Family("osfleet_host_%s_used" % res, "gauge", "%s used on the host" % res),
-            Family("osfleet_host_%s_capacity" % res, "gauge",
-                   "%s the scheduler may place on the host: (total - reserved) x allocation ratio" % res))
+            Family("osfleet_host_%s%s" % (what, unit), "gauge", "The host's %s as the hypervisor reports it" % what),
+            Family("osfleet_host_%s_used%s" % (what, unit), "gauge", "%s used on the host" % what),
+            Family("osfleet_host_%s_capacity%s" % (what, unit), "gauge",
+                   "%s the scheduler may place on the host: (total - reserved) x allocation ratio" % what))
     pool: Dict[Optional[str], Dict[str, List[int]]] = {}
     pool_hosts: Dict[Optional[str], int] = {}
     for name, host in sorted(fleet.hosts.items()):
@@ -83,9 +87,10 @@ def fleet_families(fleet: Fleet) -> List[Family]:
             if r is None:
                 continue
             total, used, capacity = per_resource[res]
-            total.add(r.total, **labels)
-            used.add(r.used, **labels)
-            capacity.add(r.capacity, **labels)
+            factor = _FACTOR[res]
+            total.add(r.total * factor, **labels)
+            used.add(r.used * factor, **labels)
+            capacity.add(r.capacity * factor, **labels)
         if svc and host.hypervisor and in_pool(host):
             pool_hosts[host.zone] = pool_hosts.get(host.zone, 0) + 1
             zone = pool.setdefault(host.zone, {res: [0, 0] for res in RESOURCES})
@@ -113,14 +118,14 @@ def _free_families(fleet: Fleet, pool: Dict[Optional[str], Dict[str, List[int]]]
     for zone in zones:
         for res in RESOURCES:
             capacity, free = pool.get(zone, {}).get(res, [0, 0])
-            zone_free.add(free / capacity if capacity > 0 else 0.0, zone=zone, resource=res)
+            zone_free.add(free / capacity if capacity > 0 else 0.0, zone=zone, resource=_UNITS[res][0])
         zone_hosts.add(pool_hosts.get(zone, 0), zone=zone, state="in_pool")
         zone_hosts.add(sum(1 for h in fleet.hosts.values() if h.zone == zone and h.service), zone=zone, state="all")
     if any(h.service for h in fleet.hosts.values()):
         for res in RESOURCES:
             capacity = sum(z[res][0] for z in pool.values())
             free = sum(z[res][1] for z in pool.values())
-            fleet_free.add(free / capacity if capacity > 0 else 0.0, resource=res)
+            fleet_free.add(free / capacity if capacity > 0 else 0.0, resource=_UNITS[res][0])
     return [zone_free, zone_hosts, fleet_free]
 
 

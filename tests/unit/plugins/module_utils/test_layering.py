@@ -29,6 +29,8 @@ ALLOWED = {
     "_maintenance": {"_openstack", "_hosts"},
     "_quarantine": {"_openstack"},
     "_audit": set(),
+    # the exporter reads the fleet snapshot and the hardware scan, and connects (it is its own process)
+    "_alerts": {"_openstack", "_fleet", "_hardware"},
 }
 #: files with a wider allowance than their package: the module base is the modules' glue, it merges the
 #: cloud options and connects
