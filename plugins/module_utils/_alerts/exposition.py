@@ -22,6 +22,7 @@ TYPES = ("gauge", "counter", "summary", "untyped")
 _NAME = re.compile(r"^[a-zA-Z_:][a-zA-Z0-9_:]*$")
 _LABEL = re.compile(r"^[a-zA-Z_][a-zA-Z0-9_]*$")
 #: the sample name suffixes a family of that type may have
+_GOOD_LABELS: set = set()  # label names already checked (a fleet repeats a handful thousands of times)
 _SUFFIXES = {"gauge": ("",), "counter": ("",), "untyped": ("",), "summary": ("_sum", "_count", "")}
 
 
@@ -67,8 +68,10 @@ class Family:
             raise ValueError("%s is a %s: no %r samples" % (self.name, self.type, suffix))
         items = tuple(sorted((k, str(v)) for k, v in labels.items() if v is not None))
         for key, _v in items:
-            if not _LABEL.match(key) or key.startswith("__"):
-                raise ValueError("bad label name %r on %s" % (key, self.name))
+            if key not in _GOOD_LABELS:
+                if not _LABEL.match(key) or key.startswith("__"):
+                    raise ValueError("bad label name %r on %s" % (key, self.name))
+                _GOOD_LABELS.add(key)
         self.samples.append((suffix, items, value))
         return self
 
