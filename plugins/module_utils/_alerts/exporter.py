@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import socket
 import sys
 import threading
 import time
@@ -218,7 +219,8 @@ class Exporter:
     def start(self, host: str = "127.0.0.1", port: int = 0) -> Tuple[str, int]:
         """Start the refresh loops and serve; returns the address bound (``port`` 0: any free one)."""
         handler = _handler_for(self)
-        self.server = ThreadingHTTPServer((host, port), handler)
+        server_class = _IPv6Server if ":" in host else ThreadingHTTPServer
+        self.server = server_class((host, port), handler)
         self.server.daemon_threads = True
         for src in self.sources:
             t = threading.Thread(target=self._loop, args=(src,), name="refresh-%s" % src.name, daemon=True)
@@ -229,6 +231,12 @@ class Exporter:
         self._threads.append(serving)
         bound = self.server.server_address
         return str(bound[0]), int(bound[1])
+
+    @property
+    def url(self) -> str:
+        """Where /metrics is served (after :meth:`start`)."""
+        host, port = self.server.server_address[:2] if self.server else ("127.0.0.1", 0)
+        return "http://%s:%d" % ("[%s]" % host if ":" in str(host) else host, port)
 
     def wait_refreshed(self, timeout: float) -> bool:
         """Whether every source finished a first refresh within ``timeout`` seconds (tests, start-up)."""
@@ -250,6 +258,10 @@ class Exporter:
             close = getattr(src, "close", None)
             if close is not None:
                 close()
+
+
+class _IPv6Server(ThreadingHTTPServer):
+    address_family = socket.AF_INET6
 
 
 def _handler_for(exporter: Exporter):

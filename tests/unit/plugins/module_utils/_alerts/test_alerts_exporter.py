@@ -3,7 +3,10 @@
 the real access layer and fleet discovery; /metrics read with urllib (requests would be answered by the stub)."""
 from __future__ import annotations
 
+import os
 import statistics
+import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
@@ -31,12 +34,11 @@ def running():
 
     def _start(sources, interval=60.0, wait=True):
         exporter = exp.Exporter(sources, interval=interval)
-        host, port = exporter.start("127.0.0.1", 0)
+        _host, port = exporter.start("127.0.0.1", 0)
         assert port > 0  # the free port the OS gave (ephemeral range: never the lab's 18000-18999)
         made.append(exporter)
         if wait:
             assert exporter.wait_refreshed(30), "no first refresh within 30 s"
-        exporter.url = "http://%s:%d" % (host, port)
         return exporter
 
     yield _start
@@ -196,6 +198,21 @@ def test_listen_addresses(text, address):
     assert exp.parse_listen(text) == address
 
 
+def test_the_exporter_imports_without_ansible():
+    """It is module_utils run as its own process: nothing of ansible may be needed to import it."""
+    code = ("import sys, importlib.abc\n"
+            "class Block(importlib.abc.MetaPathFinder):\n"
+            "    def find_spec(self, name, path, target=None):\n"
+            "        if name == 'ansible' or name.startswith('ansible.'):\n"
+            "            raise ImportError('blocked ' + name)\n"
+            "sys.meta_path.insert(0, Block())\n"
+            "import ansible_collections.osfleet.day2.plugins.module_utils._alerts.exporter\n"
+            "import ansible_collections.osfleet.day2.plugins.module_utils._alerts.rules\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False,
+                          env=dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path)))
+    assert done.returncode == 0, done.stderr
+
+
 # ---- what it costs ---------------------------------------------------------------------------------------------
 
 def test_measure_a_thousand_hosts(stub, running, capsys):
@@ -216,3 +233,26 @@ def test_measure_a_thousand_hosts(stub, running, capsys):
               "scrape median %.1f ms, max %.1f ms" % (refresh, len(text.encode()), statistics.median(times) * 1000,
                                                        max(times) * 1000))
     assert statistics.median(times) < 1.0
+
+
+class Constant(exp.Source):
+    name = "constant"
+
+    def read(self):
+        return "# HELP osfleet_x x\n# TYPE osfleet_x gauge\nosfleet_x 1\n"
+
+
+def test_an_ipv6_listen_address():
+    exporter = exp.Exporter([Constant()], interval=60)
+    try:
+        exporter.start("::1", 0)
+    except OSError as exc:  # pragma: no cover - a machine without IPv6 loopback
+        pytest.skip("no IPv6 loopback: %s" % exc)
+    try:
+        assert exporter.url.startswith("http://[::1]:")
+        assert exporter.wait_refreshed(10)
+        samples, _types = parse(scrape(exporter))
+        assert value(samples, "osfleet_x") == 1
+        assert value(samples, "osfleet_exporter_up", source="constant") == 1
+    finally:
+        exporter.stop()
