@@ -23,12 +23,11 @@ import argparse
 import logging
 import os
 import socket
-import sys
 import threading
 import time
 import traceback
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Callable, Dict, List, Optional, Tuple
+from typing import Any, Callable, List, Optional, Tuple
 
 from ansible_collections.osfleet.day2.plugins.module_utils._alerts.exposition import CONTENT_TYPE, Family, render
 from ansible_collections.osfleet.day2.plugins.module_utils._alerts.fleet_metrics import (
@@ -309,7 +308,7 @@ def parse_listen(text: str) -> Tuple[str, int]:
 
 
 def main(argv: Optional[List[str]] = None) -> int:
-    parser = argparse.ArgumentParser(prog="osfleet-exporter", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="osfleet-exporter", description=__doc__.split("\n\n", maxsplit=1)[0])
     parser.add_argument("--cloud", required=True, help="the cloud's name in clouds.yaml")
     parser.add_argument("--clouds-yaml", help="the clouds.yaml file (else the standard locations)")
     parser.add_argument("--listen", type=parse_listen, default=("127.0.0.1", 9180), help="HOST:PORT")
@@ -345,4 +344,4 @@ def main(argv: Optional[List[str]] = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    raise SystemExit(main())
