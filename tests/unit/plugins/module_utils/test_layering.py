@@ -29,6 +29,7 @@ ALLOWED = {
     "_maintenance": {"_openstack", "_hosts"},
     "_quarantine": {"_openstack"},
     "_audit": set(),
+    "_alerts": {"_openstack", "_fleet", "_hardware", "_remediation"},
 }
 #: files with a wider allowance than their package: the module base is the modules' glue, it merges the
 #: cloud options and connects
