@@ -14,6 +14,12 @@ import requests_mock
 from ansible_collections.osfleet.day2.plugins.module_utils._alerts.payload import format_am_time
 from ansible_collections.osfleet.day2.plugins.modules import alert_triage
 from ansible_collections.osfleet.day2.tests.unit.plugins.module_utils._alerts.conftest import load
+from ansible_collections.osfleet.day2.tests.unit.plugins.module_utils._fleet.test_discover import (  # noqa: F401  pylint: disable=unused-import
+    NODE,
+    FakeCompute,
+    FakeIronic,
+    cloud_with,
+)
 from ansible_collections.osfleet.day2.tests.unit.plugins.module_utils._alerts.test_alertmanager import (
     URL,
     FakeAlertmanager,
@@ -90,3 +96,15 @@ def test_errors_name_the_option(run):
         m.get(URL + "/api/v2/alerts", status_code=401, text="unauthorized")
         down = run(alerts=[], fetch_active=True, alertmanager_url=URL)
     assert down["failed"] is True and "HTTP 401" in down["msg"]
+
+
+def test_without_a_fleet_the_cloud_is_read_as_fleet_info_reads_it(module_main, monkeypatch, stub,
+                                                                  cloud_with, tmp_path):  # noqa: F811
+    from ansible_collections.osfleet.day2.plugins.module_utils._common import module_base
+    made = cloud_with(FakeCompute(n_servers=3, page=2), FakeIronic([NODE]), name="lab")
+    monkeypatch.setattr(module_base.Day2Module, "conn", property(lambda self: made.conn))
+    out = module_main(alert_triage, {"cloud": "lab", "audit_log": str(tmp_path / "a.log"),
+                                     "alerts": [{"labels": {"alertname": "OsfleetFanFailed", "host": "compute-01"}}]})
+    assert "failed" not in out, out
+    incident, = out["incidents"]
+    assert incident["resource"]["host"] == "compute-01" and incident["runbook"] == "fan_failed"
