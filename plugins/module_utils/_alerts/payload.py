@@ -103,7 +103,14 @@ class Alert:
     @property
     def key(self) -> str:
         """The dedup key: one firing of one alert (a new firing of the same labels has a new startsAt)."""
-        return "%s|%s" % (self.fingerprint, format_am_time(self.starts_at))
+        return "%s|%s" % (self.fingerprint, self.starts_text)
+
+    @property
+    def starts_text(self) -> str:
+        text = self.__dict__.get("_starts_text")
+        if text is None:
+            text = self.__dict__["_starts_text"] = format_am_time(self.starts_at)
+        return text
 
     @property
     def severity(self) -> str:
@@ -112,7 +119,7 @@ class Alert:
     def brief(self) -> Dict[str, Any]:
         """What an incident lists of each of its alerts."""
         return {"name": self.name, "fingerprint": self.fingerprint, "status": self.status,
-                "severity": self.severity, "starts_at": format_am_time(self.starts_at),
+                "severity": self.severity, "starts_at": self.starts_text,
                 "labels": dict(self.labels), "summary": self.annotations.get("summary", "")}
 
 

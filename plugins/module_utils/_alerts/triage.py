@@ -35,7 +35,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from ansible_collections.osfleet.day2.plugins.module_utils._alerts.correlate import FleetIndex, Match, Suppression
-from ansible_collections.osfleet.day2.plugins.module_utils._alerts.payload import Alert, format_am_time
+from ansible_collections.osfleet.day2.plugins.module_utils._alerts.payload import Alert, format_am_time, parse_am_time
 from ansible_collections.osfleet.day2.plugins.module_utils._common.errors import ValidationError
 from ansible_collections.osfleet.day2.plugins.module_utils._remediation.runbook import Runbook, select
 
@@ -93,16 +93,21 @@ class State:
         if data and data.get("version") != STATE_VERSION:
             data = {}  # a state of another version is not guessed at: start afresh (at worst, one repeat)
         self.now = now
+        self.stamp = format_am_time(now)
         self.settings = settings
+        self.flap_horizon = format_am_time(now - timedelta(minutes=settings["flap_minutes"]))
         self.keys: Dict[str, Dict[str, Any]] = dict(data.get("keys") or {})
         self.firings: Dict[str, List[str]] = {k: list(v) for k, v in (data.get("firings") or {}).items()}
         self.open: Dict[str, Dict[str, Any]] = dict(data.get("open") or {})
+        self.causes: Dict[str, Dict[str, Dict[str, Any]]] = {k: dict(v) for k, v in (data.get("causes") or {}).items()}
         self._expire()
 
     def _expire(self) -> None:
         horizon = format_am_time(self.now - timedelta(hours=self.settings["state_hours"]))
         self.keys = {k: v for k, v in self.keys.items() if v.get("seen", "") >= horizon}
         self.open = {k: v for k, v in self.open.items() if v.get("seen", "") >= horizon}
+        self.causes = {k: kept for k, causes in self.causes.items()
+                       for kept in [{fp: c for fp, c in causes.items() if c.get("seen", "") >= horizon}] if kept}
         flap_horizon = format_am_time(self.now - timedelta(minutes=self.settings["flap_minutes"]))
         self.firings = {fp: kept for fp, starts in self.firings.items()
                         for kept in [[s for s in starts if s >= flap_horizon]] if kept}
@@ -112,25 +117,56 @@ class State:
         return entry.get("outcome") if entry else None
 
     def remember(self, alert: Alert, outcome: str, incident: Optional[str]) -> None:
-        self.keys[alert.key] = {"outcome": outcome, "seen": format_am_time(self.now), "name": alert.name,
+        self.keys[alert.key] = {"outcome": outcome, "seen": self.stamp, "name": alert.name,
                                 "incident": incident}
+
+    def incident_of(self, alert: Alert, key: str) -> Optional[str]:
+        """The incident an alert belongs to: its own record's, else the open incident of its resource."""
+        return (self.keys.get(alert.key) or {}).get("incident") or (self.open.get(key) or {}).get("id")
+
+    def track(self, key: str, group: Sequence[Any], cause_names: Any) -> None:
+        """After a group: which of its fingerprints are firing and raised (the open incident closes when none
+        is left), and which causes are firing (they inhibit symptoms that come in a later batch)."""
+        stamp = self.stamp
+        opened = self.open.get(key)
+        causes = self.causes.setdefault(key, {})
+        for seen in group:
+            fp = seen.alert.fingerprint
+            if opened is not None:
+                live = set(opened.get("fingerprints") or [])
+                if seen.alert.firing and seen.reason is None:
+                    live.add(fp)
+                    opened["seen"] = stamp
+                else:
+                    live.discard(fp)
+                opened["fingerprints"] = sorted(live)
+            if seen.alert.name in cause_names:
+                if seen.alert.firing and (seen.reason is None or seen.reason == "flapping"):
+                    causes[fp] = {"name": seen.alert.name, "starts_at": seen.alert.starts_text,
+                                  "seen": stamp}
+                else:
+                    causes.pop(fp, None)
+        if opened is not None and not opened["fingerprints"]:
+            self.open.pop(key, None)
+        if not causes:
+            self.causes.pop(key, None)
 
     def fired(self, alert: Alert) -> int:
         """Record this firing of the fingerprint; how many firings it had within the flap window."""
-        start = format_am_time(alert.starts_at or self.now)
+        start = alert.starts_text or self.stamp
         starts = self.firings.setdefault(alert.fingerprint, [])
         if start not in starts:
             starts.append(start)
             starts.sort()
-        horizon = format_am_time(self.now - timedelta(minutes=self.settings["flap_minutes"]))
-        return len([s for s in starts if s >= horizon])
+        return len([s for s in starts if s >= self.flap_horizon])
 
     def to_dict(self) -> Dict[str, Any]:
         keys = self.keys
         if len(keys) > self.settings["max_entries"]:
             keep = sorted(keys.items(), key=lambda kv: kv[1].get("seen", ""))[-self.settings["max_entries"]:]
             keys = dict(keep)
-        return {"version": STATE_VERSION, "keys": keys, "firings": self.firings, "open": self.open}
+        return {"version": STATE_VERSION, "keys": keys, "firings": self.firings, "open": self.open,
+                "causes": self.causes}
 
 
 # ---------------------------------------------------------------------------
@@ -233,25 +269,40 @@ def _incident_id(resource_key: str, alerts: Sequence[Alert]) -> str:
     return "inc-" + hashlib.sha256(("%s|%s" % (resource_key, first)).encode("utf-8")).hexdigest()[:16]
 
 
-def _inhibit(group: List[_Seen], rules: Sequence[Mapping[str, Any]]) -> None:
-    """Mark the symptoms of a firing cause in one host's group (a cause is never its own symptom)."""
-    causes: Dict[str, Tuple[Mapping[str, Any], _Seen]] = {}
+def _causes_in(group: List[_Seen], rules: Sequence[Mapping[str, Any]],
+              remembered: Mapping[str, Mapping[str, Any]]) -> List[Tuple[str, Mapping[str, Any], Optional[datetime]]]:
+    """(name, rule, began) of every cause firing on the group's resource, in the order they began: those of this
+    batch, and those an earlier batch raised and nothing has resolved since (Alertmanager may send a host's
+    cause and its symptoms in different groups, minutes apart)."""
+    found: Dict[str, Tuple[Mapping[str, Any], Optional[datetime]]] = {}
+    in_batch = {s.alert.fingerprint for s in group}
     for seen in group:
         if seen.alert.firing and (seen.reason is None or _code_kind(seen.reason) == "flapping"):
             for rule in rules:
                 if seen.alert.name in rule["causes"]:
-                    causes.setdefault(seen.alert.name, (rule, seen))
-    if not causes:
-        return
-    # the cause that began first is named (nova-compute down, then the hypervisor reported down)
-    ordered = sorted(causes.items(), key=lambda kv: (kv[1][1].alert.starts_at is None,
-                                                     kv[1][1].alert.starts_at or datetime.max.replace(
-                                                         tzinfo=timezone.utc), kv[0]))
+                    known = found.get(seen.alert.name)
+                    if known is None or (seen.alert.starts_at and known[1] and seen.alert.starts_at < known[1]):
+                        found[seen.alert.name] = (rule, seen.alert.starts_at)
+    for fp, cause in remembered.items():
+        if fp in in_batch:
+            continue  # this batch says what it is now (resolved, or firing and counted above)
+        for rule in rules:
+            if cause.get("name") in rule["causes"] and cause["name"] not in found:
+                found[cause["name"]] = (rule, parse_am_time(cause.get("starts_at"), "state.causes"))
+    never = datetime.max.replace(tzinfo=timezone.utc)
+    return sorted(((name, rule, began) for name, (rule, began) in found.items()),
+                  key=lambda c: (c[2] or never, c[0]))
+
+
+def _inhibit(group: List[_Seen], causes: Sequence[Tuple[str, Mapping[str, Any], Optional[datetime]]]) -> None:
+    """Mark the symptoms of a firing cause in one resource's group (a cause is never its own symptom); the cause
+    that began first is named (nova-compute down, then the hypervisor reported down)."""
+    names = {c[0] for c in causes}
     for seen in group:
-        if seen.reason is not None or seen.alert.name in causes:
+        if seen.reason is not None or seen.alert.name in names:
             continue
         kind = alert_kind(seen.alert, seen.match)
-        for name, (rule, _cause) in ordered:
+        for name, rule, _began in causes:
             symptoms = rule["symptoms"]
             if kind in (symptoms.get("kinds") or []) or seen.alert.name in (symptoms.get("names") or []):
                 seen.reason = "inhibited_by:%s" % name
@@ -270,6 +321,7 @@ def triage(alerts: Sequence[Alert], index: FleetIndex, runbooks: Sequence[Runboo
     batch, duplicates = _once(alerts)
     flap_limit = conf["flap_count"]
     stable = timedelta(minutes=conf["stable_minutes"])
+    cause_names = {name for rule in conf["inhibit_rules"] for name in rule["causes"]}
 
     groups: Dict[str, List[_Seen]] = {}
     suppressed: List[Dict[str, Any]] = []
@@ -294,51 +346,56 @@ def triage(alerts: Sequence[Alert], index: FleetIndex, runbooks: Sequence[Runboo
             why = host_why or index.server_suppression(seen.match.server)
             if why is not None:
                 seen.reason = why.code
-        _inhibit(group, conf["inhibit_rules"])
+        _inhibit(group, _causes_in(group, conf["inhibit_rules"], memory.causes.get(key, {})))
         incident = _incident(key, group, host_why, index, runbooks, memory, now)
+        memory.track(key, group, cause_names)
         for seen in group:
             if seen.outcome == "duplicate":
                 duplicates += 1
             elif seen.reason is not None:
                 suppressed.append({"name": seen.alert.name, "fingerprint": seen.alert.fingerprint,
-                                   "starts_at": format_am_time(seen.alert.starts_at), "resource": key,
+                                   "starts_at": seen.alert.starts_text, "resource": key,
                                    "reason": seen.reason, "cause": seen.cause,
-                                   "incident": incident.id if incident else None})
+                                   "incident": incident.id if incident else memory.incident_of(seen.alert, key)})
         if incident is not None:
             incidents.append(incident)
     incidents.sort(key=lambda i: (not i.actionable, -severity_rank(i.severity), i.resource["key"]))
     return TriageResult(incidents, suppressed, duplicates, memory.to_dict())
 
 
+def _outcome(seen: _Seen) -> str:
+    return "raised" if seen.reason is None else "suppressed:%s" % seen.reason
+
+
 def _incident(key: str, group: List[_Seen], host_why: Optional[Suppression], index: FleetIndex,
               runbooks: Sequence[Runbook], memory: State, now: datetime) -> Optional[Incident]:
-    """The group's incident, or None when nothing in it is news (every alert a duplicate, or only resolved)."""
+    """The group's incident, or None when nothing in it is news.
+
+    News is a firing alert raised for the first time (or again, after its suppression ended), or - when nothing
+    of the group is raised - a firing alert suppressed for a new reason (the operator sees why). A symptom that
+    arrives after its cause's incident, or a resolved notice, is no news: recorded, and no incident."""
     firing = [s for s in group if s.alert.firing]
     live = [s for s in firing if s.reason is None]
-    news = False
     released: List[str] = []
     for seen in group:
-        outcome = "raised" if seen.reason is None else "suppressed:%s" % seen.reason
-        if seen.previous == outcome:
-            seen.outcome = "duplicate"
-        else:
-            seen.outcome = outcome
-            if seen.alert.firing:
-                news = True
-            if seen.reason is None and _code_kind((seen.previous or "").replace("suppressed:", "", 1)) in RELEASABLE:
-                released.append(seen.previous.replace("suppressed:", "", 1))
-    if not firing or not news:
+        outcome = _outcome(seen)
+        seen.outcome = "duplicate" if seen.previous == outcome else outcome
+        was = (seen.previous or "").replace("suppressed:", "", 1)
+        if seen.reason is None and seen.outcome != "duplicate" and _code_kind(was) in RELEASABLE:
+            released.append(was)
+    new_live = [s for s in live if s.outcome != "duplicate"]
+    new_held = [s for s in firing if s.reason and s.outcome != "duplicate" and _code_kind(s.reason) != "inhibited_by"]
+    if not (new_live or (not live and new_held)):
         for seen in group:
-            memory.remember(seen.alert, "raised" if seen.reason is None else "suppressed:%s" % seen.reason,
-                            memory.keys.get(seen.alert.key, {}).get("incident"))
-        if not firing:
-            memory.open.pop(key, None)
+            memory.remember(seen.alert, _outcome(seen), memory.incident_of(seen.alert, key))
         return None
     match = group[0].match
     shown = live or [s for s in firing if not _code_kind(s.reason) == "inhibited_by"] or firing
     top = max(shown, key=lambda s: (severity_rank(s.alert.severity), -(s.alert.starts_at or now).timestamp()))
-    inhibitors = [s for s in shown if s.alert.name in {x.cause for x in group if x.cause}]
-    cause = min(inhibitors, key=lambda s: s.alert.starts_at or now).alert.name if inhibitors else top.alert.name
+    inhibitors = sorted({s.cause for s in group if s.cause})
+    in_shown = [s for s in shown if s.alert.name in inhibitors]
+    cause = (min(in_shown, key=lambda s: s.alert.starts_at or now).alert.name if in_shown else
+             inhibitors[0] if inhibitors else top.alert.name)
     opened = memory.open.get(key) if live else None
     incident_id = opened["id"] if opened else _incident_id(key, [s.alert for s in shown])
     if match.host and any(s.match.kind in ("host", "bmc") for s in shown):
@@ -361,14 +418,14 @@ def _incident(key: str, group: List[_Seen], host_why: Optional[Suppression], ind
         inhibited=[dict(s.alert.brief(), by=s.cause) for s in group if _code_kind(s.reason) == "inhibited_by"],
         severity=top.alert.severity, servers=servers, projects=sorted(projects.values(), key=lambda p: p["id"]),
         runbook=book.name if book else None, actionable=bool(live), suppressed=reason, cause=cause,
-        re_released=bool(live and released), released_from=sorted(set(released)), new=opened is None,
+        re_released=bool(released), released_from=sorted(set(released)), new=opened is None,
         upcoming_window=index.upcoming_window(match.host, now) if match.host else None,
         detail=host_why.detail if (host_why and not live) else "")
     if live:
-        memory.open[key] = {"id": incident_id, "seen": format_am_time(now),
+        memory.open[key] = {"id": incident_id, "seen": format_am_time(now), "fingerprints": [],
                             "opened": opened["opened"] if opened else format_am_time(now)}
     for seen in group:
-        memory.remember(seen.alert, "raised" if seen.reason is None else "suppressed:%s" % seen.reason, incident_id)
+        memory.remember(seen.alert, _outcome(seen), incident_id)
     return incident
 
 

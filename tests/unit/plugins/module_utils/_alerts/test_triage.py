@@ -82,11 +82,32 @@ def test_two_ha_peers_in_one_batch_count_once(index, runbooks):
 
 def test_a_new_alert_about_a_host_with_an_open_incident_joins_it(index, runbooks):
     first = triage(alerts_of("storm"), index, runbooks, now=NOW)
-    later = parse_alerts([one("OsfleetSelCritical", {"host": "compute-01", "severity": "critical"},
+    later = parse_alerts([one("NodeFilesystemAlmostFull", {"instance": "compute-01:9100", "severity": "warning"},
                               NOW + timedelta(minutes=1))]).alerts
     update = triage(later, index, runbooks, state=first.state, now=NOW + timedelta(minutes=2))
     assert len(update.incidents) == 1
     assert update.incidents[0].id == first.incidents[0].id and update.incidents[0].new is False
+
+
+def test_a_symptom_in_a_later_group_is_inhibited_by_the_cause_already_raised(index, runbooks):
+    """Alertmanager grouped by alertname sends the cause and its symptoms in different payloads."""
+    storm = alerts_of("storm")
+    cause = [a for a in storm if a.name == "OsfleetNovaComputeDown"]
+    first = triage(cause, index, runbooks, now=NOW)
+    symptom = parse_alerts([one("OsfleetSelCritical", {"host": "compute-01", "severity": "critical"},
+                                NOW + timedelta(minutes=1))]).alerts
+    later = triage(symptom, index, runbooks, state=first.state, now=NOW + timedelta(minutes=2))
+    assert later.incidents == []
+    held, = later.suppressed
+    assert held["reason"] == "inhibited_by:OsfleetNovaComputeDown" and held["incident"] == first.incidents[0].id
+    # the cause resolves: the symptom, still firing, is news now
+    gone = [dict(c.brief(), labels=c.labels, startsAt=format_am_time(c.starts_at), fingerprint=c.fingerprint,
+                 status="resolved", endsAt=format_am_time(NOW + timedelta(minutes=3))) for c in cause]
+    resolved = triage(parse_alerts(gone).alerts, index, runbooks, state=later.state, now=NOW + timedelta(minutes=3))
+    assert resolved.incidents == [] and resolved.state["causes"] == {} and resolved.state["open"] == {}
+    after = triage(symptom, index, runbooks, state=resolved.state, now=NOW + timedelta(minutes=4))
+    incident, = after.actionable
+    assert incident.alerts[0]["name"] == "OsfleetSelCritical" and incident.id != first.incidents[0].id
 
 
 def test_an_incident_id_is_stable_without_state(index, runbooks):
