@@ -7,7 +7,7 @@ from __future__ import annotations
 
 DOCUMENTATION = r"""
 module: alert_triage
-short_description: Turn Alertmanager alerts into incidents - deduplicated, grouped per host, correlated, suppressed with reasons
+short_description: Alertmanager alerts to incidents - deduplicated, grouped per host, suppressed with reasons
 version_added: 0.2.0
 description:
   - Takes an Alertmanager webhook payload (version 4) and/or a plain list of alerts and returns B(incidents) - one
@@ -97,7 +97,8 @@ options:
   state_path:
     description:
       - The file that keeps the dedup keys, the flap history and the open incidents between runs (JSON, written
-        atomically, mode 0600). Without it each run starts with no memory - at-least-once delivery then repeats
+        atomically, mode 0600; C(<state_path>.lock) makes concurrent runs take turns). Without it each run starts
+        with no memory - at-least-once delivery then repeats
         incidents, and there is neither flap hold nor re-release.
     type: path
   state_hours:
@@ -258,6 +259,7 @@ warnings_payload:
   elements: str
 """
 
+import fcntl
 import json
 import os
 from datetime import datetime, timezone
@@ -304,6 +306,22 @@ class AlertTriageModule(Day2Module):
                                       ("sync_silences", True, ["alertmanager_url"])])
 
     def execute(self):
+        if not self.params["state_path"]:
+            return self._triage()
+        # one run at a time per state file: two concurrent runs would each miss the other's keys
+        try:
+            lock = open(self.params["state_path"] + ".lock", "a", encoding="utf-8")  # pylint: disable=consider-using-with
+        except OSError as exc:
+            raise ValidationError("state_path %s: cannot open its lock file: %s" % (self.params["state_path"], exc),
+                                  field="state_path") from None
+        with lock:
+            fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
+            try:
+                return self._triage()
+            finally:
+                fcntl.flock(lock.fileno(), fcntl.LOCK_UN)
+
+    def _triage(self):
         p = self.params
         now = datetime.now(timezone.utc)
         parsed = parse_any(p["payload"], p["alerts"])

@@ -15,6 +15,7 @@ Alertmanager would give the same labels; ``fingerprint_source`` says ``computed`
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -222,6 +223,11 @@ def parse_alerts(items: Any, where: str = "alerts") -> Parsed:
 def parse_any(payload: Any = None, alerts: Optional[Sequence[Any]] = None) -> Parsed:
     """Both inputs of the module and the filter: a payload (or a list given where a payload is), plus a list."""
     out = Parsed([])
+    if isinstance(payload, str):  # a payload handed over as the webhook's body text
+        try:
+            payload = json.loads(payload)
+        except ValueError as exc:
+            raise ValidationError("payload: not JSON: %s" % exc, field="payload") from None
     if payload is not None:
         part = parse_alerts(payload, "payload") if isinstance(payload, list) else parse_payload(payload)
         out.alerts.extend(part.alerts)

@@ -108,3 +108,15 @@ def test_without_a_fleet_the_cloud_is_read_as_fleet_info_reads_it(module_main, m
     assert "failed" not in out, out
     incident, = out["incidents"]
     assert incident["resource"]["host"] == "compute-01" and incident["runbook"] == "fan_failed"
+
+
+def test_a_payload_as_text_and_a_state_path_in_no_directory(run, tmp_path):
+    text = json.dumps(load("chaos"))
+    out = run(payload=text)
+    assert len(out["actionable"]) == 1
+    bad = run(payload=text, state_path=str(tmp_path / "no" / "such" / "triage.json"))
+    assert bad["failed"] is True and bad["field"] == "state_path"
+    damaged = tmp_path / "triage.json"
+    damaged.write_text("{not json")
+    assert len(run(payload=text, state_path=str(damaged))["actionable"]) == 1  # a warning, not a failure
+    assert json.loads(damaged.read_text())["version"] == 1
