@@ -7,7 +7,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 name: triage
 short_description: Incidents from Alertmanager alerts and a fleet snapshot, with no state and no network
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - The triage of M(osfleet.day2.alert_triage) as a pure function - an Alertmanager webhook payload (version 4)
     or a list of alerts in, incidents out - deduplicated within the input, grouped per host, correlated through

@@ -8,7 +8,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 module: alert_triage
 short_description: Alertmanager alerts to incidents - deduplicated, grouped per host, suppressed with reasons
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Takes an Alertmanager webhook payload (version 4) and/or a plain list of alerts and returns B(incidents) - one
     per resource (a compute host, the fleet for alerts about no host, or the unknown resource an alert names),
