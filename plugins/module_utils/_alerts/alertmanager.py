@@ -71,8 +71,8 @@ class Alertmanager:
             raise AlertmanagerError("Alertmanager %s (%s %s): no answer: %s" % (what, method, url, exc),
                                     call="%s %s" % (method, path)) from None
         if resp.status_code >= 400:
-            raise AlertmanagerError("Alertmanager %s (%s %s): HTTP %d: %s" % (what, method, url, resp.status_code,
-                                                                            (resp.text or "")[:300].strip()),
+            text = (resp.text or "")[:300].strip()
+            raise AlertmanagerError("Alertmanager %s (%s %s): HTTP %d: %s" % (what, method, url, resp.status_code, text),
                                     call="%s %s" % (method, path), status_code=resp.status_code)
         if not resp.content:
             return None

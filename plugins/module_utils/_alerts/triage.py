@@ -47,7 +47,8 @@ HOST_DOWN_ALERTS = ("OsfleetNovaComputeDown", "OsfleetHypervisorDown", "OsfleetH
 RELEASABLE = ("in_maintenance", "held", "remediation_in_progress", "quarantined", "flapping")
 
 #: cause -> symptoms on the same host. A symptom is matched by alert name or by kind: ``vm`` (an alert that
-#: names a server of the host), ``sensor`` (:data:`SENSOR_ALERTS`, or ``component: hardware``).
+#: names a server of the host), ``sensor`` (:data:`SENSOR_ALERTS`, ``component: hardware``, or an alert that
+#: names the host by its BMC's address: a BMC exporter's).
 INHIBIT_RULES: Tuple[Dict[str, Any], ...] = (
     {"name": "host_down", "causes": list(HOST_DOWN_ALERTS), "symptoms": {"kinds": ["vm", "sensor"], "names": []}},
     {"name": "bmc_blind", "causes": ["OsfleetBmcUnreachable"], "symptoms": {"kinds": ["sensor"], "names": []}},
@@ -240,7 +241,8 @@ def severity_rank(value: str) -> int:
 def alert_kind(alert: Alert, match: Match) -> str:
     if match.kind == "server" or (alert.labels.get("component") or "") in ("vm", "server", "instance"):
         return "vm"
-    if alert.name in SENSOR_ALERTS or (alert.labels.get("component") or "") in ("hardware", "sensor"):
+    if alert.name in SENSOR_ALERTS or (alert.labels.get("component") or "") in ("hardware", "sensor") \
+            or match.kind == "bmc":  # what the host's BMC reports is a sensor's reading
         return "sensor"
     return "other"
 
@@ -269,8 +271,11 @@ def _incident_id(resource_key: str, alerts: Sequence[Alert]) -> str:
     return "inc-" + hashlib.sha256(("%s|%s" % (resource_key, first)).encode("utf-8")).hexdigest()[:16]
 
 
+Cause = Tuple[str, Mapping[str, Any], Optional[datetime]]
+
+
 def _causes_in(group: List[_Seen], rules: Sequence[Mapping[str, Any]],
-              remembered: Mapping[str, Mapping[str, Any]]) -> List[Tuple[str, Mapping[str, Any], Optional[datetime]]]:
+               remembered: Mapping[str, Mapping[str, Any]]) -> List[Cause]:
     """(name, rule, began) of every cause firing on the group's resource, in the order they began: those of this
     batch, and those an earlier batch raised and nothing has resolved since (Alertmanager may send a host's
     cause and its symptoms in different groups, minutes apart)."""
@@ -294,12 +299,12 @@ def _causes_in(group: List[_Seen], rules: Sequence[Mapping[str, Any]],
                   key=lambda c: (c[2] or never, c[0]))
 
 
-def _inhibit(group: List[_Seen], causes: Sequence[Tuple[str, Mapping[str, Any], Optional[datetime]]]) -> None:
-    """Mark the symptoms of a firing cause in one resource's group (a cause is never its own symptom); the cause
-    that began first is named (nova-compute down, then the hypervisor reported down)."""
-    names = {c[0] for c in causes}
+def _inhibit(group: List[_Seen], causes: Sequence[Cause], cause_names: Any) -> None:
+    """Mark the symptoms of a firing cause in one resource's group; the cause that began first is named
+    (nova-compute down, then the hypervisor reported down). An alert that is a cause in any rule is never a
+    symptom: the BMC not answering is no symptom of nova-compute being down, whatever labels it has."""
     for seen in group:
-        if seen.reason is not None or seen.alert.name in names:
+        if seen.reason is not None or seen.alert.name in cause_names:
             continue
         kind = alert_kind(seen.alert, seen.match)
         for name, rule, _began in causes:
@@ -346,7 +351,7 @@ def triage(alerts: Sequence[Alert], index: FleetIndex, runbooks: Sequence[Runboo
             why = host_why or index.server_suppression(seen.match.server)
             if why is not None:
                 seen.reason = why.code
-        _inhibit(group, _causes_in(group, conf["inhibit_rules"], memory.causes.get(key, {})))
+        _inhibit(group, _causes_in(group, conf["inhibit_rules"], memory.causes.get(key, {})), cause_names)
         incident = _incident(key, group, host_why, index, runbooks, memory, now)
         memory.track(key, group, cause_names)
         for seen in group:

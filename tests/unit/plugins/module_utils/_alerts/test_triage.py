@@ -66,6 +66,19 @@ def test_a_bmc_that_does_not_answer_blinds_the_sensors_not_the_servers(index, ru
     assert incident.runbook == "bmc_down"
 
 
+def test_what_the_bmc_reports_is_blind_when_the_bmc_does_not_answer(index, runbooks):
+    alerts = alerts_of("chaos") + parse_alerts([one("OsfleetBmcUnreachable", {"host": "compute-05"},
+                                                    NOW - timedelta(minutes=20))]).alerts
+    incident, = triage(alerts, index, runbooks, now=NOW).incidents
+    assert {a["name"] for a in incident.inhibited} == {"OsfleetSelCritical", "OsfleetBmcSensorWarning"}
+    assert incident.cause == "OsfleetBmcUnreachable" and len(incident.alerts) == 4
+    # the host down as well: the BMC alert, named by the BMC's address, is a cause of its own, never a symptom
+    down = parse_alerts([one("OsfleetNovaComputeDown", {"host": "compute-05"}, NOW - timedelta(minutes=30)),
+                         one("OsfleetBmcUnreachable", {"instance": "10.10.0.15"}, NOW - timedelta(minutes=10))])
+    incident, = triage(down.alerts, index, runbooks, now=NOW).incidents
+    assert incident.inhibited == [] and len(incident.alerts) == 2
+
+
 def test_the_same_payload_twice_is_no_second_incident(index, runbooks):
     payload = load("storm")
     first = triage(parse_any(payload).alerts, index, runbooks, now=NOW)
