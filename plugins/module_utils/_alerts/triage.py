@@ -427,7 +427,8 @@ def _incident(key: str, group: List[_Seen], host_why: Optional[Suppression], ind
         upcoming_window=index.upcoming_window(match.host, now) if match.host else None,
         detail=host_why.detail if (host_why and not live) else "")
     if live:
-        memory.open[key] = {"id": incident_id, "seen": format_am_time(now), "fingerprints": [],
+        memory.open[key] = {"id": incident_id, "seen": format_am_time(now),
+                            "fingerprints": list(opened.get("fingerprints") or []) if opened else [],
                             "opened": opened["opened"] if opened else format_am_time(now)}
     for seen in group:
         memory.remember(seen.alert, _outcome(seen), incident_id)

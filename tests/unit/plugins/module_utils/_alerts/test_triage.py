@@ -100,6 +100,12 @@ def test_a_new_alert_about_a_host_with_an_open_incident_joins_it(index, runbooks
     update = triage(later, index, runbooks, state=first.state, now=NOW + timedelta(minutes=2))
     assert len(update.incidents) == 1
     assert update.incidents[0].id == first.incidents[0].id and update.incidents[0].new is False
+    # the new alert resolves; the storm's causes still fire: the incident stays open for the next one
+    gone = [dict(a.brief(), labels=a.labels, startsAt=a.starts_text, fingerprint=a.fingerprint, status="resolved",
+                 endsAt=format_am_time(NOW + timedelta(minutes=3))) for a in later]
+    state = triage(parse_alerts(gone).alerts, index, runbooks, state=update.state, now=NOW + timedelta(minutes=3)).state
+    assert state["open"]["host:compute-01"]["id"] == first.incidents[0].id
+    assert len(state["open"]["host:compute-01"]["fingerprints"]) == 2
 
 
 def test_a_symptom_in_a_later_group_is_inhibited_by_the_cause_already_raised(index, runbooks):
