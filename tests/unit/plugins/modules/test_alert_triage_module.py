@@ -120,3 +120,12 @@ def test_a_payload_as_text_and_a_state_path_in_no_directory(run, tmp_path):
     damaged.write_text("{not json")
     assert len(run(payload=text, state_path=str(damaged))["actionable"]) == 1  # a warning, not a failure
     assert json.loads(damaged.read_text())["version"] == 1
+
+
+def test_runbook_sources_from_the_action_plugin_are_used(run):
+    own = {"source": "/srv/books/first.yml", "shipped": False,
+           "text": "name: first\npriority: 99\nmatch:\n  alerts: [{name: OsfleetNovaComputeDown}]\n"
+                   "steps:\n  - {type: hold, reason: look first}\n"}
+    out = run(payload=load("storm"), runbook_sources=[own])
+    assert out["actionable"][0]["runbook"] == "first"
+    assert run(payload=load("storm"), runbook_sources=[])["actionable"][0]["runbook"] is None
