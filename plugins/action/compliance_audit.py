@@ -7,12 +7,6 @@ their texts, so the module needs no file of the controller's."""
 
 from __future__ import annotations
 
-import os
-
-from ansible.errors import AnsibleError
-from ansible.module_utils.common.text.converters import to_native, to_text
-
-from ansible_collections.osfleet.day2.plugins.module_utils._audit import packs as audit_packs
 from ansible_collections.osfleet.day2.plugins.module_utils._common.errors import Day2Error, ValidationError
 from ansible_collections.osfleet.day2.plugins.plugin_utils.bmc_map import BmcMapAction
 
@@ -20,22 +14,6 @@ DEFAULT_PACKS = ["compute_hosts", "unused_capacity"]
 
 
 class ActionModule(BmcMapAction):
-
-    def _read_text(self, path: str, field: str):
-        source = os.path.expandvars(os.path.expanduser(str(path)))
-        try:
-            found = self._find_needle("files", source)
-            data, _shown = self._loader._get_file_contents(found)  # pylint: disable=protected-access
-        except AnsibleError as exc:
-            raise ValidationError("cannot read %s %s: %s" % (field, source, to_native(exc)), field=field)
-        return {"source": source, "text": to_text(data, errors="surrogate_or_strict")}
-
-    def _pack(self, item: str):
-        if "/" in item or item.endswith((".yml", ".yaml", ".json")):
-            return self._read_text(item, "packs")
-        path = audit_packs.shipped_path(item)  # ValidationError naming the shipped packs
-        with open(path, encoding="utf-8") as fh:
-            return {"source": path, "text": fh.read()}
 
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)
@@ -52,13 +30,13 @@ class ActionModule(BmcMapAction):
                 names = args.get("packs") or DEFAULT_PACKS
                 if isinstance(names, str):
                     names = [n.strip() for n in names.split(",") if n.strip()]
-                args["pack_sources"] = [self._pack(str(n)) for n in names]
+                args["pack_sources"] = [self.pack_source(str(n)) for n in names]
             if args.get("waivers") and not args.get("waiver_sources"):
                 items = args["waivers"]
                 if isinstance(items, str):
                     items = [f.strip() for f in items.split(",") if f.strip()]
                 # files are read here (vaulted ones decrypted); inline waivers (mappings) go to the module as they are
-                args["waiver_sources"] = [self._read_text(str(f), "waivers") for f in items if isinstance(f, str)]
+                args["waiver_sources"] = [self.read_text(str(f), "waivers") for f in items if isinstance(f, str)]
                 args["waivers"] = [w for w in items if not isinstance(w, str)]
         except Day2Error as exc:
             return self.failed(result, exc)

@@ -20,10 +20,11 @@ from collections.abc import Mapping
 from typing import Any, Dict, Optional, Tuple
 
 from ansible.errors import AnsibleError
-from ansible.module_utils.common.text.converters import to_native
+from ansible.module_utils.common.text.converters import to_native, to_text
 from ansible.plugins.action import ActionBase
 from ansible.utils.vars import merge_hash
 
+from ansible_collections.osfleet.day2.plugins.module_utils._audit import packs as audit_packs
 from ansible_collections.osfleet.day2.plugins.module_utils._common.errors import Day2Error, ValidationError
 from ansible_collections.osfleet.day2.plugins.module_utils._hardware.bmc_map import parse_bmc_map
 
@@ -73,6 +74,25 @@ class BmcMapAction(ActionBase):
     def wraps_async(self) -> bool:
         """Whether the module runs as an async job (ansible-core < 2.19 leaves it to connections with native async)."""
         return bool(self._task.async_val) and not getattr(self._connection, "has_native_async", False)
+
+    def read_text(self, path: str, field: str) -> Dict[str, str]:
+        """``{source, text}`` of a file of the controller's (vault-encrypted ones decrypted), for a module that
+        must not read files of the controller itself; ValidationError naming ``field``."""
+        source = os.path.expandvars(os.path.expanduser(str(path)))
+        try:
+            found = self._find_needle("files", source)
+            data, _shown = self._loader._get_file_contents(found)  # pylint: disable=protected-access
+        except AnsibleError as exc:
+            raise ValidationError("cannot read %s %s: %s" % (field, source, to_native(exc)), field=field)
+        return {"source": source, "text": to_text(data, errors="surrogate_or_strict")}
+
+    def pack_source(self, item: str) -> Dict[str, str]:
+        """An audit pack by path (read here) or by shipped name (ValidationError naming the shipped packs)."""
+        if "/" in item or item.endswith((".yml", ".yaml", ".json")):
+            return self.read_text(item, "packs")
+        path = audit_packs.shipped_path(item)
+        with open(path, encoding="utf-8") as fh:
+            return {"source": path, "text": fh.read()}
 
     @staticmethod
     def failed(result: Dict[str, Any], exc: Day2Error) -> Dict[str, Any]:

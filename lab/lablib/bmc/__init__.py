@@ -537,6 +537,26 @@ def clear(host: str) -> None:
         _wait_port(_port(host), open_=True)
 
 
+def bmc_reset(host: str) -> None:
+    """What ``ipmitool mc reset cold`` from the host does to a hung BMC: it answers again, with the
+    scenario it had (other faults stay; only bmc_down ends). A BMC that answers is left alone."""
+    p = _scenario_path(host)
+    if not p.exists():
+        raise LabError("bmc", f"{host} has no scenario yet: bring the lab up first")
+    s = scn.load(p)
+    if not s.get("down"):
+        return
+    s["down"] = False
+    scn.save(p, s)
+    k = kind(host)
+    if k == "redfish" and not procs.running(f"bmc-{host}"):
+        _start_compute_redfish(host)
+    elif k == "ipmi" and not procs.running(f"bmc-{host}"):
+        _start_ipmi(host, wipe=False)
+    elif _shared(host):
+        _wait_port(_port(host), open_=True)
+
+
 def set_profile(host: str, profile: str, long_sel: bool = False,
                 expand_query: bool | None = None) -> None:
     """Serve ``profile`` (scenario.PROFILES) on Redfish BMC ``host`` from now on, healthy

@@ -66,8 +66,10 @@ CATALOGUE: Dict[str, Tuple[Dict[str, type], Tuple[str, ...], bool]] = {
 }
 COMMON_STEP_KEYS: Dict[str, type] = {"type": str, "name": str, "timeout": int, "retries": int, "on_failure": str,
                                      "disruptive": bool, "approval": str}
-POWER_ACTIONS = ("graceful_restart", "force_restart", "power_cycle", "graceful_shutdown", "power_off", "power_on")
-BMC_RESET_METHODS = ("bmc", "host")
+POWER_ACTIONS = ("graceful_restart", "force_restart", "power_cycle", "graceful_shutdown", "off", "on")
+#: ``host``: in-band from the host (host_commands.bmc_reset_command), the one way that reaches a BMC that does not
+#: answer on the network
+BMC_RESET_METHODS = ("host",)
 DRAIN_ACTIONS = ("live_migrate", "migrate", "shutdown")
 WAIT_UNTIL = ("service_up", "rules_pass", "seconds")
 TOP_KEYS = {"name", "description", "priority", "match", "steps", "verify", "enabled"}
@@ -225,9 +227,9 @@ def _step(source: str, where: str, data: Any) -> Step:
     params = {k: data[k] for k in own if k in data}
     if kind == "power":
         _choice(source, where + ".action", params["action"], POWER_ACTIONS)
-        disruptive_default = params["action"] != "power_on"
+        disruptive_default = params["action"] != "on"
     if kind == "bmc_reset":
-        params.setdefault("method", "bmc")
+        params.setdefault("method", "host")
         _choice(source, where + ".method", params["method"], BMC_RESET_METHODS)
     if kind == "drain":
         params.setdefault("default_action", "live_migrate")
