@@ -291,7 +291,7 @@ class FleetIndex:
         state = remediation_state(entry.disabled_reason)
         if state == "held":
             words = (entry.disabled_reason or "").split(None, 2)
-            reason = words[1] if len(words) > 1 else "held"
+            reason = words[1] if len(words) > 1 and words[1] != "-" else "manual"  # "-": held with no runbook
             return Suppression("held:%s" % reason, entry.disabled_reason or "", "held")
         if state in REMEDIATION_BUSY:
             return Suppression("remediation_in_progress:%s" % state, entry.disabled_reason or "", "remediation")

@@ -50,6 +50,8 @@ def test_marks_and_window_records(fleet):
     index = FleetIndex.build(fleet, windows)
     assert index.host_suppression("compute-02", NOW).code == "in_maintenance:dec-patch"
     assert index.host_suppression("compute-03", NOW).code == "held:fan_failed"
+    fleet["hosts"]["compute-04"]["service"]["disabled_reason"] = "osfleet-remediation:held - by hand"
+    assert FleetIndex.build(fleet).host_suppression("compute-04", NOW).code == "held:manual"
     assert index.host_suppression("compute-06", NOW).code == "remediation_in_progress:fixing"
     begun = index.host_suppression("compute-01", NOW)
     assert begun.code == "in_maintenance:begun" and begun.ends_at == NOW + timedelta(hours=1)
