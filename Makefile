@@ -60,9 +60,9 @@ test-deps:  ## system packages some unit tests need: promtool (prometheus), head
 	fi
 
 # Event-Driven Ansible runtime: ansible-rulebook and its drools_jpy rule engine in their own venv
-# (requirements-eda.txt), and the Java >= 17 runtime drools_jpy loads. Debian 12 packages
-# openjdk-17-jre-headless, Debian 13 only openjdk-21-jre-headless: the first one apt knows is installed,
-# and only when no `java` >= 17 is on PATH. Not part of `make test` yet (docs/eda.md).
+# (requirements-eda.txt), and the Java >= 17 runtime drools_jpy loads: Debian 12's openjdk-17-jre-headless,
+# else openjdk-21-jre-headless (Debian 13's default; untested), the first one apt knows, and only when no
+# `java` >= 17 is on PATH. Not part of `make test` yet (docs/eda.md).
 EDA_VENV := $(OSFLEET_LAB_DIR)/venv-eda
 EDA_JRES := openjdk-17-jre-headless openjdk-21-jre-headless
 $(EDA_VENV)/.stamp: requirements.txt requirements-eda.txt tools/find-python
