@@ -54,11 +54,11 @@ def collections_path() -> str:
 class Rulebook:
     """One ansible-rulebook process: started here, its output in a file, stopped by its own pid."""
 
-    def __init__(self, tmp_path: Path, rulebook: Path, port: int, inventory: bool = True) -> None:
-        self.port, self.log = port, tmp_path / "ansible-rulebook.log"
-        vars_file = tmp_path / "vars.yml"
-        vars_file.write_text(json.dumps({"osfleet_eda_port": port, "osfleet_eda_token": TOKEN,
-                                         "port": port, "token": TOKEN}))
+    def __init__(self, tmp_path: Path, rulebook, port: int, inventory: bool = True, token: str = TOKEN) -> None:
+        self.port, self.log = port, tmp_path / f"ansible-rulebook-{port}.log"
+        vars_file = tmp_path / f"vars-{port}.yml"
+        secrets = {"osfleet_eda_token": token, "token": token} if token else {}
+        vars_file.write_text(json.dumps(dict({"osfleet_eda_port": port, "port": port}, **secrets)))
         inventory_file = tmp_path / "inventory.yml"
         inventory_file.write_text(json.dumps({"all": {"hosts": {"localhost": {
             "ansible_connection": "local", "ansible_python_interpreter": str(EDA_VENV / "bin" / "python")}}}}))
@@ -122,14 +122,26 @@ class Rulebook:
 def rulebook_process(tmp_path):
     started = []
 
-    def start(rulebook: Path, inventory: bool = True) -> Rulebook:
-        process = Rulebook(tmp_path, rulebook, free_port(), inventory)
+    def start(rulebook, inventory: bool = True, token: str = TOKEN) -> Rulebook:
+        process = Rulebook(tmp_path, rulebook, free_port(), inventory, token)
         started.append(process)
         return process
 
     yield start
     for process in started:
         process.stop()
+
+
+def test_the_shipped_rulebook_loads_by_fqcn_and_refuses_to_run_without_a_secret(rulebook_process):
+    without = rulebook_process("osfleet.day2.alert_remediation", token="")
+    without.proc.wait(timeout=START_TIMEOUT)
+    assert without.proc.returncode != 0
+    assert "ValueError: no authentication" in without.output(), without.output()[-3000:]
+    assert not without.healthy()
+
+    with_token = rulebook_process("osfleet.day2.alert_notify")
+    with_token.wait_for(with_token.healthy, "listening source")
+    assert with_token.post(load_payload(), token="wrong") == 401
 
 
 SMOKE_RULEBOOK = """---
