@@ -340,7 +340,7 @@ def token_matches(header: Optional[str], token: bytes) -> bool:
     """Bearer token check in constant time: both sides are hashed first, so not even the length leaks."""
     if not header:
         return False
-    scheme, _, given = header.strip().partition(" ")
+    scheme, _sep, given = header.strip().partition(" ")
     if scheme.lower() != "bearer" or not given.strip():
         return False
     return hmac.compare_digest(hashlib.sha256(given.strip().encode("utf-8")).digest(),

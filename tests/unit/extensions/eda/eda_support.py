@@ -41,7 +41,7 @@ def load_payload(name: str = "alertmanager_v4_firing.json") -> dict:
 
 def free_port() -> int:
     """A free loopback port from the kernel's ephemeral range, never one of the lab's."""
-    for _ in range(20):
+    for _attempt in range(20):
         with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
             sock.bind(("127.0.0.1", 0))
             port = sock.getsockname()[1]
@@ -61,7 +61,7 @@ async def serving(plugin, args, scheme="http", ssl_ctx=None):
     base = f"{scheme}://127.0.0.1:{port}"
     try:
         async with aiohttp.ClientSession() as session:
-            for _ in range(200):
+            for _attempt in range(200):
                 if task.done():
                     task.result()  # raises what main() raised
                 try:

@@ -157,7 +157,7 @@ def test_no_request_header_reaches_an_event(plugin, payload):
             one = await post(base, body, headers)
             return one, drain(queue)
 
-    (status, _), events = run(scenario())
+    (status, _text), events = run(scenario())
     assert status == 202 and len(events) == 1
     dumped = json.dumps(events)
     for needle in (TOKEN, SECRET, "Bearer", "cookie-value-77", "203.0.113.99", "ua-marker", "headers",
