@@ -84,7 +84,8 @@ eda-deps: $(EDA_VENV)/.stamp  ## ansible-rulebook in .lab/venv-eda and a Java >=
 	echo "[eda-deps] java $${major:-missing}: apt-get install $$pkg"; \
 	DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -q --no-install-recommends "$$pkg" || \
 	  { $$sudo apt-get update -q && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -q --no-install-recommends "$$pkg"; }
-	@$(EDA_VENV)/bin/ansible-rulebook --version | head -3
+	@out=$$($(EDA_VENV)/bin/ansible-rulebook --version 2>&1) || { echo "$$out" >&2; echo "[eda-deps] ansible-rulebook cannot start (Java?)" >&2; exit 1; }; \
+	echo "$$out" | head -3
 
 unit: venv collection-link test-deps  ## pytest unit tests of the core and the modules
 	cd $(COLL_LINK) && PYTHONPATH=$(COLL_ROOT) $(PY) -m pytest -q -p no:cacheprovider tests/unit
