@@ -26,7 +26,7 @@ BENCH_BMCS ?= 200
 
 .PHONY: bench bench-inventory bench-hardware bench-drain bench-venv
 .PHONY: lab-smoke eda-deps
-.PHONY: help venv unit sanity lint integration molecule test build docs demo demo-audit test-deps \
+.PHONY: help venv unit sanity lint integration molecule test build docs demo demo-audit demo-remediation test-deps \
         lab-up lab-down lab-status lab-reset clean collection-link
 
 help:  ## list the targets
@@ -149,6 +149,15 @@ demo-audit: venv collection-link lab-up  ## the compliance audit against the bui
 	cd $(COLL_LINK) && $(VENV)/bin/ansible-playbook osfleet.day2.compliance_audit \
 	  -e @$(OSFLEET_LAB_DIR)/audit-vars.yml \
 	  -e osfleet_report_dir=$(AUDIT_REPORT_DIR) -e osfleet_audit_fail_on=$(AUDIT_FAIL_ON)
+
+# Remediation on the lab: nova-compute stopped on compute-03 (labctl fault), Nova sees it down (~20 s), then the
+# playbook confirms it with the audit, restarts nova-compute through the lab's service manager, verifies, returns.
+DEMO_HOST ?= compute-03
+demo-remediation: venv collection-link lab-up  ## a lab fault found, fixed, verified and the host returned (remediate)
+	$(LABCTL) fault $(DEMO_HOST) compute_down
+	@for i in $$(seq 60); do $(LABCTL) status 2>/dev/null | grep -q "down: .*$(DEMO_HOST)" && break; sleep 1; done
+	cd $(COLL_LINK) && $(VENV)/bin/ansible-playbook osfleet.day2.remediate -e @$(OSFLEET_LAB_DIR)/remediation-vars.yml \
+	  -e host=$(DEMO_HOST)
 
 $(BENCH_VENV)/.stamp: requirements.txt requirements-bench.txt tools/find-python
 	@PYTHON="$${PYTHON:-$$(tools/find-python)}" || exit 1; \
