@@ -173,7 +173,7 @@ EXAMPLES = r"""
 - name: Triage the payload of an Alertmanager event (in a rulebook's run_playbook)
   osfleet.day2.alert_triage:
     cloud: prod
-    payload: "{{ ansible_eda.event.payload }}"
+    payload: "{{ ansible_eda.event.alertmanager }}"
     state_path: /var/lib/osfleet/triage.json
     alertmanager_url: https://alertmanager.example.org:9093
     fetch_active: true
@@ -181,8 +181,10 @@ EXAMPLES = r"""
   register: triage
 
 - name: Remediate what is actionable and has a runbook
-  ansible.builtin.include_role:
-    name: osfleet.day2.remediation
+  osfleet.day2.remediation:
+    cloud: prod
+    host: "{{ incident.resource.host }}"
+    alerts: "{{ incident.alerts }}"
   loop: "{{ triage.actionable | selectattr('runbook') | list }}"
   loop_control:
     loop_var: incident
