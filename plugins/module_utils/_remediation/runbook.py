@@ -212,7 +212,7 @@ def _step(source: str, where: str, data: Any) -> Step:
     if not isinstance(data, Mapping):
         raise _refuse(source, where, "a step is a mapping with a type, not %r" % (data,))
     kind = data.get("type")
-    if kind not in CATALOGUE:
+    if not isinstance(kind, str) or kind not in CATALOGUE:  # a list or a mapping is no type (nor hashable)
         raise _refuse(source, where + ".type", "unknown step type %r (the catalogue: %s)"
                       % (kind, ", ".join(sorted(CATALOGUE))))
     own, required, disruptive_default = CATALOGUE[kind]

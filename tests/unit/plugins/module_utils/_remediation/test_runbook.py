@@ -210,6 +210,11 @@ def test_not_a_mapping():
     assert err.field == "runbook" and "holds one mapping, not list" in err.message
 
 
+def test_an_unhashable_step_type_is_refused_not_a_crash():
+    err = refused(with_step({"type": ["drain"]}))
+    assert err.field == "steps[0].type" and "unknown step type" in err.message
+
+
 def test_duplicate_keys_in_the_yaml_are_refused():
     text = "name: a\nname: b\nmatch: {rules: [NOVA-16]}\nsteps: [{type: clear_sel}]\n"
     with pytest.raises(ValidationError) as err:
