@@ -269,9 +269,10 @@ def load_runbook(data: Any, source: str) -> Runbook:
     if not isinstance(name, str) or not NAME_RE.match(name):
         raise _refuse(source, "name", "%r: use lowercase letters, digits, '_', '.' or '-'" % (name,))
     match = data.get("match")
+    if isinstance(match, Mapping):  # first: a typo (``rule:``) is named, not reported as no rules at all
+        _unknown(source, "match", match, MATCH_KEYS)
     if not isinstance(match, Mapping) or not (match.get("rules") or match.get("alerts")):
         raise _refuse(source, "match", "a runbook matches audit rules and/or alerts (match.rules, match.alerts)")
-    _unknown(source, "match", match, MATCH_KEYS)
     rules = _rules(source, "match.rules", match.get("rules", []))
     alerts = []
     for i, item in enumerate(_typed(source, "match.alerts", match.get("alerts", []), list)):

@@ -215,6 +215,12 @@ def test_an_unhashable_step_type_is_refused_not_a_crash():
     assert err.field == "steps[0].type" and "unknown step type" in err.message
 
 
+def test_an_unknown_match_key_is_named_even_when_it_hides_the_rules():
+    """``match: {rule: [...]}`` (a typo of rules): the error names the typo, not only 'match'."""
+    err = refused(good(match={"rule": ["NOVA-16"]}))
+    assert err.field == "match.rule" and "unknown key 'rule'" in err.message
+
+
 def test_duplicate_keys_in_the_yaml_are_refused():
     text = "name: a\nname: b\nmatch: {rules: [NOVA-16]}\nsteps: [{type: clear_sel}]\n"
     with pytest.raises(ValidationError) as err:
