@@ -240,8 +240,10 @@ def _step(source: str, where: str, data: Any) -> Step:
         _choice(source, where + ".until", params["until"], WAIT_UNTIL)
         if params["until"] == "rules_pass":
             params["rules"] = list(_rules(source, where + ".rules", params.get("rules")))
-        if params["until"] == "seconds" and not isinstance(params.get("seconds"), int):
-            raise _refuse(source, where + ".seconds", "a wait until seconds needs seconds")
+        if params["until"] == "seconds":
+            if "seconds" not in params:
+                raise _refuse(source, where + ".seconds", "a wait until seconds needs seconds")
+            _timeout(source, where + ".seconds", params["seconds"])  # a negative sleep raises mid-run
     if kind == "playbook" and not params["path"].strip():
         raise _refuse(source, where + ".path", "an empty playbook path")
     step = Step(

@@ -221,6 +221,12 @@ def test_an_unknown_match_key_is_named_even_when_it_hides_the_rules():
     assert err.field == "match.rule" and "unknown key 'rule'" in err.message
 
 
+@pytest.mark.parametrize("seconds", [-5, 0, rb.MAX_TIMEOUT + 1])
+def test_a_wait_of_seconds_must_be_a_sensible_number(seconds):
+    err = refused(with_step({"type": "wait", "until": "seconds", "seconds": seconds}))
+    assert err.field == "steps[0].seconds" and "between 1 and" in err.message
+
+
 def test_duplicate_keys_in_the_yaml_are_refused():
     text = "name: a\nname: b\nmatch: {rules: [NOVA-16]}\nsteps: [{type: clear_sel}]\n"
     with pytest.raises(ValidationError) as err:
