@@ -169,12 +169,20 @@ def test_records_lists_only_ours(nova_fake):
     assert rr.Store(nova_fake.api).get("compute-03") is None
 
 
-def test_a_host_nova_does_not_know_still_gets_its_record(nova_fake):
-    store = rr.Store(nova_fake.api)
-    store.save(rr.Record("compute-01"))
-    again = rr.Store(nova_fake.api)  # a second save of a new record for the same host: the host is in already
-    rec = again.save(rr.Record("compute-07"))
+def test_a_host_nova_refuses_in_the_aggregate_still_gets_its_record(nova_fake):
+    class Refusing:
+        def __init__(self, api):
+            self.api = api
+
+        def __getattr__(self, name):
+            return getattr(self.api, name)
+
+        def add_aggregate_host(self, aggregate_id, host):
+            raise RuntimeError("HTTP 404: compute host compute-07 could not be found")
+
+    rec = rr.Store(Refusing(nova_fake.api)).save(rr.Record("compute-07", state=rr.HELD))
     assert rec.aggregate_id is not None
+    assert rr.Store(nova_fake.api).get("compute-07").state == rr.HELD
 
 
 def test_check_mode_writes_nothing(nova_fake):
