@@ -107,6 +107,8 @@ def run_command(argv: Sequence[str], timeout: float) -> CommandResult:
                               timeout=timeout, check=False)
     except FileNotFoundError:
         return CommandResult(tuple(argv), 127, "%s: command not found" % argv[0])
+    except OSError as exc:  # not executable, a directory, ...: a failed step, not a crash of the run
+        return CommandResult(tuple(argv), 126, "%s: cannot run: %s" % (argv[0], exc.strerror or exc))
     except subprocess.TimeoutExpired as exc:
         out = (exc.output or b"").decode("utf-8", "replace")
         return CommandResult(tuple(argv), -1, ("timed out after %ds; " % timeout + out)[-OUTPUT_LIMIT:])

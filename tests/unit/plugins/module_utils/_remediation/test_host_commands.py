@@ -96,6 +96,13 @@ def test_run_command_not_found():
     assert result.rc == 127 and result.output == "/nonexistent/labctl: command not found"
 
 
+def test_run_command_not_executable(tmp_path):
+    script = tmp_path / "restart.sh"
+    script.write_text("#!/bin/sh\nexit 0\n")  # not chmod +x
+    result = run_command([str(script)], timeout=5)
+    assert result.rc == 126 and "cannot run" in result.output
+
+
 def test_the_output_tail_is_kept():
     result = run_command([PY, "-c", "print('x' * 5000 + 'END')"], timeout=30)
     assert len(result.output) == 2000 and result.output.strip().endswith("END")
