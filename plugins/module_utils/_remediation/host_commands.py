@@ -13,6 +13,7 @@ restart {host}``).
 
 from __future__ import annotations
 
+import string
 import subprocess  # nosec B404 - argument lists, never a shell
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
@@ -43,10 +44,23 @@ class CommandResult:
         return {"argv": list(self.argv), "rc": self.rc, "output": self.output}
 
 
+PLACEHOLDERS = ("host", "service", "unit")
+
+
 def _argv(template: Sequence[Any], where: str) -> List[str]:
     if not isinstance(template, (list, tuple)) or not template or not all(isinstance(a, str) for a in template):
         raise ValidationError("%s must be a non-empty list of strings (an argument list, not a shell line)" % where,
                               field=where)
+    for arg in template:  # here, not as a KeyError in the middle of a remediation
+        try:
+            fields = [name for _text, name, _spec, _conv in string.Formatter().parse(arg) if name is not None]
+        except ValueError as exc:
+            raise ValidationError("%s: %r: %s (the placeholders are {host}, {service}, {unit}; a literal brace is "
+                                  "written twice)" % (where, arg, exc), field=where) from None
+        bad = [name for name in fields if name not in PLACEHOLDERS]
+        if bad:
+            raise ValidationError("%s: %r: unknown placeholder {%s} (the placeholders are {host}, {service}, {unit}; "
+                                  "a literal brace is written twice)" % (where, arg, bad[0]), field=where)
     return list(template)
 
 

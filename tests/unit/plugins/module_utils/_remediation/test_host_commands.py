@@ -67,6 +67,17 @@ def test_bad_host_commands_are_refused_naming_the_key(options, field, words):
     assert err.value.field == field and words in err.value.message
 
 
+@pytest.mark.parametrize("template", [["labctl", "{hostname}"], ["sh", "-c", "echo {}"], ["x", "{host"]])
+def test_a_placeholder_that_is_not_known_is_refused_up_front(template):
+    """Not a KeyError/IndexError in the middle of a remediation, after the host left the pool."""
+    with pytest.raises(ValidationError) as err:
+        HostCommands.from_options({"service_manager": "command", "restart_command": template})
+    assert err.value.field == "host_commands.restart_command" and "{host}, {service}, {unit}" in err.value.message
+    with pytest.raises(ValidationError) as err:
+        HostCommands.from_options({"bmc_reset_command": template})
+    assert err.value.field == "host_commands.bmc_reset_command"
+
+
 def test_literal_braces_are_written_doubled():
     cmds = HostCommands.from_options({"service_manager": "command",
                                       "restart_command": ["sh", "-c", "echo {{}} {host}"]})
