@@ -1,0 +1,603 @@
+# -*- coding: utf-8 -*-
+"""The remediation state machine over a Nova in memory served through stubbed HTTP (the real access layer runs).
+
+What is stubbed, and why that is acceptable in a unit test: the *audit* is a FakeAuditor whose ``run()``
+returns a ``checks.HostAudit`` built from plain data each test scripts (the audit engine and the gathering
+have their own tests; here the question is what the machine does with an audit's answer). The cloud is not
+stubbed: Nova's compute services, aggregates, servers and hypervisors are conftest's FakeComputeProxy and
+fake_nova.FakeNova behind requests-mock, and Placement answers an empty provider list. Time is a fake clock
+(no real sleeps, the maintenance window's loop included); host commands are real tiny Python scripts.
+"""
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import replace
+from datetime import timedelta
+
+import pytest
+
+from ansible_collections.osfleet.day2.plugins.module_utils._common.marks import (
+    maintenance_window,
+    remediation_state,
+)
+from ansible_collections.osfleet.day2.plugins.module_utils._maintenance import service as maint_service
+from ansible_collections.osfleet.day2.plugins.module_utils._maintenance.service import MaintenanceWindows, Pacing
+from ansible_collections.osfleet.day2.plugins.module_utils._remediation import guards
+from ansible_collections.osfleet.day2.plugins.module_utils._remediation import machine as mc
+from ansible_collections.osfleet.day2.plugins.module_utils._remediation import record as rr
+from ansible_collections.osfleet.day2.plugins.module_utils._remediation import runbook as rb
+from ansible_collections.osfleet.day2.plugins.module_utils._remediation.checks import HostAudit
+from ansible_collections.osfleet.day2.plugins.module_utils._remediation.host_commands import HostCommands
+from ansible_collections.osfleet.day2.tests.unit.plugins.module_utils.fake_nova import (
+    FakeClock,
+    FakeIdentity,
+    FakeNova,
+)
+
+PY = sys.executable
+HOSTS = {"compute-01": "az1", "compute-02": "az1", "compute-03": "az1", "compute-04": "az1",
+         "compute-05": "az2", "compute-06": "az2"}
+SEVERITY = {"NOVA-16": "critical", "HW-12": "critical", "HW-13": "high", "HW-14": "high", "HOST-25": "high",
+            "HOST-99": "critical", "HOST-50": "low"}
+# the restart "command": appends a line to a file, so a test sees that (and how often) it ran
+RESTART = "import sys; open(sys.argv[1], 'a').write('restarted\\n')"
+
+
+class FakeAuditor:
+    """checks.Auditor's stand-in: ``status[host][rule]`` is what the audit sees now (default: every rule
+    passes); ``facts[host]`` the host target's facts. ``calls`` lists the ``hosts`` of every run."""
+
+    def __init__(self, hosts):
+        self.status = {h: {} for h in hosts}
+        self.facts = {h: {} for h in hosts}
+        self.calls = []
+
+    def fail(self, host, *rules, status="fail"):
+        for rule in rules:
+            self.status[host][rule] = status
+
+    def heal(self, host, *rules):
+        for rule in rules:
+            self.status[host].pop(rule, None)
+
+    def run(self, hosts=None):
+        self.calls.append(None if hosts is None else list(hosts))
+        statuses, results = {}, {}
+        for host in self.status:
+            mine = {rule: self.status[host].get(rule, "pass") for rule in SEVERITY}
+            statuses[host] = mine
+            results[host] = {rule: {"rule": rule, "target": host, "kind": "host", "status": st,
+                                    "severity": SEVERITY[rule], "message": "%s %s on %s" % (rule, st, host)}
+                             for rule, st in mine.items()}
+        targets = {h: dict({"id": h}, **self.facts[h]) for h in self.status}
+        return HostAudit(statuses, results, targets)
+
+
+class Lab:
+    """Six compute hosts (four in az1, two in az2), Nova and Keystone in memory over stubbed HTTP, a fake clock
+    whose sleeps run hooks (a service coming up, a rule passing), a FakeAuditor, the audit log."""
+
+    def __init__(self, conn, nova_cloud, stub, tmp_path, monkeypatch):
+        conn.compute._services = {"svc-%s" % h: dict(id="svc-%s" % h, host=h, binary="nova-compute", zone=z,
+                                                     status="enabled", state="up")
+                                  for h, z in HOSTS.items()}
+        conn.identity = FakeIdentity()
+        self.conn = conn
+        self.nova = FakeNova(hosts=tuple(HOSTS), services=conn.compute, looks=2)
+        self.layer = nova_cloud(self.nova, conn.identity)
+        stub.route("GET", "placement", "/resource_providers", {"resource_providers": []})
+        self.fc = FakeClock(utc=rr.now_utc())
+        self.hooks = []
+        self.clock = mc.Clock(now=self.fc.now, sleep=self.sleep, monotonic=self.fc)
+        # the maintenance window the drain opens runs on the same fake clock
+        real_clock = maint_service.Clock
+        monkeypatch.setattr(maint_service, "Clock", lambda: real_clock(self.fc, self.sleep, self.fc.now))
+        self.auditor = FakeAuditor(HOSTS)
+        self.entries = []
+        self.flag = str(tmp_path / "restarts.log")
+        self.commands = HostCommands.from_options({"service_manager": "command",
+                                                   "restart_command": [PY, "-c", RESTART, self.flag]})
+        self.runbooks = rb.load_runbooks()
+
+    def sleep(self, seconds):
+        self.fc.sleep(seconds)
+        for hook in list(self.hooks):
+            hook()
+
+    def machine(self, check_mode=False, runbooks=None, commands=None, **settings):
+        settings.setdefault("confirm_seconds", 30)
+        return mc.Remediation(self.layer, self.auditor, self.runbooks if runbooks is None else runbooks,
+                              guards.Settings(**settings), commands or self.commands, check_mode=check_mode,
+                              audit=lambda *entry: self.entries.append(entry), clock=self.clock, actor="tester",
+                              pacing=Pacing(poll_interval=1.0))
+
+    # -- what the cloud holds ------------------------------------------------------------------------------------
+    def svc(self, host):
+        return self.conn.compute._services["svc-%s" % host]
+
+    def down(self, host):
+        self.svc(host)["state"] = "down"
+
+    def record(self, host):
+        return rr.Store(self.layer.nova).get(host)
+
+    def restarts(self):
+        if not os.path.exists(self.flag):
+            return 0
+        with open(self.flag, encoding="utf-8") as fh:
+            return len(fh.read().splitlines())
+
+    def when_restarted_comes_up(self, host):
+        """nova-compute comes up (and NOVA-16 passes) at the first look after the restart command ran."""
+        def hook():
+            if self.restarts():
+                self.svc(host)["state"] = "up"
+                self.auditor.heal(host, "NOVA-16")
+        self.hooks.append(hook)
+
+    def compute_down(self, host):
+        self.down(host)
+        self.auditor.fail(host, "NOVA-16")
+        self.when_restarted_comes_up(host)
+
+    def states(self):
+        return [e[3] for e in self.entries if e[0].startswith("remediation.") and e[0][12:] in rr.OPEN + rr.CLOSED +
+                (rr.HELD,)]
+
+    def writes(self):
+        return len(self.nova.writes), len(self.conn.compute.calls)
+
+
+@pytest.fixture
+def lab(fake_conn, nova_cloud, stub, tmp_path, monkeypatch):
+    return Lab(fake_conn, nova_cloud, stub, tmp_path, monkeypatch)
+
+
+def to_states(out):
+    return [t["to"] for t in out.transitions]
+
+
+# -- compute_down, end to end -----------------------------------------------------------------------------------
+
+def test_compute_down_is_restarted_verified_and_returned(lab):
+    lab.compute_down("compute-01")
+    out = lab.machine().run("compute-01", rules=["NOVA-16"])
+    assert out.state == rr.RETURNED and out.runbook == "compute_down" and out.rules == ["NOVA-16"]
+    assert "verified (NOVA-16 pass) and returned" in out.message
+    assert to_states(out) == ["detected", "confirmed", "out_of_pool", "fixing", "verifying", "returned"]
+    # one audit-log entry per transition, in order; plus the service changes and each step
+    assert lab.states() == to_states(out)
+    actions = [e[0] for e in lab.entries]
+    assert actions.count("remediation.disable_service") == 1 and actions.count("remediation.enable_service") == 1
+    assert [e[3] for e in lab.entries if e[0] == "remediation.step"] == ["ok", "ok"]
+    assert [(s["name"], s["ok"]) for s in out.steps] == [("restart_service", True), ("wait", True)]
+    assert lab.restarts() == 1
+    # the host is back in the pool, exactly as it was
+    assert lab.svc("compute-01")["status"] == "enabled" and lab.svc("compute-01").get("disabled_reason") is None
+    rec = lab.record("compute-01")
+    assert rec.state == rr.RETURNED and rec.prior == "enabled" and rec.step == 2 and len(rec.history) == 1
+    assert out.changed
+    # the flap guard waited, the confirmation re-ran the audit on the host only
+    assert 30 in lab.fc.sleeps and lab.auditor.calls[:2] == [None, ["compute-01"]]
+    confirmed = next(t for t in out.transitions if t["to"] == "confirmed")
+    assert confirmed["evidence"]["NOVA-16"]["status"] == "fail"
+
+
+def test_while_out_of_the_pool_the_service_reason_says_where_the_record_stands(lab):
+    lab.compute_down("compute-01")
+    seen = []
+    lab.hooks.insert(0, lambda: seen.append(lab.svc("compute-01").get("disabled_reason")))
+    lab.machine().run("compute-01")
+    fixing = [r for r in seen if r and remediation_state(r) == "fixing"]
+    assert fixing and fixing[0].startswith("osfleet-remediation:fixing compute_down")
+
+
+def test_a_second_run_after_the_return_changes_nothing(lab):
+    lab.compute_down("compute-01")
+    lab.machine().run("compute-01")
+    before = lab.writes()
+    out = lab.machine().run("compute-01")
+    assert out.state == rr.RETURNED and not out.changed and lab.writes() == before
+    assert "nothing fails on compute-01" in out.message
+
+
+# -- dismissed -------------------------------------------------------------------------------------------------
+
+def test_a_signal_the_audit_does_not_confirm_is_dismissed_with_evidence(lab):
+    out = lab.machine().run("compute-01", rules=["NOVA-16"])
+    assert out.state == rr.DISMISSED and to_states(out) == ["dismissed"]
+    assert out.transitions[0]["evidence"] == {"NOVA-16": {"status": "pass", "message": "NOVA-16 pass on compute-01"}}
+    assert "does not confirm the signal" in out.message
+    assert lab.conn.compute.calls == [] and lab.svc("compute-01")["status"] == "enabled"
+    assert lab.record("compute-01").reason == "not confirmed by the audit"
+
+
+def test_an_error_is_not_a_fail_nor_a_pass(lab):
+    lab.auditor.fail("compute-01", "NOVA-16", status="error")
+    out = lab.machine().run("compute-01", rules=["NOVA-16"])
+    assert out.state == rr.DISMISSED and lab.conn.compute.calls == []
+
+
+def test_the_flap_guard_dismisses_a_rule_that_passes_at_the_recheck(lab):
+    lab.auditor.fail("compute-01", "NOVA-16")
+    lab.hooks.append(lambda: lab.auditor.heal("compute-01", "NOVA-16"))
+    out = lab.machine().run("compute-01", rules=["NOVA-16"])
+    assert to_states(out) == ["detected", "dismissed"]
+    assert out.transitions[-1]["reason"] == "passed on the re-check (flap guard)"
+    assert out.transitions[-1]["evidence"]["NOVA-16"]["status"] == "pass"
+    assert lab.conn.compute.calls == [] and lab.restarts() == 0
+
+
+def test_no_confirm_seconds_no_recheck(lab):
+    lab.compute_down("compute-01")
+    out = lab.machine(confirm_seconds=0).run("compute-01")
+    assert out.state == rr.RETURNED and 30 not in lab.fc.sleeps
+
+
+# -- held on detection -------------------------------------------------------------------------------------------
+
+def test_a_critical_rule_no_runbook_knows_is_held_and_taken_out(lab):
+    lab.auditor.fail("compute-01", "HOST-99")
+    out = lab.machine().run("compute-01")
+    assert out.state == rr.HELD and to_states(out) == ["held"]
+    assert [r["code"] for r in out.refusals] == ["no_runbook"]
+    svc = lab.svc("compute-01")
+    assert svc["status"] == "disabled" and remediation_state(svc.get("disabled_reason")) == "held"
+    assert "no runbook for HOST-99" in svc.get("disabled_reason")
+    rec = lab.record("compute-01")
+    assert rec.state == rr.HELD and rec.out_by_us and rec.prior == "enabled" and rec.rules == ("HOST-99",)
+
+
+def test_a_low_rule_no_runbook_knows_is_left_alone(lab):
+    lab.auditor.fail("compute-01", "HOST-50")
+    out = lab.machine().run("compute-01")
+    assert out.state is None and not out.changed and lab.record("compute-01") is None
+    assert "nothing fails on compute-01" in out.message
+
+
+def test_hold_unmatched_never_still_holds_a_named_signal(lab):
+    lab.auditor.fail("compute-01", "HOST-99")
+    assert lab.machine(hold_unmatched="never").run("compute-01").state is None
+    out = lab.machine(hold_unmatched="never").run("compute-01", rules=["HOST-99"])
+    assert out.state == rr.HELD
+
+
+# -- drain through a maintenance window, hold, release -------------------------------------------------------------
+
+def overtemp(lab, host="compute-01"):
+    lab.nova.add_server("s1", host=host)
+    lab.nova.add_server("s2", host=host)
+    lab.auditor.fail(host, "HW-14")
+
+
+def window_of(lab, name):
+    return MaintenanceWindows(lab.layer).windows(name)[0].window
+
+
+def test_overtemp_drains_through_a_window_and_holds_then_release_returns_it(lab):
+    overtemp(lab)
+    out = lab.machine().run("compute-01")
+    assert out.runbook == "overtemp" and out.state == rr.HELD
+    assert to_states(out) == ["detected", "confirmed", "out_of_pool", "fixing", "held"]
+    assert lab.nova.on("compute-01") == [] and sorted(lab.nova.on("compute-02") + lab.nova.on("compute-03")) == [
+        "s1", "s2"]
+    rec = lab.record("compute-01")
+    assert rec.window.startswith("remed-compute-01-") and rec.step == 1
+    assert window_of(lab, rec.window).state == "ready"
+    svc = lab.svc("compute-01")
+    assert svc["status"] == "disabled" and remediation_state(svc.get("disabled_reason")) == "held"
+    assert "needs hands on the machine" in rec.reason
+    # the operator fixed it: the rule passes; the release verifies and gives everything back
+    lab.auditor.heal("compute-01", "HW-14")
+    back = lab.machine().release("compute-01", verify_timeout=60)
+    assert back.state == rr.RETURNED and to_states(back) == ["verifying", "returned"]
+    assert window_of(lab, rec.window).state == "complete"
+    svc = lab.svc("compute-01")
+    assert svc["status"] == "enabled" and svc.get("disabled_reason") is None
+
+
+def test_release_while_the_rule_still_fails_stays_held(lab):
+    overtemp(lab)
+    lab.machine().run("compute-01")
+    out = lab.machine().release("compute-01", verify_timeout=60, interval=10)
+    assert out.state == rr.HELD and to_states(out) == ["verifying", "held"]
+    assert "verification failed after 60s: HW-14 fail" in out.message
+    assert lab.svc("compute-01")["status"] == "disabled"
+    assert lab.record("compute-01").state == rr.HELD
+
+
+def test_release_of_a_host_not_held_does_nothing(lab):
+    out = lab.machine().release("compute-01")
+    assert not out.changed and "is not held" in out.message
+
+
+def test_a_drain_is_refused_when_the_servers_do_not_fit(lab):
+    overtemp(lab)
+    lab.nova.capacity = {h: (0, 0) for h in HOSTS}
+    out = lab.machine().run("compute-01")
+    assert out.state == rr.HELD and [r["code"] for r in out.refusals] == ["capacity"]
+    assert "step drain refused" in lab.record("compute-01").reason
+    assert lab.nova.on("compute-01") == ["s1", "s2"]
+
+
+def test_a_drain_is_refused_on_a_host_with_a_quarantined_server(lab):
+    overtemp(lab)
+    lab.nova.raw("s1")["metadata"]["osfleet_quarantine_case"] = "CASE-1"
+    out = lab.machine().run("compute-01")
+    assert out.state == rr.HELD and [r["code"] for r in out.refusals] == ["quarantine"]
+    assert lab.nova.on("compute-01") == ["s1", "s2"]
+
+
+# -- the guards ------------------------------------------------------------------------------------------------
+
+def test_the_zone_cap_holds_the_second_host_of_a_zone_without_disabling_it(lab):
+    lab.auditor.fail("compute-01", "HOST-99")
+    lab.machine().run("compute-01")  # held, out of the pool
+    lab.compute_down("compute-02")
+    out = lab.machine().run("compute-02")
+    assert out.state == rr.HELD and [r["code"] for r in out.refusals] == ["zone_cap"]
+    assert "zone az1: 1 of 4 hosts already out of the pool (compute-01)" in out.message
+    svc = lab.svc("compute-02")
+    assert svc["status"] == "enabled" and svc.get("disabled_reason") is None  # NOT taken out
+    assert lab.restarts() == 0
+    rec = lab.record("compute-02")
+    assert rec.state == rr.HELD and not rec.out_by_us
+    # another zone is not capped by az1
+    lab.compute_down("compute-05")
+    assert lab.machine().run("compute-05").state == rr.RETURNED
+
+
+def test_the_zone_cap_counts_a_host_disabled_by_hand(lab):
+    lab.svc("compute-03").update(status="disabled", disabled_reason="BIOS update by hand")
+    lab.auditor.fail("compute-01", "HOST-99")
+    out = lab.machine().run("compute-01")
+    assert out.state == rr.HELD and "zone_cap" in [r["code"] for r in out.refusals]
+    assert "left in the pool" in lab.record("compute-01").reason
+    assert lab.svc("compute-01")["status"] == "enabled"
+
+
+def test_a_partition_holds_every_host_and_disables_none(lab):
+    for host in ("compute-01", "compute-02", "compute-05"):
+        lab.compute_down(host)
+    out = lab.machine().run("compute-01")
+    assert out.state == rr.HELD and out.held_hosts == ["compute-01", "compute-02", "compute-05"]
+    assert [r["code"] for r in out.refusals] == ["partition"]
+    assert "3 hosts fail NOVA-16 at once" in out.message
+    for host in ("compute-01", "compute-02", "compute-05"):
+        assert lab.record(host).state == rr.HELD and lab.record(host).reason.startswith("partition: ")
+        assert lab.svc(host)["status"] == "enabled"
+    assert lab.conn.compute.calls == [] and lab.restarts() == 0
+
+
+def test_max_per_day_holds_without_taking_out(lab):
+    at = lab.fc.now()
+    starts = tuple(rr.format_time(at - timedelta(hours=h)) for h in (20, 10, 2))
+    rr.Store(lab.layer.nova).save(rr.Record("compute-01", state=rr.RETURNED, history=starts))
+    lab.compute_down("compute-01")
+    out = lab.machine().run("compute-01")
+    assert out.state == rr.HELD and [r["code"] for r in out.refusals] == ["max_per_day"]
+    assert lab.svc("compute-01")["status"] == "enabled" and lab.restarts() == 0
+    assert "3 remediations of this host in the last 24 h" in lab.record("compute-01").reason
+
+
+def test_the_cooldown_leaves_the_host_as_it_is(lab):
+    at = lab.fc.now()
+    rr.Store(lab.layer.nova).save(rr.Record("compute-01", state=rr.RETURNED,
+                                            history=(rr.format_time(at - timedelta(minutes=10)),)))
+    lab.compute_down("compute-01")
+    before = lab.writes()
+    out = lab.machine().run("compute-01")
+    assert [r["code"] for r in out.refusals] == ["cooldown"] and "left as it is" in out.message
+    assert out.state == rr.RETURNED and lab.writes() == before and not out.changed
+
+
+def test_the_kill_switch_changes_nothing(lab):
+    lab.compute_down("compute-01")
+    store = rr.Store(lab.layer.nova)
+    assert mc.stop(store, "incident 7", "alice", lab.fc.now()) is True
+    before = lab.writes()
+    out = lab.machine().run("compute-01")
+    assert [r["code"] for r in out.refusals] == ["kill_switch"] and "incident 7 | alice" in out.message
+    assert lab.writes() == before and not out.changed and lab.restarts() == 0 and lab.auditor.calls == []
+    assert mc.resume(store) is True and mc.resume(store) is False
+    assert lab.machine().run("compute-01").state == rr.RETURNED
+
+
+THREE_STEPS = """
+name: compute_down_slow
+priority: 99
+match: {rules: [NOVA-16]}
+steps:
+  - {type: restart_service, service: nova-compute}
+  - {type: wait, until: service_up, timeout: 60}
+  - {type: wait, until: seconds, seconds: 5}
+"""
+
+
+def stop_after_restart(lab):
+    store = rr.Store(lab.layer.nova)
+    flipped = []
+
+    def hook():
+        if lab.restarts() and not flipped:
+            flipped.append(mc.stop(store, "stop now", "bob", lab.fc.now()))
+    lab.hooks.insert(0, hook)
+
+
+def test_the_kill_switch_stops_a_run_between_steps(lab):
+    lab.compute_down("compute-01")
+    stop_after_restart(lab)
+    books = [rb.load_runbook_text(THREE_STEPS, "/ops/slow.yml")]
+    out = lab.machine(runbooks=books).run("compute-01")
+    assert out.state == rr.FIXING and "kill_switch" in [r["code"] for r in out.refusals]
+    assert lab.record("compute-01").step == 2  # the wait finished; the next step did not start
+    assert lab.svc("compute-01")["status"] == "disabled"  # stays where it is
+
+
+@pytest.mark.xfail(strict=True, reason="machine bug: the kill switch is checked before each step only, not before "
+                   "the verification and the return (_fix saves VERIFYING and _verify_and_return gives the host back "
+                   "although the switch was set during the last step)")
+def test_the_kill_switch_set_during_the_last_step_keeps_the_host_out(lab):
+    lab.compute_down("compute-01")
+    stop_after_restart(lab)
+    out = lab.machine().run("compute-01")
+    assert "kill_switch" in [r["code"] for r in out.refusals]
+    assert out.state != rr.RETURNED
+    assert lab.svc("compute-01")["status"] == "disabled"  # stays where it is
+
+
+def test_a_held_host_is_not_touched_by_run(lab):
+    lab.machine().hold("compute-01", "disk replaced, burn-in", ticket="OPS-9")
+    lab.compute_down("compute-01")
+    before = lab.writes()
+    out = lab.machine().run("compute-01")
+    assert out.state == rr.HELD and [r["code"] for r in out.refusals] == ["held"]
+    assert "no runbook touches it" in out.message and lab.writes() == before and lab.restarts() == 0
+
+
+# -- the manual path ----------------------------------------------------------------------------------------------
+
+def test_hold_note_release(lab):
+    out = lab.machine().hold("compute-01", "fans replaced", ticket="OPS-1")
+    assert out.state == rr.HELD and to_states(out) == ["held"]
+    svc = lab.svc("compute-01")
+    assert svc["status"] == "disabled" and svc.get("disabled_reason").startswith("osfleet-remediation:held")
+    again = lab.machine().hold("compute-01", "fans replaced", ticket="OPS-1")
+    assert not again.changed and "already held" in again.message
+    note = lab.machine().note("compute-01", "burn-in 2 of 3 passed")
+    assert lab.record("compute-01").note == "burn-in 2 of 3 passed" and note.changed
+    assert ("remediation.note", "compute-01", None, "burn-in 2 of 3 passed") == lab.entries[-1][:4]
+    back = lab.machine().release("compute-01")
+    assert back.state == rr.RETURNED and lab.svc("compute-01")["status"] == "enabled"
+
+
+def test_hold_without_take_out_leaves_the_service(lab):
+    out = lab.machine().hold("compute-01", "watching", take_out=False)
+    assert out.state == rr.HELD and lab.svc("compute-01")["status"] == "enabled"
+    assert lab.machine().release("compute-01").state == rr.RETURNED
+    assert lab.svc("compute-01")["status"] == "enabled"
+
+
+def test_a_note_on_a_host_not_held_is_refused(lab):
+    with pytest.raises(mc.ConflictError):
+        lab.machine().note("compute-01", "hello")
+
+
+# -- resume ----------------------------------------------------------------------------------------------------
+
+def test_a_killed_run_is_resumed_from_the_recorded_step(lab):
+    lab.compute_down("compute-01")
+
+    def killed():
+        if lab.restarts() and lab.svc("compute-01")["state"] == "down":
+            raise KeyboardInterrupt("the controller died")
+    lab.hooks.insert(0, killed)  # before the service comes up: the run dies inside the wait
+    with pytest.raises(KeyboardInterrupt):
+        lab.machine().run("compute-01")
+    rec = lab.record("compute-01")
+    assert rec.state == rr.FIXING and rec.step == 1 and lab.svc("compute-01")["status"] == "disabled"
+    lab.hooks.remove(killed)
+    out = lab.machine().run("compute-01")
+    assert out.state_before == rr.FIXING and out.state == rr.RETURNED
+    assert [s["name"] for s in out.steps] == ["wait"]  # not the restart again
+    assert lab.restarts() == 1 and to_states(out) == ["verifying", "returned"]
+    assert lab.svc("compute-01")["status"] == "enabled"
+
+
+def test_a_failing_step_is_retried_then_holds(lab):
+    lab.compute_down("compute-01")
+    failing = HostCommands.from_options({"service_manager": "command",
+                                         "restart_command": [PY, "-c", "import sys; sys.exit(3)"]})
+    out = lab.machine(commands=failing).run("compute-01")
+    assert out.state == rr.HELD and [s["attempt"] for s in out.steps] == [1, 2]
+    assert "step restart_service failed" in lab.record("compute-01").reason and "exited 3" in out.message
+    assert lab.svc("compute-01")["status"] == "disabled"  # out of the pool, held for a person
+
+
+# -- check mode --------------------------------------------------------------------------------------------------
+
+def test_check_mode_writes_nothing_and_returns_a_plan(lab):
+    lab.compute_down("compute-01")
+    out = lab.machine(check_mode=True).run("compute-01")
+    assert lab.nova.writes == [] and lab.conn.compute.calls == [] and lab.entries == []
+    assert lab.nova.aggregates() == [] and lab.restarts() == 0
+    assert [p["step"] for p in out.plan] == ["confirm", "out_of_pool", "restart_service", "wait", "verify"]
+    assert out.plan[2]["detail"].startswith("run %s -c" % PY)
+    assert 30 not in lab.fc.sleeps  # no flap-guard wait in a dry run
+
+
+def test_check_mode_on_a_healthy_host_is_not_changed(lab):
+    out = lab.machine(check_mode=True).run("compute-01")
+    assert not out.changed and out.plan == [] and lab.nova.writes == []
+
+
+def test_check_mode_release_plans_the_verification(lab):
+    lab.machine().hold("compute-01", "x")
+    before = lab.writes()
+    out = lab.machine(check_mode=True).release("compute-01")
+    assert [p["step"] for p in out.plan] == ["verify"] and lab.writes() == before
+
+
+# -- given back exactly as it was -------------------------------------------------------------------------------------
+
+def test_a_host_disabled_with_someone_elses_reason_is_given_back_with_it(lab):
+    lab.svc("compute-02").update(status="disabled", disabled_reason="old reason")
+    lab.compute_down("compute-02")
+    out = lab.machine().run("compute-02")
+    assert out.state == rr.RETURNED and lab.record("compute-02").prior == "disabled:old reason"
+    svc = lab.svc("compute-02")
+    assert svc["status"] == "disabled" and svc.get("disabled_reason") == "old reason"
+
+
+def test_someone_disabling_the_host_meanwhile_keeps_their_reason(lab):
+    lab.compute_down("compute-01")
+
+    def operator():
+        if lab.restarts():
+            lab.svc("compute-01")["disabled_reason"] = "RAM test by hand"
+    lab.hooks.append(operator)
+    out = lab.machine().run("compute-01")
+    assert out.state == rr.RETURNED
+    assert lab.svc("compute-01").get("disabled_reason") == "RAM test by hand"
+    assert lab.svc("compute-01")["status"] == "disabled"
+
+
+# -- approval ----------------------------------------------------------------------------------------------------
+
+APPROVED = """
+name: compute_down_approved
+priority: 99
+match: {rules: [NOVA-16]}
+steps:
+  - {type: restart_service, service: nova-compute, approval: required}
+  - {type: wait, until: service_up, timeout: 60}
+"""
+
+
+def test_a_step_that_needs_approval_waits_then_continues(lab):
+    lab.compute_down("compute-01")
+    books = [rb.load_runbook_text(APPROVED, "/ops/approved.yml")] + lab.runbooks
+    out = lab.machine(runbooks=books).run("compute-01")
+    assert out.runbook == "compute_down_approved" and out.state == rr.FIXING
+    assert out.awaiting_approval == {"step": 0, "type": "restart_service", "name": "restart_service"}
+    assert "waits for an operator's approval" in out.message and lab.restarts() == 0
+    again = lab.machine(runbooks=books).run("compute-01")  # still not approved
+    assert again.awaiting_approval and lab.restarts() == 0
+    done = lab.machine(runbooks=books).run("compute-01", approve=True)
+    assert done.state == rr.RETURNED and lab.restarts() == 1
+    approved = [e for e in lab.entries if e[0] == "remediation.approved"]
+    assert len(approved) == 1 and approved[0][4]["by"] == "tester"
+
+
+# -- a runbook that went away -------------------------------------------------------------------------------------
+
+def test_an_open_record_whose_runbook_is_no_longer_loaded_is_held(lab):
+    rr.Store(lab.layer.nova).save(rr.Record("compute-01", state=rr.FIXING, runbook="gone", rules=("NOVA-16",)))
+    out = lab.machine().run("compute-01")
+    assert out.state == rr.HELD and "runbook 'gone' is no longer loaded" in out.message
+
+
+def test_an_unknown_host_is_refused(lab):
+    with pytest.raises(mc.NotFoundError):
+        lab.machine().run("compute-99")
