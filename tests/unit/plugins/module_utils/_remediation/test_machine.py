@@ -27,8 +27,8 @@ from ansible_collections.osfleet.day2.plugins.module_utils._remediation import g
 from ansible_collections.osfleet.day2.plugins.module_utils._remediation import machine as mc
 from ansible_collections.osfleet.day2.plugins.module_utils._remediation import record as rr
 from ansible_collections.osfleet.day2.plugins.module_utils._remediation import runbook as rb
-from ansible_collections.osfleet.day2.plugins.module_utils._remediation.checks import HostAudit
 from ansible_collections.osfleet.day2.plugins.module_utils._remediation.host_commands import HostCommands
+from ansible_collections.osfleet.day2.tests.unit.plugins.module_utils._remediation.fake_audit import FakeAuditor
 from ansible_collections.osfleet.day2.tests.unit.plugins.module_utils.fake_nova import (
     FakeClock,
     FakeIdentity,
@@ -38,40 +38,8 @@ from ansible_collections.osfleet.day2.tests.unit.plugins.module_utils.fake_nova 
 PY = sys.executable
 HOSTS = {"compute-01": "az1", "compute-02": "az1", "compute-03": "az1", "compute-04": "az1",
          "compute-05": "az2", "compute-06": "az2"}
-SEVERITY = {"NOVA-16": "critical", "HW-12": "critical", "HW-13": "high", "HW-14": "high", "HOST-25": "high",
-            "HOST-99": "critical", "HOST-50": "low"}
 # the restart "command": appends a line to a file, so a test sees that (and how often) it ran
 RESTART = "import sys; open(sys.argv[1], 'a').write('restarted\\n')"
-
-
-class FakeAuditor:
-    """checks.Auditor's stand-in: ``status[host][rule]`` is what the audit sees now (default: every rule
-    passes); ``facts[host]`` the host target's facts. ``calls`` lists the ``hosts`` of every run."""
-
-    def __init__(self, hosts):
-        self.status = {h: {} for h in hosts}
-        self.facts = {h: {} for h in hosts}
-        self.calls = []
-
-    def fail(self, host, *rules, status="fail"):
-        for rule in rules:
-            self.status[host][rule] = status
-
-    def heal(self, host, *rules):
-        for rule in rules:
-            self.status[host].pop(rule, None)
-
-    def run(self, hosts=None):
-        self.calls.append(None if hosts is None else list(hosts))
-        statuses, results = {}, {}
-        for host in self.status:
-            mine = {rule: self.status[host].get(rule, "pass") for rule in SEVERITY}
-            statuses[host] = mine
-            results[host] = {rule: {"rule": rule, "target": host, "kind": "host", "status": st,
-                                    "severity": SEVERITY[rule], "message": "%s %s on %s" % (rule, st, host)}
-                             for rule, st in mine.items()}
-        targets = {h: dict({"id": h}, **self.facts[h]) for h in self.status}
-        return HostAudit(statuses, results, targets)
 
 
 class Lab:
