@@ -29,9 +29,6 @@ ALLOWED = {
     "_maintenance": {"_openstack", "_hosts"},
     "_quarantine": {"_openstack"},
     "_audit": set(),
-    # the remediation acts through the capabilities (drain windows, compute services, BMC power, the fleet's
-    # zones and capacity) and confirms with the audit's engine; every cloud call goes through the Cloud it is given
-    "_remediation": {"_audit", "_fleet", "_hardware", "_hosts", "_maintenance"},
 }
 #: files with a wider allowance than their package: the module base is the modules' glue, it merges the
 #: cloud options and connects
