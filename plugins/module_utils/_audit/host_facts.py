@@ -16,7 +16,7 @@ import re
 from typing import Any, Dict, List, Optional, Tuple
 
 from ansible_collections.osfleet.day2.plugins.module_utils._audit.values import Unreadable, version_key
-from ansible_collections.osfleet.day2.plugins.module_utils._common.marks import maintenance_window
+from ansible_collections.osfleet.day2.plugins.module_utils._common.marks import maintenance_window, remediation_state
 
 #: a compute service disabled by osfleet.day2 (maintenance, remediation holds) carries this prefix
 OUR_REASON_PREFIX = "osfleet-"
@@ -85,9 +85,10 @@ def _host_from_fleet(name: str, h: Dict[str, Any], servers_listed: bool) -> Dict
         target["server_count"] = int(hv["running_vms"])
     reason = service.get("disabled_reason") or ""
     window = h.get("maintenance") if h.get("maintenance") is not None else maintenance_window(reason)
-    target["marks"] = {"maintenance": window, "ours": reason.startswith(OUR_REASON_PREFIX)}
-    target["hold"] = {"maintenance": window, "quarantine": None}
-    target["held"] = window is not None
+    remediation = remediation_state(reason)
+    target["marks"] = {"maintenance": window, "ours": reason.startswith(OUR_REASON_PREFIX), "remediation": remediation}
+    target["hold"] = {"maintenance": window, "quarantine": None, "remediation": remediation}
+    target["held"] = window is not None or remediation is not None
     target["zones"] = sorted({z.strip() for z in (h.get("zone") or "").split(",") if z.strip()})
     return target
 
@@ -95,7 +96,8 @@ def _host_from_fleet(name: str, h: Dict[str, Any], servers_listed: bool) -> Dict
 def _bare_host(name: str) -> Dict[str, Any]:
     """A machine the BMC map lists and Nova does not know (a spare, or not onboarded yet)."""
     return {"id": name, "name": name, "kind": "host", "compute_service": False, "aggregates": [], "zones": [],
-            "marks": {"maintenance": None, "ours": False}, "hold": {"maintenance": None, "quarantine": None},
+            "marks": {"maintenance": None, "ours": False, "remediation": None},
+            "hold": {"maintenance": None, "quarantine": None, "remediation": None},
             "held": False, "_errors": {}}
 
 

@@ -17,7 +17,7 @@ retries (HTTP 503 honouring Retry-After) and waits for a power state.
 from __future__ import annotations
 
 import abc
-from typing import Iterable, Optional
+from typing import Iterable, List, Optional
 
 from ansible_collections.osfleet.day2.plugins.module_utils._hardware.address import (
     BMC_TYPES,
@@ -26,6 +26,7 @@ from ansible_collections.osfleet.day2.plugins.module_utils._hardware.address imp
     parse_address,
 )
 from ansible_collections.osfleet.day2.plugins.module_utils._hardware.deadline import Deadline
+from ansible_collections.osfleet.day2.plugins.module_utils._hardware.errors import BmcUnsupported
 from ansible_collections.osfleet.day2.plugins.module_utils._hardware.state import (
     GATHER_CHOICES,
     BootOverride,
@@ -83,6 +84,11 @@ class Bmc(abc.ABC):
     @abc.abstractmethod
     def set_boot_override(self, target: str, persistent: bool, mode: Optional[str] = None) -> None:
         """Boot ``target`` next time (or every time when ``persistent``); ``none`` clears the override."""
+
+    def clear_log(self) -> List[str]:
+        """Clear the system event log(s); the logs cleared. Backends that cannot say BmcUnsupported."""
+        raise BmcUnsupported("%s: clearing the event log is not supported by this backend" % self.address,
+                             resource=self.address)
 
     @abc.abstractmethod
     def close(self) -> None:

@@ -483,6 +483,8 @@ class Remediation:
             return "BMC power %s" % step.param("action")
         if step.type == "playbook":
             return "ansible-playbook %s" % step.param("path")
+        if step.type == "clear_sel":
+            return "clear the BMC's event logs"
         return step.type
 
     # ------------------------------------------------------------------
@@ -500,6 +502,9 @@ class Remediation:
             return self._drain(rec, step)
         if kind == "power":
             return self._power(rec, step)
+        if kind == "clear_sel":
+            with self._bmc(rec, step) as bmc:
+                return "cleared %s" % ", ".join(bmc.clear_log())
         if kind == "playbook":
             return self._playbook(rec, step)
         raise StepFailed("step type %s cannot run here" % kind)  # pragma: no cover - the catalogue is closed
@@ -564,13 +569,16 @@ class Remediation:
         return "drained through window %s: %s" % (name, ", ".join("%s %d" % kv for kv in sorted(progress.items()))
                                                  or "no servers")
 
-    def _power(self, rec: rr.Record, step: Step) -> str:
+    def _bmc(self, rec: rr.Record, step: Step) -> Any:
         entry = self.bmcs.get(rec.host)
         if not entry:
             raise StepFailed("no BMC is known for %s (not in the BMC map)" % rec.host)
-        with open_bmc(entry["address"], entry.get("username"), entry.get("password"), bmc_type=entry.get("type"),
-                      validate_certs=self.bmc_tls.get("validate_certs", True), ca_path=self.bmc_tls.get("ca_path"),
-                      timeout=float(step.timeout)) as bmc:
+        verify = entry.get("verify", self.bmc_tls.get("validate_certs", True))
+        return open_bmc(entry["address"], entry.get("username"), entry.get("password"), bmc_type=entry.get("type"),
+                        validate_certs=bool(verify), ca_path=self.bmc_tls.get("ca_path"), timeout=float(step.timeout))
+
+    def _power(self, rec: rr.Record, step: Step) -> str:
+        with self._bmc(rec, step) as bmc:
             plan = hw_power.plan(bmc.power_state(), step.param("action"))
             final = hw_power.apply(bmc, plan)
         return "power %s: %s -> %s" % (step.param("action"), plan.current, final)

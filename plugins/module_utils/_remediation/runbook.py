@@ -67,7 +67,9 @@ CATALOGUE: Dict[str, Tuple[Dict[str, type], Tuple[str, ...], bool]] = {
 COMMON_STEP_KEYS: Dict[str, type] = {"type": str, "name": str, "timeout": int, "retries": int, "on_failure": str,
                                      "disruptive": bool, "approval": str}
 POWER_ACTIONS = ("graceful_restart", "force_restart", "power_cycle", "graceful_shutdown", "off", "on")
-BMC_RESET_METHODS = ("bmc", "host")
+#: ``host``: in-band from the host (host_commands.bmc_reset_command), the one way that reaches a BMC that does not
+#: answer on the network
+BMC_RESET_METHODS = ("host",)
 DRAIN_ACTIONS = ("live_migrate", "migrate", "shutdown")
 WAIT_UNTIL = ("service_up", "rules_pass", "seconds")
 TOP_KEYS = {"name", "description", "priority", "match", "steps", "verify", "enabled"}
@@ -227,7 +229,7 @@ def _step(source: str, where: str, data: Any) -> Step:
         _choice(source, where + ".action", params["action"], POWER_ACTIONS)
         disruptive_default = params["action"] != "on"
     if kind == "bmc_reset":
-        params.setdefault("method", "bmc")
+        params.setdefault("method", "host")
         _choice(source, where + ".method", params["method"], BMC_RESET_METHODS)
     if kind == "drain":
         params.setdefault("default_action", "live_migrate")

@@ -240,6 +240,11 @@ class IpmiBmc(Bmc):
         self._call("Set System Boot Options", self.cmd.set_bootdev, dev, persist=persistent,
                    uefiboot=(mode == "uefi"))
 
+    def clear_log(self) -> List[str]:
+        """Read the SEL with pyghmi's clear flag (Clear SEL after reading, IPMI 2.0 31.9)."""
+        self._call("clear the SEL", lambda: list(self.cmd.get_event_log(clear=True)))
+        return ["SEL"]
+
     def close(self) -> None:
         cmd, self.cmd = self.cmd, None
         if cmd is None:

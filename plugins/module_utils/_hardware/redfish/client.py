@@ -664,6 +664,29 @@ class RedfishBmc(Bmc):
                                      % (self.address, reset, ", ".join(sorted(allowed))), resource=self.address)
             system.reset_system(sushy.ResetType(reset))
 
+    def clear_log(self) -> List[str]:
+        """POST each event log's ``#LogService.ClearLog`` (System and Manager logs, as _logs reads them)."""
+        warnings: List[str] = []
+        system = self.system_doc(fresh=True)
+        paths = self._log_services(system, warnings, "the system's")
+        manager = self._manager_path(system)
+        if manager:
+            paths += [p for p in self._log_services(self.get(manager), warnings, "the manager's") if p not in paths]
+        cleared = []
+        for path in paths:
+            service = self.get(path)
+            if service.get("ServiceEnabled") is False or service.get("LogEntryType") == "Dump":
+                continue
+            action = ((service.get("Actions") or {}).get("#LogService.ClearLog") or {}).get("target")
+            if not action:
+                continue
+            with self._errors("clear the log %s" % path):
+                self.conn.post(action, data={})
+            cleared.append(path)
+        if not cleared:
+            raise BmcUnsupported("%s: no event log offers #LogService.ClearLog" % self.address, resource=self.address)
+        return cleared
+
     def set_boot_override(self, target: str, persistent: bool, mode: Optional[str] = None) -> None:
         source = redfish_map.BOOT_TARGETS_REVERSE.get(target)
         if source is None:

@@ -29,6 +29,9 @@ ALLOWED = {
     "_maintenance": {"_openstack", "_hosts"},
     "_quarantine": {"_openstack"},
     "_audit": set(),
+    # remediation strings the capabilities together: the audit confirms and verifies, hosts and maintenance take
+    # the host out and drain it, hardware powers it, fleet counts what the guards count
+    "_remediation": {"_openstack", "_hosts", "_maintenance", "_hardware", "_audit", "_fleet"},
 }
 #: files with a wider allowance than their package: the module base is the modules' glue, it merges the
 #: cloud options and connects

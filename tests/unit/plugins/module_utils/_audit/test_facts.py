@@ -21,7 +21,8 @@ def test_host_target_shape(cloud):
     assert t["zones"] == ["az1"] and t["aggregates"] == ["agg-az1"]
     assert t["tags"] == ["agg-az1", "availability_zone", "ssd"]  # aggregate names and metadata keys
     assert t["server_count"] == 2 and sorted(t["servers"]) == ["srv-2", "srv-5"]
-    assert t["marks"] == {"maintenance": None, "ours": False, "window_state": None, "window_open": False}
+    assert t["marks"] == {"maintenance": None, "ours": False, "remediation": None, "window_state": None,
+                          "window_open": False}
     assert t["held"] is False
     assert t["placement"] == {"has_provider": True, "provider": "rp-compute-02",
                               "traits": ["COMPUTE_NODE", "HW_CPU_X86_AVX2"]}
@@ -110,9 +111,18 @@ def test_maintenance_marks_and_window(cloud):
     cloud["maintenance_windows"].append({"name": "w-1", "state": "draining", "start_at": "2026-11-21T00:00:00Z",
                                          "hosts": ["compute-03"]})
     t = hosts(gathered(cloud))["compute-03"]
-    assert t["marks"] == {"maintenance": "w-1", "ours": True, "window_state": "draining", "window_open": True}
+    assert t["marks"] == {"maintenance": "w-1", "ours": True, "remediation": None, "window_state": "draining",
+                          "window_open": True}
     assert t["service"]["disabled_since"] == "2026-11-21T00:00:00Z"
-    assert t["held"] is True and t["hold"] == {"maintenance": "w-1", "quarantine": None}
+    assert t["held"] is True and t["hold"] == {"maintenance": "w-1", "quarantine": None, "remediation": None}
+
+
+def test_a_host_remediation_holds_is_marked_held(cloud):
+    cloud["fleet"]["hosts"]["compute-03"]["service"].update(
+        status="disabled", disabled_reason="osfleet-remediation:held overtemp hardware: needs hands")
+    t = hosts(gathered(cloud))["compute-03"]
+    assert t["marks"]["remediation"] == "held" and t["marks"]["ours"] is True and t["marks"]["maintenance"] is None
+    assert t["held"] is True and t["hold"]["remediation"] == "held"
 
 
 def test_the_maintenance_mark_is_read_from_the_reason_when_the_snapshot_lacks_it(cloud):
