@@ -558,6 +558,29 @@ def test_a_step_that_needs_approval_waits_then_continues(lab):
     assert len(approved) == 1 and approved[0][4]["by"] == "tester"
 
 
+CLEAR_SEL = """
+name: sel_full
+match: {rules: [HOST-25]}
+steps:
+  - {type: clear_sel}
+"""
+
+
+def test_a_bmc_step_on_a_host_without_a_known_bmc_holds(lab):
+    lab.auditor.fail("compute-01", "HOST-25")
+    books = [rb.load_runbook_text(CLEAR_SEL, "/ops/sel.yml")]
+    out = lab.machine(runbooks=books).run("compute-01")
+    assert out.state == rr.HELD and "no BMC is known for compute-01" in out.message
+    assert [s["ok"] for s in out.steps] == [False]
+
+
+def test_check_mode_describes_a_clear_sel(lab):
+    lab.auditor.fail("compute-01", "HOST-25")
+    books = [rb.load_runbook_text(CLEAR_SEL, "/ops/sel.yml")]
+    out = lab.machine(check_mode=True, runbooks=books).run("compute-01")
+    assert [p.get("detail") for p in out.plan if p["step"] == "clear_sel"] == ["clear the BMC's event logs"]
+
+
 # -- a runbook that went away -------------------------------------------------------------------------------------
 
 def test_an_open_record_whose_runbook_is_no_longer_loaded_is_held(lab):

@@ -111,7 +111,7 @@ def test_defaults():
     assert drain.params == (("default_action", "live_migrate"), ("max_parallel", 4), ("reply_minutes", 0))
     assert drain.disruptive is True and drain.timeout == rb.DEFAULT_STEP_TIMEOUT
     assert power_on.disruptive is False  # powering on hurts no server
-    assert reset.param("method") == "bmc"
+    assert reset.param("method") == "host"  # in-band: the one way to a BMC that does not answer
     assert book.priority == 50 and book.verify == ("HW-1",) and book.verify_timeout == 300
 
 
@@ -149,7 +149,8 @@ def test_defaults():
     (with_step({"type": "restart_service", "service": "x", "approval": "maybe"}), "steps[0].approval",
      "'maybe' is not one of none, required"),
     (with_step({"type": "power", "action": "reboot"}), "steps[0].action", "'reboot' is not one of"),
-    (with_step({"type": "bmc_reset", "method": "cold"}), "steps[0].method", "'cold' is not one of bmc, host"),
+    (with_step({"type": "bmc_reset", "method": "cold"}), "steps[0].method", "'cold' is not one of host"),
+    (with_step({"type": "bmc_reset", "method": "bmc"}), "steps[0].method", "'bmc' is not one of host"),
     (with_step({"type": "drain", "default_action": "evacuate"}), "steps[0].default_action", "'evacuate'"),
     (with_step({"type": "drain", "max_parallel": 0}), "steps[0].max_parallel", "between 1 and 100"),
     (with_step({"type": "drain", "reply_minutes": -1}), "steps[0].reply_minutes", "0 or more"),
