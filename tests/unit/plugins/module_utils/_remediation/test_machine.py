@@ -297,6 +297,36 @@ def test_a_drain_is_refused_on_a_host_with_a_quarantined_server(lab):
     assert lab.nova.on("compute-01") == ["s1", "s2"]
 
 
+def test_a_run_killed_during_the_drain_resumes_the_same_window(lab):
+    overtemp(lab)
+    died = []
+
+    def killed():
+        if lab.fc.sleeps[-1] == 1.0 and not died:  # the window's drain loop, between two looks
+            died.append(True)
+            raise KeyboardInterrupt("the controller died mid-drain")
+    lab.hooks.insert(0, killed)
+    with pytest.raises(KeyboardInterrupt):
+        lab.machine().run("compute-01")
+    rec = lab.record("compute-01")
+    assert rec.state == rr.FIXING and rec.step == 0 and rec.window
+    assert maintenance_window(lab.svc("compute-01").get("disabled_reason")) == rec.window
+    out = lab.machine().run("compute-01")
+    assert out.state_before == rr.FIXING and out.state == rr.HELD
+    assert lab.nova.on("compute-01") == []
+    windows = [a["name"] for a in lab.nova.aggregates() if a["name"].startswith("osfleet-maint-")]
+    assert windows == ["osfleet-maint-" + rec.window]  # the same window, not a second one
+
+
+def test_a_host_in_someone_elses_maintenance_window_is_not_touched(lab):
+    lab.svc("compute-01").update(status="disabled", disabled_reason="osfleet-maintenance:bios-upgrade CHG-7")
+    lab.compute_down("compute-01")
+    before = lab.writes()
+    out = lab.machine().run("compute-01")
+    assert [r["code"] for r in out.refusals] == ["in_maintenance"] and "bios-upgrade" in out.message
+    assert lab.writes() == before and lab.restarts() == 0
+
+
 # -- the guards ------------------------------------------------------------------------------------------------
 
 def test_the_zone_cap_holds_the_second_host_of_a_zone_without_disabling_it(lab):
@@ -336,6 +366,15 @@ def test_a_partition_holds_every_host_and_disables_none(lab):
         assert lab.record(host).state == rr.HELD and lab.record(host).reason.startswith("partition: ")
         assert lab.svc(host)["status"] == "enabled"
     assert lab.conn.compute.calls == [] and lab.restarts() == 0
+
+
+@pytest.mark.xfail(strict=True, reason="machine bug: after a partition hold the result's record is the last host "
+                   "saved (sorted: compute-05), not the host the module ran for (RETURN: 'the host's record')")
+def test_a_partition_returns_the_record_of_the_host_asked_about(lab):
+    for host in ("compute-01", "compute-02", "compute-05"):
+        lab.compute_down(host)
+    out = lab.machine().run("compute-01")
+    assert out.record["host"] == "compute-01"
 
 
 def test_max_per_day_holds_without_taking_out(lab):
