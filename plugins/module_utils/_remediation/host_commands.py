@@ -96,6 +96,10 @@ class HostCommands:
         units = o.get("units") or {}
         if not isinstance(units, Mapping):
             raise ValidationError("host_commands.units must map a service to its unit", field="host_commands.units")
+        for service, unit in units.items():  # str(None) would restart a unit called "None"
+            if not isinstance(unit, str) or not unit.strip():
+                raise ValidationError("host_commands.units.%s must be a unit or container name, not %r"
+                                      % (service, unit), field="host_commands.units.%s" % service)
         reset = _argv(o["bmc_reset_command"], "host_commands.bmc_reset_command") if o.get("bmc_reset_command") \
             else BMC_RESET
         return cls(manager, tuple(restart), tuple(sorted((str(k), str(v)) for k, v in units.items())),

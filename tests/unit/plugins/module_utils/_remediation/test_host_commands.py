@@ -84,6 +84,13 @@ def test_literal_braces_are_written_doubled():
     assert cmds.restart_argv("c1", "x") == ["sh", "-c", "echo {} c1"]
 
 
+@pytest.mark.parametrize("unit", [None, 5, "", ["nova_compute"]])
+def test_a_unit_that_is_not_a_name_is_refused(unit):
+    with pytest.raises(ValidationError) as err:
+        HostCommands.from_options({"units": {"nova-compute": unit}})
+    assert err.value.field == "host_commands.units.nova-compute"
+
+
 # -- running -------------------------------------------------------------------------------------------------
 
 def test_run_command_ok_keeps_the_output():
