@@ -63,6 +63,16 @@ def test_every_value_is_capped_at_255_characters():
     assert back.reason == "x" * 255 and back.note == "n" * 255
 
 
+def test_lists_keep_whole_items_within_255_characters():
+    rules = tuple("NOVA-%d" % i for i in range(100, 150))  # 50 rule ids, 449 characters joined
+    md = replace(FULL, rules=rules, alerts=tuple("OsfleetAlertNumber%02d" % i for i in range(20))).to_metadata()
+    assert len(md["osfleet_remed_rules"]) <= 255 and len(md["osfleet_remed_alerts"]) <= 255
+    back = rr.Record.from_aggregate(agg_of(replace(FULL, rules=rules)))
+    assert back.rules == rules[:len(back.rules)] and len(back.rules) > 20  # no id cut short
+    assert all(a.startswith("OsfleetAlertNumber") and len(a) == 20
+               for a in md["osfleet_remed_alerts"].split(","))
+
+
 def test_from_aggregate_tolerates_missing_and_bad_values():
     rec = rr.Record.from_aggregate({"id": 9, "name": "osfleet-remed-compute-09",
                                     "metadata": {"osfleet_remed_step": "two", "osfleet_remed_approved": ""}})
