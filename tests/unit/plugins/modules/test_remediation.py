@@ -66,8 +66,8 @@ def test_a_guard_of_the_wrong_type_fails_naming_it(env):
 
 
 def test_bad_host_commands_fail_naming_the_key(env):
-    out = env.run(host="compute-01", host_commands={"service_manager": "command",
-                                                   "restart_command": "labctl compute restart {host}"})
+    commands = {"service_manager": "command", "restart_command": "labctl compute restart {host}"}
+    out = env.run(host="compute-01", host_commands=commands)
     assert out["failed"] and out["field"] == "host_commands.restart_command" and "not a shell line" in out["msg"]
 
 

@@ -220,8 +220,8 @@ def test_the_kill_switch_is_set_and_lifted_idempotently(nova_fake):
     assert store.set_stopped(None) is False
     assert store.set_stopped("again | bob | later") is True  # the control aggregate is reused, not created twice
     assert [w for w in nova_fake.writes if w[0] == "create_aggregate"] == [("create_aggregate", rr.CONTROL_AGGREGATE)]
-    assert "osfleet_remed_stopped" in next(a for a in nova_fake.aggregates()
-                                            if a["name"] == rr.CONTROL_AGGREGATE)["metadata"]
+    control = next(a for a in nova_fake.aggregates() if a["name"] == rr.CONTROL_AGGREGATE)
+    assert "osfleet_remed_stopped" in control["metadata"]
 
 
 def test_the_kill_switch_words_are_capped(nova_fake):
