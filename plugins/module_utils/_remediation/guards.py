@@ -18,7 +18,7 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence
 
 from ansible_collections.osfleet.day2.plugins.module_utils._common.errors import ValidationError
 from ansible_collections.osfleet.day2.plugins.module_utils._common.marks import quarantine_case
-from ansible_collections.osfleet.day2.plugins.module_utils._remediation.record import OPEN, Record, parse_time
+from ansible_collections.osfleet.day2.plugins.module_utils._remediation.record import Record, parse_time
 
 RESOURCES = (("vcpus", "VCPU"), ("memory_mb", "MEMORY_MB"))
 

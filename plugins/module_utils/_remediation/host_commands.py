@@ -121,8 +121,9 @@ class HostCommands:
 def run_command(argv: Sequence[str], timeout: float) -> CommandResult:
     """Run ``argv`` (no shell), at most ``timeout`` seconds; the output's tail kept for the record."""
     try:
-        proc = subprocess.run(list(argv), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,  # nosec B603
-                              timeout=timeout, check=False)
+        # the core has no AnsibleModule (and its run_command no timeout): a plain argument list, no shell
+        proc = subprocess.run(list(argv), stdout=subprocess.PIPE,  # nosec B603 pylint: disable=ansible-bad-function
+                              stderr=subprocess.STDOUT, timeout=timeout, check=False)
     except FileNotFoundError:
         return CommandResult(tuple(argv), 127, "%s: command not found" % argv[0])
     except OSError as exc:  # not executable, a directory, ...: a failed step, not a crash of the run

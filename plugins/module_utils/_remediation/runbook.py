@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from ansible_collections.osfleet.day2.plugins.module_utils._audit.source import load_yaml
@@ -348,8 +348,7 @@ def load_sources(sources: Sequence[Mapping[str, Any]]) -> List[Runbook]:
     for src in sources:
         book = load_runbook_text(src["text"], src["source"])
         if not src.get("shipped") and book.name in own:
-            raise ValidationError("runbook %r is defined twice: %s and %s" % (book.name, own[book.name],
-                                                                           src["source"]),
+            raise ValidationError("runbook %r is defined twice: %s and %s" % (book.name, own[book.name], src["source"]),
                                   field="runbook_dirs", details={"file": src["source"]})
         if not src.get("shipped"):
             own[book.name] = src["source"]
