@@ -40,3 +40,31 @@ def test_hosts_failing_and_evidence():
     assert a.hosts_failing(["HOST-25"]) == []  # an error is not a failure either
     assert a.evidence("c1", ["NOVA-16", "HW-99"]) == {"NOVA-16": {"status": "fail", "message": "NOVA-16 is fail"},
                                                       "HW-99": {}}
+
+
+# -- the real Auditor over the audit tests' cloud fixture (the gathering injected, the engine and packs real) ----
+
+def test_the_auditor_runs_the_host_rules_and_the_runbooks_match_its_facts():
+    from ansible_collections.osfleet.day2.plugins.module_utils._remediation import runbook as rb
+    from ansible_collections.osfleet.day2.plugins.module_utils._remediation.checks import HOST_SOURCES, Auditor
+    from ansible_collections.osfleet.day2.tests.unit.plugins.module_utils._audit import audit_fixtures as af
+
+    cloud = af.faulty(af.fresh_cloud())  # overtemp on compute-02, compute-03's BMC unreachable
+    asked = []
+
+    def gather(conn, bmcs, options):
+        asked.append((conn, bmcs, options.sources))
+        return af.gathered(cloud)
+    bmcs = {h: {"address": "redfish://10.0.0.%d" % i} for i, h in enumerate(("compute-01", "compute-02"))}
+    auditor = Auditor("the cloud", [af.shipped("compute_hosts")], bmcs, af.BASELINE, gather=gather)
+    result = auditor.run()
+    assert asked[-1] == ("the cloud", bmcs, HOST_SOURCES)
+    assert "HW-14" in result.failing("compute-02") and "HW-14" not in result.failing("compute-01")
+    assert "HOST-25" in result.failing("compute-03")
+    assert result.targets["compute-03"]["bmc_access"]["status"] == "unreachable"
+    books = rb.load_runbooks()
+    assert rb.select(books, result.failing("compute-02"), target=result.targets["compute-02"]).name == "overtemp"
+    assert rb.select(books, result.failing("compute-03", ["HOST-25"]),
+                     target=result.targets["compute-03"]).name == "bmc_down"
+    auditor.run(["compute-02"])  # the BMCs read are the host's only
+    assert asked[-1][1] == {"compute-02": bmcs["compute-02"]}
