@@ -154,3 +154,36 @@ def test_a_note_on_a_host_that_is_not_held_fails(env):
 def test_an_unknown_host_fails(env):
     out = env.run(host="compute-99")
     assert out["failed"] and "compute-99" in out["msg"]
+
+
+# -- remediation_switch: the kill switch --------------------------------------------------------------------------
+
+def switch(env, **args):
+    from ansible_collections.osfleet.day2.plugins.modules import remediation_switch
+    args.setdefault("audit_log", env.audit_log)
+    args.setdefault("audit_actor", "alice")
+    return env.main(remediation_switch, args)
+
+
+def test_the_switch_stops_and_resumes_idempotently_and_a_stopped_run_changes_nothing(env):
+    dry = switch(env, state="stopped", reason="INC-1", _ansible_check_mode=True)
+    assert dry["changed"] is True and env.writes() == (0, 0)
+    stopped = switch(env, state="stopped", reason="INC-1")
+    assert stopped["changed"] is True and stopped["stopped"].startswith("INC-1 | alice | ")
+    assert switch(env, state="stopped", reason="INC-1")["changed"] is False
+    env.svc("compute-01")["state"] = "down"
+    env.auditor.fail("compute-01", "NOVA-16")
+    before = env.writes()
+    out = env.run(host="compute-01")
+    assert out["changed"] is False and [r["code"] for r in out["refusals"]] == ["kill_switch"]
+    assert env.writes() == before
+    resumed = switch(env, state="running")
+    assert resumed["changed"] is True and resumed["stopped"] is None
+    assert switch(env, state="running")["changed"] is False
+    entries = [e for e in AuditLog(env.audit_log).entries() if e["action"] == "remediation.switch"]
+    assert [e["details"]["state"] for e in entries] == ["stopped", "running"]
+
+
+def test_the_switch_needs_a_reason_to_stop(env):
+    out = switch(env, state="stopped")
+    assert out["failed"] and "reason" in out["msg"]
