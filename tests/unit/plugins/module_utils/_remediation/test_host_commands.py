@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import time
 
 import pytest
 
@@ -124,3 +125,10 @@ def test_run_command_not_executable(tmp_path):
 def test_the_output_tail_is_kept():
     result = run_command([PY, "-c", "print('x' * 5000 + 'END')"], timeout=30)
     assert len(result.output) == 2000 and result.output.strip().endswith("END")
+
+
+def test_a_timeout_does_not_wait_for_a_grandchild_holding_the_output():
+    """ssh or a wrapper script leaving a process behind: the step still ends at its timeout."""
+    began = time.monotonic()
+    result = run_command(["sh", "-c", "sleep 20 & sleep 20"], timeout=1)
+    assert result.rc == -1 and time.monotonic() - began < 10
