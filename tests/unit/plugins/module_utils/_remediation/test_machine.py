@@ -677,6 +677,43 @@ def test_bmc_badauth_leaves_the_host_in_the_pool(lab):
     assert lab.svc("compute-01")["status"] == "enabled"
 
 
+PLAYBOOK_BOOK = """
+name: by_playbook
+priority: 99
+match: {rules: [NOVA-16]}
+steps:
+  - type: playbook
+    path: %s
+    extra_vars: {marker: %s}
+    timeout: 120
+"""
+PLAYBOOK = """
+- hosts: localhost
+  gather_facts: false
+  tasks:
+    - ansible.builtin.copy:
+        dest: "{{ marker }}"
+        content: "{{ osfleet_host }} {{ osfleet_runbook }} {{ osfleet_rules | join(',') }}"
+"""
+
+
+def test_a_playbook_step_runs_ansible_playbook_with_the_host_as_variables(lab, tmp_path):
+    """The one step that starts a real ansible-playbook (a local, two-second one)."""
+    playbook, marker = tmp_path / "fix.yml", tmp_path / "ran.txt"
+    playbook.write_text(PLAYBOOK)
+    lab.down("compute-01")
+    lab.auditor.fail("compute-01", "NOVA-16")
+
+    def fixed():
+        if marker.exists():
+            lab.auditor.heal("compute-01", "NOVA-16")
+    lab.hooks.append(fixed)
+    books = [rb.load_runbook_text(PLAYBOOK_BOOK % (playbook, marker), "/ops/pb.yml")]
+    out = lab.machine(runbooks=books, confirm_seconds=0).run("compute-01")
+    assert [(s["type"], s["ok"]) for s in out.steps] == [("playbook", True)], out.steps
+    assert marker.read_text() == "compute-01 by_playbook NOVA-16" and out.state == rr.RETURNED
+
+
 # -- a runbook that went away -------------------------------------------------------------------------------------
 
 def test_an_open_record_whose_runbook_is_no_longer_loaded_is_held(lab):
