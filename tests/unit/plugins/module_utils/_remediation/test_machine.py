@@ -714,6 +714,71 @@ def test_a_playbook_step_runs_ansible_playbook_with_the_host_as_variables(lab, t
     assert marker.read_text() == "compute-01 by_playbook NOVA-16" and out.state == rr.RETURNED
 
 
+POWER_BOOK = """
+name: power_cycle_it
+priority: 99
+match: {rules: [NOVA-16]}
+steps:
+  - {type: power, action: power_cycle, timeout: 60}
+"""
+
+
+class FakeBmc:
+    """The BMC behind open_bmc (the hardware adapters have their own tests): its power state and the calls."""
+
+    def __init__(self, opened):
+        self.address, self.state, self.calls, self.opened = "redfish://10.0.0.1", "on", [], opened
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def power_state(self):
+        return self.state
+
+    def power(self, action):
+        self.calls.append(action)
+
+
+def fake_bmc(monkeypatch):
+    made = []
+
+    def open_bmc(address, username, password, **kw):
+        made.append(FakeBmc(dict(kw, address=address, username=username)))
+        return made[-1]
+    monkeypatch.setattr(mc, "open_bmc", open_bmc)
+    return made
+
+
+def test_a_disruptive_power_step_is_refused_while_servers_run_and_runs_on_an_empty_host(lab, monkeypatch):
+    made = fake_bmc(monkeypatch)
+    lab.nova.add_server("s1", host="compute-01")
+    lab.compute_down("compute-01")
+    lab.when_restarted_comes_up("compute-01")
+    books = [rb.load_runbook_text(POWER_BOOK, "/ops/power.yml")]
+    bmcs = {"compute-01": {"address": "redfish://10.0.0.1", "username": "u", "password": "p", "verify": False}}
+    machine = lab.machine(runbooks=books)
+    machine.bmcs = bmcs
+    out = machine.run("compute-01")
+    assert out.state == rr.HELD and [r["code"] for r in out.refusals] == ["servers_on_host"] and made == []
+    # the operator empties the host and releases it; the next detection power-cycles it
+    lab.nova.delete("s1")
+    lab.auditor.heal("compute-01", "NOVA-16")
+    assert lab.machine(runbooks=books).release("compute-01").state == rr.RETURNED
+    assert lab.svc("compute-01")["status"] == "enabled"
+    lab.auditor.fail("compute-01", "NOVA-16")
+    lab.fc.t += 3600  # past the cooldown
+    machine = lab.machine(runbooks=books)
+    machine.bmcs = bmcs
+    lab.hooks.append(lambda: made and lab.auditor.heal("compute-01", "NOVA-16"))
+    out = machine.run("compute-01")
+    assert [(s["type"], s["ok"]) for s in out.steps] == [("power", True)], out.steps
+    assert made[0].calls == ["power_cycle"] and made[0].opened["validate_certs"] is False
+    assert out.state == rr.RETURNED and lab.svc("compute-01")["status"] == "enabled"
+
+
 # -- a runbook that went away -------------------------------------------------------------------------------------
 
 def test_an_open_record_whose_runbook_is_no_longer_loaded_is_held(lab):
