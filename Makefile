@@ -25,8 +25,8 @@ BENCH_SERVERS ?= 100 1000
 BENCH_BMCS ?= 200
 
 .PHONY: bench bench-inventory bench-hardware bench-drain bench-venv
-.PHONY: lab-smoke
-.PHONY: help venv unit sanity lint integration molecule test build docs demo demo-audit test-deps \
+.PHONY: lab-smoke eda-deps
+.PHONY: help venv unit sanity lint integration molecule test build docs demo demo-audit demo-remediation test-deps \
         lab-up lab-down lab-status lab-reset clean collection-link
 
 help:  ## list the targets
@@ -58,6 +58,34 @@ test-deps:  ## system packages some unit tests need: promtool (prometheus), head
 	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -q --no-install-recommends $$missing || \
 	  { $$sudo apt-get update -q && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -q --no-install-recommends $$missing; }; \
 	fi
+
+# Event-Driven Ansible runtime: ansible-rulebook and its drools_jpy rule engine in their own venv
+# (requirements-eda.txt), and the Java >= 17 runtime drools_jpy loads: Debian 12's openjdk-17-jre-headless,
+# else openjdk-21-jre-headless (Debian 13's default; untested), the first one apt knows, and only when no
+# `java` >= 17 is on PATH. Not part of `make test` yet (docs/eda.md).
+EDA_VENV := $(OSFLEET_LAB_DIR)/venv-eda
+EDA_JRES := openjdk-17-jre-headless openjdk-21-jre-headless
+$(EDA_VENV)/.stamp: requirements.txt requirements-eda.txt tools/find-python
+	@PYTHON="$${PYTHON:-$$(tools/find-python)}" || exit 1; \
+	echo "[eda-deps] ansible-rulebook venv $(EDA_VENV) on $$PYTHON"; \
+	"$$PYTHON" -m venv --clear $(EDA_VENV) && \
+	$(EDA_VENV)/bin/python -m pip install -q --upgrade pip==25.2 && \
+	$(EDA_VENV)/bin/python -m pip install -q -r requirements-eda.txt
+	@touch $@
+
+eda-deps: $(EDA_VENV)/.stamp  ## ansible-rulebook in .lab/venv-eda and a Java >= 17 runtime (apt-get only if missing)
+	@major=$$(java -version 2>&1 | sed -nE '1s/.*version "([0-9]+)[^"]*".*/\1/p'); \
+	if [ -n "$$major" ] && [ "$$major" -ge 17 ]; then echo "[eda-deps] java $$major"; exit 0; fi; \
+	sudo=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	pick() { for p in $(EDA_JRES); do \
+	  apt-cache policy "$$p" 2>/dev/null | grep -q 'Candidate: [0-9]' && { echo "$$p"; return 0; }; done; return 1; }; \
+	pkg=$$(pick) || { $$sudo apt-get update -q >/dev/null && pkg=$$(pick); } || \
+	  { echo "[eda-deps] no Java >= 17 runtime package ($(EDA_JRES)) in apt's lists" >&2; exit 1; }; \
+	echo "[eda-deps] java $${major:-missing}: apt-get install $$pkg"; \
+	DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -q --no-install-recommends "$$pkg" || \
+	  { $$sudo apt-get update -q && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -q --no-install-recommends "$$pkg"; }
+	@out=$$($(EDA_VENV)/bin/ansible-rulebook --version 2>&1) || { echo "$$out" >&2; echo "[eda-deps] ansible-rulebook cannot start (Java?)" >&2; exit 1; }; \
+	echo "$$out" | head -3
 
 unit: venv collection-link test-deps  ## pytest unit tests of the core and the modules
 	cd $(COLL_LINK) && PYTHONPATH=$(COLL_ROOT) $(PY) -m pytest -q -p no:cacheprovider tests/unit
@@ -121,6 +149,15 @@ demo-audit: venv collection-link lab-up  ## the compliance audit against the bui
 	cd $(COLL_LINK) && $(VENV)/bin/ansible-playbook osfleet.day2.compliance_audit \
 	  -e @$(OSFLEET_LAB_DIR)/audit-vars.yml \
 	  -e osfleet_report_dir=$(AUDIT_REPORT_DIR) -e osfleet_audit_fail_on=$(AUDIT_FAIL_ON)
+
+# Remediation on the lab: nova-compute stopped on compute-03 (labctl fault), Nova sees it down (~20 s), then the
+# playbook confirms it with the audit, restarts nova-compute through the lab's service manager, verifies, returns.
+DEMO_HOST ?= compute-03
+demo-remediation: venv collection-link lab-up  ## a lab fault found, fixed, verified and the host returned (remediate)
+	$(LABCTL) fault $(DEMO_HOST) compute_down
+	@for i in $$(seq 60); do $(LABCTL) status 2>/dev/null | grep -q "down: .*$(DEMO_HOST)" && break; sleep 1; done
+	cd $(COLL_LINK) && $(VENV)/bin/ansible-playbook osfleet.day2.remediate -e @$(OSFLEET_LAB_DIR)/remediation-vars.yml \
+	  -e host=$(DEMO_HOST)
 
 $(BENCH_VENV)/.stamp: requirements.txt requirements-bench.txt tools/find-python
 	@PYTHON="$${PYTHON:-$$(tools/find-python)}" || exit 1; \

@@ -89,6 +89,11 @@ options:
         C(osfleet_power_on), C(osfleet_health) (0 ok, 1 warning, 2 critical), C(osfleet_temperature_celsius),
         C(osfleet_fan_rpm), C(osfleet_fan_percent), C(osfleet_psu_ok) and C(osfleet_power_watts), labelled by
         C(host) (and C(sensor), C(fan), C(psu), unique within a host). An absent power supply has no C(osfleet_psu_ok).
+      - The BMC's own status of each component is C(osfleet_temperature_health), C(osfleet_fan_health) and
+        C(osfleet_psu_health) (0 ok, 1 warning, 2 critical), a sensor's threshold
+        C(osfleet_temperature_upper_critical_celsius); with C(log) in O(gather), C(osfleet_sel_entries) (by
+        C(severity)) and C(osfleet_sel_last_critical_timestamp_seconds). The alert rules shipped in
+        C(extensions/prometheus/rules/) read these (C(docs/alerts.md)).
     type: path
 requirements:
   - sushy (for Redfish BMCs)
@@ -223,7 +228,8 @@ class HardwareScanModule(Day2Module):
         if p["json_path"]:
             self.write_output(p["json_path"], hardware_scan.results_json(results), field="json_path")
         if p["prometheus_path"]:
-            self.write_output(p["prometheus_path"], hardware_scan.prometheus_text(results), field="prometheus_path")
+            text = hardware_scan.prometheus_text(results, with_log="log" in p["gather"])
+            self.write_output(p["prometheus_path"], text, field="prometheus_path")
         return dict(changed=False, results=results, summary=hardware_scan.summary(results),
                     elapsed=round(time.monotonic() - start, 3))
 

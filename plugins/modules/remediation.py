@@ -8,7 +8,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 module: remediation
 short_description: Remediate a compute host by runbook, or hold it for an operator and release it
-version_added: 0.3.0
+version_added: 0.1.0
 description:
   - A state machine per host, its state kept in the cloud (the compute service's disabled reason and the host
     aggregate C(osfleet-remed-<host>)), resumable after a killed run, every step one audit-log entry.

@@ -8,9 +8,9 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 module: remediation_switch
 short_description: The kill switch of automatic remediation
-version_added: 0.3.0
+version_added: 0.1.0
 description:
-  - V(stopped) stops every automatic action of M(osfleet.day2.remediation) in this cloud at once: a run that
+  - V(stopped) stops every automatic action of M(osfleet.day2.remediation) in this cloud at once. A run that
     starts, or reaches its next step, changes nothing and says why; every host stays where it is (out of the
     pool, held, half-way through its runbook), its record intact, so that lifting the switch lets the next run
     carry on from there.

@@ -23,6 +23,7 @@ from ansible_collections.osfleet.day2.plugins.module_utils._hardware.errors impo
 from ansible_collections.osfleet.day2.plugins.module_utils._hardware.state import HEALTH_ORDER
 from ansible_collections.osfleet.day2.plugins.module_utils._hardware.bmc_map import parse_bmc_map
 from ansible_collections.osfleet.day2.plugins.module_utils._common.errors import Day2Error, ValidationError
+from ansible_collections.osfleet.day2.plugins.module_utils._common.timeutil import parse_time_or_none
 
 DEFAULT_GATHER = ("power", "sensors")
 #: an IPMI command cannot be interrupted: a BMC's result is given up this long after its deadline
@@ -117,6 +118,14 @@ _METRICS = (
     ("osfleet_fan_percent", "Fan speed in percent, where the BMC reports percent"),
     ("osfleet_psu_ok", "1 if the power supply reports ok"),
     ("osfleet_power_watts", "Power drawn by the server"),
+    # the BMC's own judgement of each component (the alert rules read these; thresholds differ per model)
+    ("osfleet_temperature_health", "Temperature sensor status: 0 ok, 1 warning, 2 critical"),
+    ("osfleet_temperature_upper_critical_celsius", "Upper critical threshold of the sensor, where the BMC gives one"),
+    ("osfleet_fan_health", "Fan status: 0 ok, 1 warning, 2 critical"),
+    ("osfleet_psu_health", "Power supply status: 0 ok, 1 warning, 2 critical"),
+    # only when the log was read (gather: log)
+    ("osfleet_sel_entries", "Entries of the BMC's event log read, by severity"),
+    ("osfleet_sel_last_critical_timestamp_seconds", "Time of the newest critical event log entry (Unix seconds)"),
 )
 
 
@@ -133,7 +142,9 @@ def _labels(**kv: Any) -> str:
     return "{%s}" % ",".join('%s="%s"' % (k, _label(v)) for k, v in kv.items())
 
 
-def prometheus_text(results: Dict[str, Dict[str, Any]]) -> str:
+def prometheus_text(results: Dict[str, Dict[str, Any]], with_log: bool = False) -> str:
+    """The results as a textfile; ``with_log`` when the scan gathered the log (an empty log is then 0
+    critical entries, not an unknown)."""
     samples: Dict[str, List[str]] = {name: [] for name, _help in _METRICS}
     for host, r in results.items():
         up = 1 if r["status"] == "ok" else 0
@@ -149,7 +160,16 @@ def prometheus_text(results: Dict[str, Dict[str, Any]]) -> str:
             if t.get("reading_celsius") is not None:
                 samples["osfleet_temperature_celsius"].append(
                     "%s %s" % (_labels(host=host, sensor=t["name"]), _num(t["reading_celsius"])))
+            if t.get("upper_critical") is not None:
+                samples["osfleet_temperature_upper_critical_celsius"].append(
+                    "%s %s" % (_labels(host=host, sensor=t["name"]), _num(t["upper_critical"])))
+            if t.get("status") in HEALTH_ORDER:
+                samples["osfleet_temperature_health"].append(
+                    "%s %d" % (_labels(host=host, sensor=t["name"]), HEALTH_ORDER[t["status"]]))
         for f in s.get("fans") or []:
+            if f.get("status") in HEALTH_ORDER:
+                samples["osfleet_fan_health"].append(
+                    "%s %d" % (_labels(host=host, fan=f["name"]), HEALTH_ORDER[f["status"]]))
             if f.get("rpm") is not None:
                 samples["osfleet_fan_rpm"].append("%s %s" % (_labels(host=host, fan=f["name"]), _num(f["rpm"])))
             if f.get("percent") is not None:
@@ -159,14 +179,39 @@ def prometheus_text(results: Dict[str, Dict[str, Any]]) -> str:
             if p.get("status") == "absent":
                 continue  # an empty slot is no power supply that fails
             samples["osfleet_psu_ok"].append("%s %d" % (_labels(host=host, psu=p["name"]), p["status"] == "ok"))
+            if p.get("status") in HEALTH_ORDER:
+                samples["osfleet_psu_health"].append(
+                    "%s %d" % (_labels(host=host, psu=p["name"]), HEALTH_ORDER[p["status"]]))
         if s.get("power_draw_watts") is not None:
             samples["osfleet_power_watts"].append("%s %s" % (_labels(host=host), _num(s["power_draw_watts"])))
+        if with_log and r["status"] == "ok":
+            _log_samples(samples, host, s.get("log") or [])
     lines = []
     for name, help_text in _METRICS:
         if samples[name]:
             lines += ["# HELP %s %s" % (name, help_text), "# TYPE %s gauge" % name]
             lines += [name + sample for sample in samples[name]]
     return "\n".join(lines) + "\n"
+
+
+def _log_samples(samples: Dict[str, List[str]], host: str, entries: List[Dict[str, Any]]) -> None:
+    """Entries by severity (all three, 0 included: an alert on an increase needs the 0 first) and the newest
+    critical entry's time; an entry whose time the BMC gives unreadably counts but has no time."""
+    counts = {name: 0 for name in HEALTH_ORDER}
+    newest = None
+    for e in entries:
+        severity = e.get("severity")
+        if severity not in counts:
+            continue
+        counts[severity] += 1
+        when = parse_time_or_none(e.get("time")) if severity == "critical" else None
+        if when is not None:
+            stamp = when.timestamp()
+            newest = stamp if newest is None else max(newest, stamp)
+    for severity, count in counts.items():
+        samples["osfleet_sel_entries"].append("%s %d" % (_labels(host=host, severity=severity), count))
+    if newest is not None:
+        samples["osfleet_sel_last_critical_timestamp_seconds"].append("%s %s" % (_labels(host=host), _num(newest)))
 
 
 def results_json(results: Dict[str, Dict[str, Any]]) -> str:

@@ -348,7 +348,8 @@ def load_sources(sources: Sequence[Mapping[str, Any]]) -> List[Runbook]:
     for src in sources:
         book = load_runbook_text(src["text"], src["source"])
         if not src.get("shipped") and book.name in own:
-            raise ValidationError("runbook %r is defined twice: %s and %s" % (book.name, own[book.name], src["source"]),
+            raise ValidationError("runbook %r is defined twice: %s and %s"
+                                  % (book.name, own[book.name], src["source"]),
                                   field="runbook_dirs", details={"file": src["source"]})
         if not src.get("shipped"):
             own[book.name] = src["source"]

@@ -27,6 +27,9 @@ PLAYBOOKS = sorted((ROOT / "playbooks").glob("*.yml"))
 PREFIX = "osfleet_"
 # read by the playbooks but set by Ansible or AWX, not by the operator
 NOT_INPUTS = {"omit", "lookup", "awx_user_name", "ansible_check_mode"}
+#: short forms a playbook also takes, each only as the default of its osfleet_ variable (README.md says so):
+#: ``-e host=compute-03`` for the host playbooks (remediate, host_hold, host_release)
+ALIASES = {"host": "osfleet_host"}
 COMMON = ["osfleet_cloud", "osfleet_clouds_yaml", "osfleet_audit_log", "osfleet_audit_actor"]
 
 
@@ -79,7 +82,7 @@ def inputs(path: Path) -> Set[str]:
         # a looping task's variable (item, or loop_control.loop_var) is set by Ansible for that task
         made |= {(t.get("loop_control") or {}).get("loop_var", "item") for t in tasks(play)
                  if "loop" in t or any(k.startswith("with_") for k in t)}
-    return read - made - NOT_INPUTS
+    return read - made - NOT_INPUTS - set(ALIASES)
 
 
 def readme_tables() -> Dict[str, Set[str]]:

@@ -253,10 +253,27 @@ class IpmiBmc(Bmc):
             session = getattr(cmd, "ipmi_session", None)
             if session is not None and not getattr(session, "broken", False):
                 session.logout()  # pyghmi's Command has no logout (check_pyghmi)
+                # pyghmi keeps the logged-out session in its per-BMC cache, and the next Command for the same
+                # BMC in this process picks it up half logged in (its raw_command then compares the time with
+                # logoutexpiry None: TypeError). Retire it so the next one logs in afresh; a long-running
+                # process (the exporter) opens the same BMC every few seconds. Private, hence guarded.
+                _retire(session)
         except Exception:  # pylint: disable=broad-except
             pass  # the BMC went away mid-call; the session dies with it
         finally:
             self._lock.release()
+
+
+def _retire(session: Any) -> None:
+    """Drop a logged-out pyghmi session from pyghmi's class-level caches (``initting_sessions`` is keyed with the
+    ``kg`` given, None, while ``_mark_broken`` deletes the key with the effective one, the password, so it stays)."""
+    cache = getattr(type(session), "initting_sessions", None)
+    if isinstance(cache, dict):
+        for key in [k for k, v in list(cache.items()) if v is session]:
+            cache.pop(key, None)
+    retire = getattr(session, "_mark_broken", None)
+    if callable(retire):
+        retire()
 
 
 def _plain(obj: Any) -> Any:

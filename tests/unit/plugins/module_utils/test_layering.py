@@ -32,6 +32,9 @@ ALLOWED = {
     # remediation strings the capabilities together: the audit confirms and verifies, hosts and maintenance take
     # the host out and drain it, hardware powers it, fleet counts what the guards count
     "_remediation": {"_openstack", "_hosts", "_maintenance", "_hardware", "_audit", "_fleet"},
+    # the exporter reads the fleet snapshot and the hardware scan, and connects (it is its own process); triage
+    # matches runbooks
+    "_alerts": {"_openstack", "_fleet", "_hardware", "_remediation"},
 }
 #: files with a wider allowance than their package: the module base is the modules' glue, it merges the
 #: cloud options and connects

@@ -147,3 +147,44 @@ def test_prometheus_textfile(opener):
 def test_label_values_are_escaped():
     results = {'we"ird\\host': {"status": "ok", "elapsed": 1, "state": None}}
     assert 'host="we\\"ird\\\\host"' in hs.prometheus_text(results)
+
+
+def _state_result(state):
+    return {"h1": {"address": "redfish://10.0.0.1", "status": "ok", "error": None, "elapsed": 0.1,
+                   "state": state.to_dict()}}
+
+
+def test_component_health_thresholds_and_the_log_in_the_textfile():
+    from ansible_collections.osfleet.day2.plugins.module_utils._hardware.state import LogEntry
+    state = HardwareState("redfish", power_state="on", health="critical",
+                          temperatures=[Temperature("CPU1 Temp", 96.0, 90, 100, "critical"),
+                                        Temperature("Inlet", 22.0, None, None, "unknown")],
+                          fans=[Fan("Fan1", 7200, "ok"), Fan("Fan2", 0, "critical")],
+                          power_supplies=[PowerSupply("PSU1", "ok"), PowerSupply("PSU2", "warning"),
+                                          PowerSupply("PSU3", "absent")],
+                          log=[LogEntry("1", "2026-12-02T10:00:00Z", "critical", "old"),
+                               LogEntry("2", "2026-12-02T12:00:00+00:00", "critical", "newest"),
+                               LogEntry("3", None, "critical", "no time"),
+                               LogEntry("4", "2026-12-02T13:00:00Z", "warning", "later, but a warning")])
+    lines = hs.prometheus_text(_state_result(state), with_log=True).splitlines()
+    assert 'osfleet_temperature_health{host="h1",sensor="CPU1 Temp"} 2' in lines
+    assert 'osfleet_temperature_upper_critical_celsius{host="h1",sensor="CPU1 Temp"} 90' in lines
+    # a status that is no health (unknown) and a missing threshold give no sample
+    assert not [ln for ln in lines if 'sensor="Inlet"' in ln and not ln.startswith("osfleet_temperature_celsius")]
+    assert 'osfleet_fan_health{host="h1",fan="Fan2"} 2' in lines
+    assert 'osfleet_fan_health{host="h1",fan="Fan1"} 0' in lines
+    assert 'osfleet_psu_health{host="h1",psu="PSU2"} 1' in lines
+    assert not [ln for ln in lines if 'psu="PSU3"' in ln]
+    assert 'osfleet_sel_entries{host="h1",severity="critical"} 3' in lines
+    assert 'osfleet_sel_entries{host="h1",severity="ok"} 0' in lines
+    assert 'osfleet_sel_last_critical_timestamp_seconds{host="h1"} 1796212800' in lines  # 2026-12-02T12:00Z
+
+
+def test_the_log_metrics_only_when_the_log_was_read():
+    state = HardwareState("redfish", power_state="on")
+    assert "osfleet_sel_" not in hs.prometheus_text(_state_result(state))
+    lines = hs.prometheus_text(_state_result(state), with_log=True).splitlines()
+    assert 'osfleet_sel_entries{host="h1",severity="critical"} 0' in lines
+    assert not [ln for ln in lines if ln.startswith("osfleet_sel_last_critical")]
+    down = {"h1": {"address": "x", "status": "unreachable", "error": "no", "elapsed": 1.0, "state": None}}
+    assert "osfleet_sel_" not in hs.prometheus_text(down, with_log=True)
