@@ -18,7 +18,7 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence
 
 from ansible_collections.osfleet.day2.plugins.module_utils._common.errors import ValidationError
 from ansible_collections.osfleet.day2.plugins.module_utils._common.marks import quarantine_case
-from ansible_collections.osfleet.day2.plugins.module_utils._remediation.record import OPEN, Record, parse_time
+from ansible_collections.osfleet.day2.plugins.module_utils._remediation.record import Record, parse_time
 
 RESOURCES = (("vcpus", "VCPU"), ("memory_mb", "MEMORY_MB"))
 
@@ -43,14 +43,25 @@ class Settings:
         known = cls.__dataclass_fields__  # pylint: disable=no-member
         unknown = sorted(set(options) - set(known))
         if unknown:
-            raise ValidationError("guards: unknown setting %r (known: %s)" % (unknown[0], ", ".join(sorted(known))),
-                                  field="guards.%s" % unknown[0])
+            raise ValidationError("guards.%s: unknown setting %r (known: %s)" % (
+                unknown[0], unknown[0], ", ".join(sorted(known))), field="guards.%s" % unknown[0])
+        # types first: a string or a null where a number belongs is the operator's typo, not a crash, and a
+        # boolean is not a number (True would pass as 1)
+        for name, value in options.items():
+            kind = known[name].type
+            if kind == "bool" and not isinstance(value, bool):
+                raise ValidationError("guards.%s must be true or false, not %r" % (name, value),
+                                      field="guards." + name)
+            if kind in ("int", "float") and (isinstance(value, bool) or not isinstance(
+                    value, (int, float) if kind == "float" else int)):
+                raise ValidationError("guards.%s must be a %s, not %r" % (
+                    name, "number" if kind == "float" else "whole number", value), field="guards." + name)
         out = cls(**options)
         for name in ("max_out_per_zone", "partition_hosts", "max_per_day"):
-            if not isinstance(getattr(out, name), int) or getattr(out, name) < 1:
+            if getattr(out, name) < 1:
                 raise ValidationError("guards.%s must be a whole number of at least 1" % name, field="guards." + name)
         for name in ("partition_minutes", "cooldown_minutes", "confirm_seconds"):
-            if not isinstance(getattr(out, name), int) or getattr(out, name) < 0:
+            if getattr(out, name) < 0:
                 raise ValidationError("guards.%s must be 0 or more" % name, field="guards." + name)
         if not 0 < float(out.max_out_percent) <= 100:
             raise ValidationError("guards.max_out_percent must be more than 0 and at most 100",

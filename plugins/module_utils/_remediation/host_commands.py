@@ -13,6 +13,7 @@ restart {host}``).
 
 from __future__ import annotations
 
+import string
 import subprocess  # nosec B404 - argument lists, never a shell
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
@@ -43,10 +44,23 @@ class CommandResult:
         return {"argv": list(self.argv), "rc": self.rc, "output": self.output}
 
 
+PLACEHOLDERS = ("host", "service", "unit")
+
+
 def _argv(template: Sequence[Any], where: str) -> List[str]:
     if not isinstance(template, (list, tuple)) or not template or not all(isinstance(a, str) for a in template):
         raise ValidationError("%s must be a non-empty list of strings (an argument list, not a shell line)" % where,
                               field=where)
+    for arg in template:  # here, not as a KeyError in the middle of a remediation
+        try:
+            fields = [name for _text, name, _spec, _conv in string.Formatter().parse(arg) if name is not None]
+        except ValueError as exc:
+            raise ValidationError("%s: %r: %s (the placeholders are {host}, {service}, {unit}; a literal brace is "
+                                  "written twice)" % (where, arg, exc), field=where) from None
+        bad = [name for name in fields if name not in PLACEHOLDERS]
+        if bad:
+            raise ValidationError("%s: %r: unknown placeholder {%s} (the placeholders are {host}, {service}, {unit}; "
+                                  "a literal brace is written twice)" % (where, arg, bad[0]), field=where)
     return list(template)
 
 
@@ -82,6 +96,10 @@ class HostCommands:
         units = o.get("units") or {}
         if not isinstance(units, Mapping):
             raise ValidationError("host_commands.units must map a service to its unit", field="host_commands.units")
+        for service, unit in units.items():  # str(None) would restart a unit called "None"
+            if not isinstance(unit, str) or not unit.strip():
+                raise ValidationError("host_commands.units.%s must be a unit or container name, not %r"
+                                      % (service, unit), field="host_commands.units.%s" % service)
         reset = _argv(o["bmc_reset_command"], "host_commands.bmc_reset_command") if o.get("bmc_reset_command") \
             else BMC_RESET
         return cls(manager, tuple(restart), tuple(sorted((str(k), str(v)) for k, v in units.items())),
@@ -103,10 +121,13 @@ class HostCommands:
 def run_command(argv: Sequence[str], timeout: float) -> CommandResult:
     """Run ``argv`` (no shell), at most ``timeout`` seconds; the output's tail kept for the record."""
     try:
-        proc = subprocess.run(list(argv), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,  # nosec B603
-                              timeout=timeout, check=False)
+        # the core has no AnsibleModule (and its run_command no timeout): a plain argument list, no shell
+        proc = subprocess.run(list(argv), stdout=subprocess.PIPE,  # nosec B603 pylint: disable=ansible-bad-function
+                              stderr=subprocess.STDOUT, timeout=timeout, check=False)
     except FileNotFoundError:
         return CommandResult(tuple(argv), 127, "%s: command not found" % argv[0])
+    except OSError as exc:  # not executable, a directory, ...: a failed step, not a crash of the run
+        return CommandResult(tuple(argv), 126, "%s: cannot run: %s" % (argv[0], exc.strerror or exc))
     except subprocess.TimeoutExpired as exc:
         out = (exc.output or b"").decode("utf-8", "replace")
         return CommandResult(tuple(argv), -1, ("timed out after %ds; " % timeout + out)[-OUTPUT_LIMIT:])

@@ -52,6 +52,18 @@ def parse_time(text: str) -> Optional[datetime]:
         return None
 
 
+def _joined(items: Tuple[str, ...]) -> str:
+    """``a,b,c`` with whole items only, at most MAX_META characters: a cut never makes a shorter rule id
+    (``NOVA-16`` cut to ``NOVA-1`` is another rule) or half a timestamp."""
+    out = ""
+    for item in items:
+        more = item if not out else out + "," + item
+        if len(more) > MAX_META:
+            break
+        out = more
+    return out
+
+
 def service_reason(state: str, runbook: str = "", words: str = "") -> str:
     """The compute service's disabled reason for a host we have out of the pool."""
     return ("%s%s %s %s" % (REMEDIATION_PREFIX, state, runbook or "-", words or "")).strip()[:MAX_META]
@@ -88,13 +100,13 @@ class Record:
         return self.state in OPEN
 
     def to_metadata(self) -> Dict[str, str]:
-        values = {"host": self.host, "state": self.state, "runbook": self.runbook, "rules": ",".join(self.rules),
-                  "alerts": ",".join(self.alerts), "step": str(self.step), "attempts": str(self.attempts),
+        values = {"host": self.host, "state": self.state, "runbook": self.runbook, "rules": _joined(self.rules),
+                  "alerts": _joined(self.alerts), "step": str(self.step), "attempts": str(self.attempts),
                   "detected_at": self.detected_at, "confirmed_at": self.confirmed_at,
                   "updated_at": self.updated_at, "reason": self.reason, "ticket": self.ticket,
                   "actor": self.actor, "note": self.note, "window": self.window, "prior": self.prior,
                   "out_by_us": "1" if self.out_by_us else "", "approved": str(self.approved),
-                  "history": ",".join(self.history)}
+                  "history": _joined(self.history[-10:])}
         return {K + key: value[:MAX_META] for key, value in values.items()}
 
     @classmethod

@@ -214,7 +214,7 @@ def _step(source: str, where: str, data: Any) -> Step:
     if not isinstance(data, Mapping):
         raise _refuse(source, where, "a step is a mapping with a type, not %r" % (data,))
     kind = data.get("type")
-    if kind not in CATALOGUE:
+    if not isinstance(kind, str) or kind not in CATALOGUE:  # a list or a mapping is no type (nor hashable)
         raise _refuse(source, where + ".type", "unknown step type %r (the catalogue: %s)"
                       % (kind, ", ".join(sorted(CATALOGUE))))
     own, required, disruptive_default = CATALOGUE[kind]
@@ -242,8 +242,10 @@ def _step(source: str, where: str, data: Any) -> Step:
         _choice(source, where + ".until", params["until"], WAIT_UNTIL)
         if params["until"] == "rules_pass":
             params["rules"] = list(_rules(source, where + ".rules", params.get("rules")))
-        if params["until"] == "seconds" and not isinstance(params.get("seconds"), int):
-            raise _refuse(source, where + ".seconds", "a wait until seconds needs seconds")
+        if params["until"] == "seconds":
+            if "seconds" not in params:
+                raise _refuse(source, where + ".seconds", "a wait until seconds needs seconds")
+            _timeout(source, where + ".seconds", params["seconds"])  # a negative sleep raises mid-run
     if kind == "playbook" and not params["path"].strip():
         raise _refuse(source, where + ".path", "an empty playbook path")
     step = Step(
@@ -271,9 +273,10 @@ def load_runbook(data: Any, source: str) -> Runbook:
     if not isinstance(name, str) or not NAME_RE.match(name):
         raise _refuse(source, "name", "%r: use lowercase letters, digits, '_', '.' or '-'" % (name,))
     match = data.get("match")
+    if isinstance(match, Mapping):  # first: a typo (``rule:``) is named, not reported as no rules at all
+        _unknown(source, "match", match, MATCH_KEYS)
     if not isinstance(match, Mapping) or not (match.get("rules") or match.get("alerts")):
         raise _refuse(source, "match", "a runbook matches audit rules and/or alerts (match.rules, match.alerts)")
-    _unknown(source, "match", match, MATCH_KEYS)
     rules = _rules(source, "match.rules", match.get("rules", []))
     alerts = []
     for i, item in enumerate(_typed(source, "match.alerts", match.get("alerts", []), list)):

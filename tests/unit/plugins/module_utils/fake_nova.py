@@ -143,6 +143,23 @@ class FakeNova:
     def aggregates(self) -> List[Dict[str, Any]]:
         return copy.deepcopy(list(self._aggregates.values()))
 
+    def hypervisors(self) -> List[Dict[str, Any]]:
+        """GET /os-hypervisors/detail (2.53): one per compute service's host, sized by ``capacity``
+        (host -> (vcpus, memory_mb), default 32 vCPU, 64 GB), each server on it using 1 vCPU and 1 GB."""
+        capacity = getattr(self, "capacity", {})
+        out = []
+        for rec in self._service_records().values():
+            host = rec["host"]
+            vcpus, memory_mb = capacity.get(host, (32, 65536))
+            running = len(self.on(host))
+            out.append({"id": "hv-%s" % host, "hypervisor_hostname": host, "hypervisor_type": "fake",
+                        "hypervisor_version": 1, "service": {"id": rec["id"], "host": host},
+                        "state": rec.get("state", "up"), "status": rec["status"], "running_vms": running,
+                        "vcpus": vcpus, "vcpus_used": running, "memory_mb": memory_mb,
+                        "memory_mb_used": 1024 * running, "local_gb": 500, "local_gb_used": 0,
+                        "host_ip": "192.0.2.%d" % (len(out) + 10)})
+        return out
+
     def compute_services(self) -> List[Dict[str, Any]]:
         return [{"id": r["id"], "host": r["host"], "binary": r["binary"], "zone": r.get("zone", "nova"),
                  "status": r["status"], "state": r.get("state", "up"), "disabled_reason": r.get("disabled_reason"),

@@ -13,8 +13,8 @@ Routes: ``GET /servers/{id}`` (one look: the simulation moves on), ``GET
 (os-migrateLive, migrate, confirmResize, os-stop, os-start), ``POST
 /servers/{id}/metadata``, ``DELETE /servers/{id}/metadata/{key}``, ``GET
 /os-migrations?instance_uuid=``, ``GET /os-server-groups``, ``GET|POST
-/os-aggregates``, ``POST /os-aggregates/{id}/action``, ``GET /os-services``
-and ``PUT /os-services/{id}``. ``requests`` lists (method, path) of each call.
+/os-aggregates``, ``POST /os-aggregates/{id}/action``, ``GET /os-services``,
+``GET /os-hypervisors/detail`` and ``PUT /os-services/{id}``. ``requests`` lists (method, path) of each call.
 """
 from __future__ import annotations
 
@@ -57,6 +57,7 @@ class NovaOverHttp:
             ("POST", r"/os-aggregates", self.create_aggregate),
             ("POST", r"/os-aggregates/%s/action" % _SID, self.aggregate_action),
             ("GET", r"/os-services", self.services),
+            ("GET", r"/os-hypervisors/detail", self.hypervisors),
             ("PUT", r"/os-services/" + _SID, self.update_service),
         ]
         for method, pattern, handler in routes:
@@ -168,6 +169,9 @@ class NovaOverHttp:
         wanted = {k: v[0] for k, v in query(request).items() if k in ("host", "binary")}
         found = [s for s in self.fake.compute_services() if all(s.get(k) == v for k, v in wanted.items())]
         return 200, {"services": found}
+
+    def hypervisors(self, request, body):
+        return 200, {"hypervisors": self.fake.hypervisors()}
 
     def update_service(self, request, body, service_id):
         return 200, {"service": self.fake.update_service(service_id, body)}
