@@ -14,7 +14,7 @@ description:
     aggregate C(osfleet-remed-<host>)), resumable after a killed run, every step one audit-log entry.
   - V(run) re-runs the audit rules behind the signal (the C(compute_hosts) pack); a signal the audit does not
     confirm ends as C(dismissed). A confirmed one (the rules still failing after the flap guard's
-    O(guards.confirm_seconds)) takes the host out of the pool, runs the matching runbook's steps, re-runs the
+    C(confirm_seconds) of O(guards)) takes the host out of the pool, runs the matching runbook's steps, re-runs the
     rules the runbook names (the alert going quiet is not proof) and returns the host, exactly as it was.
     A runbook that says so, a failed step or verification, or a guard's refusal leaves the host C(held).
   - V(hold) takes the host out of automatic management (no runbook touches it; alert triage suppresses its

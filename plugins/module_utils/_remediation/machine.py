@@ -37,6 +37,7 @@ from ansible_collections.osfleet.day2.plugins.module_utils._hardware.bmc import 
 from ansible_collections.osfleet.day2.plugins.module_utils._hardware.errors import BmcError
 from ansible_collections.osfleet.day2.plugins.module_utils._hosts import compute_service as cs
 from ansible_collections.osfleet.day2.plugins.module_utils._maintenance import model as mm
+from ansible_collections.osfleet.day2.plugins.module_utils._maintenance.service import Clock as WindowClock
 from ansible_collections.osfleet.day2.plugins.module_utils._maintenance.service import MaintenanceWindows, Pacing
 from ansible_collections.osfleet.day2.plugins.module_utils._remediation import guards
 from ansible_collections.osfleet.day2.plugins.module_utils._remediation import record as rr
@@ -167,8 +168,14 @@ class Remediation:
         prior = "enabled" if current.status == "enabled" else "disabled:%s" % (current.disabled_reason or "")
         if remediation_state(current.disabled_reason) is not None and rec.prior:
             prior = rec.prior  # a resumed run: ours already, the first prior stands
+        elif remediation_state(current.disabled_reason) is not None:
+            prior = "enabled"  # ours with no prior recorded: a record from before priors were saved first
         reason = rr.service_reason(rr.OUT_OF_POOL, rec.runbook, rec.reason)
         steps = cs.plan(current, cs.Desired(status="disabled", disabled_reason=reason))
+        if steps and rec.prior != prior:
+            # the service as it was is in the record before it changes: a run killed right after the disable
+            # still returns the host exactly
+            rec = self._save(rec, rec, prior=prior, out_by_us=True)
         if steps and not self.check_mode:
             cs.apply(self.nova, current, steps, on_step=lambda step, before, after: self._audit(
                 "remediation.disable_service", after.label, before.to_dict(), after.to_dict(),
@@ -179,7 +186,7 @@ class Remediation:
         """The end of a maintenance window we opened, and the compute service exactly as it was."""
         if rec.window:
             windows = MaintenanceWindows(self.cloud, check_mode=self.check_mode, audit=self.audit_hook,
-                                         pacing=self.pacing)
+                                         pacing=self.pacing, clock=self._window_clock())
             try:
                 view = windows.windows(rec.window)
                 if view and view[0].window.state not in mm.ENDED:
@@ -203,6 +210,9 @@ class Remediation:
             cs.apply(self.nova, current, steps, on_step=lambda step, before, after: self._audit(
                 "remediation.%s_service" % step.action, after.label, before.to_dict(), after.to_dict(),
                 {"runbook": rec.runbook}))
+
+    def _window_clock(self) -> WindowClock:
+        return WindowClock(self.clock.monotonic, self.clock.sleep, self.clock.now)
 
     def _refuse(self, refusal: guards.Refusal, host: str) -> None:
         self.out.refusals.append(dict(refusal.to_dict(), host=host))
@@ -249,6 +259,10 @@ class Remediation:
             rec = self._detect(host, rec, list(rules), list(alerts))
             if rec is None or not rec.open:
                 return self.out
+        elif rec.state == rr.DETECTED:  # a run killed in the flap guard's wait: the guard is not skipped
+            rec = self._confirm(rec)
+            if not rec.open:
+                return self.out
         return self._advance(rec, approve)
 
     # ------------------------------------------------------------------
@@ -280,14 +294,14 @@ class Remediation:
                 return None
             self.out.message = "nothing fails on %s that a runbook or an operator must act on" % host
             return None
-        matched = book.matches_rules(failing) or [r for r in book.rules if r in failing]
+        matched = book.matches_rules(failing) or [r for r in book.verify if r in failing]
         self.out.runbook, self.out.rules = book.name, list(matched)
         if not matched:  # an alert named the runbook, but its rules pass now
             self.out.message = "%s: runbook %s was named by the alert, but its rules pass (%s)" % (
                 host, book.name, ", ".join(book.rules))
-            self._save(fresh, rec, rr.DISMISSED, runbook=book.name, rules=book.rules,
+            self._save(fresh, rec, rr.DISMISSED, runbook=book.name, rules=tuple(book.verify),
                        alerts=tuple(a.get("name", "") for a in alerts), reason="not confirmed by the audit",
-                       details={"evidence": audit.evidence(host, book.rules)})
+                       details={"evidence": audit.evidence(host, book.verify)})
             return None
         fresh = replace(fresh, runbook=book.name, rules=tuple(matched),
                         alerts=tuple(a.get("name", "") for a in alerts))
@@ -303,22 +317,31 @@ class Remediation:
         refusal = guards.partition(audit.hosts_failing(matched), records, matched, host, at, self.settings)
         if refusal is not None:
             self._refuse(refusal, host)
-            self._hold_partition(audit.hosts_failing(matched) + [host], records, matched, refusal, at)
+            asked = self._hold_partition(audit.hosts_failing(matched) + [host], records, matched, refusal, at, host)
+            if asked is not None:
+                self.out.record = asked.to_dict()
             return None
         if self.check_mode:
             self.out.plan.append({"step": "confirm", "detail": "re-run %s after %ds (flap guard)" % (
                 ", ".join(matched), self.settings.confirm_seconds)})
             return replace(fresh, state=rr.CONFIRMED)
         rec = self._save(fresh, rec, rr.DETECTED, details={"evidence": audit.evidence(host, matched)})
-        if self.settings.confirm_seconds:
-            self.clock.sleep(self.settings.confirm_seconds)
-            audit = self.auditor.run([host])
-            still = audit.failing(host, matched)
-            if not still:
-                self.out.message = "%s: %s passed again %ds after they failed (flap guard): not confirmed" % (
-                    host, ", ".join(matched), self.settings.confirm_seconds)
-                return self._save(rec, rec, rr.DISMISSED, reason="passed on the re-check (flap guard)",
-                                  details={"evidence": audit.evidence(host, matched)})
+        return self._confirm(rec)
+
+    def _confirm(self, rec: rr.Record) -> rr.Record:
+        """The flap guard: the rules must still fail ``confirm_seconds`` after detection (counted from the
+        detection, so a resumed run waits only what is left)."""
+        host, matched = rec.host, list(rec.rules)
+        detected = rr.parse_time(rec.detected_at) or self.clock.now()
+        left = self.settings.confirm_seconds - (self.clock.now() - detected).total_seconds()
+        if left > 0:
+            self.clock.sleep(left)
+        audit = self.auditor.run([host])
+        if not audit.failing(host, matched):
+            self.out.message = "%s: %s passed again %ds after they failed (flap guard): not confirmed" % (
+                host, ", ".join(matched), self.settings.confirm_seconds)
+            return self._save(rec, rec, rr.DISMISSED, reason="passed on the re-check (flap guard)",
+                              details={"evidence": audit.evidence(host, matched)})
         return self._save(rec, rec, rr.CONFIRMED, confirmed_at=self._now(),
                           history=rec.history + (self._now(),), details={"evidence": audit.evidence(host, matched)})
 
@@ -341,7 +364,8 @@ class Remediation:
         return self._save(rec, before, rr.HELD, details={"evidence": audit.evidence(fresh.host, rules)})
 
     def _hold_partition(self, hosts: Sequence[str], records: Dict[str, rr.Record], rules: Sequence[str],
-                        refusal: guards.Refusal, at: datetime) -> None:
+                        refusal: guards.Refusal, at: datetime, asked: str) -> Optional[rr.Record]:
+        mine = records.get(asked)
         for host in sorted(set(hosts)):
             before = records.get(host)
             if before is not None and before.state == rr.HELD:
@@ -349,11 +373,14 @@ class Remediation:
             base = before.new_cycle(at) if before is not None and not before.open else (before or rr.Record(host))
             if not base.detected_at:
                 base = replace(base, detected_at=rr.format_time(at))
-            self._save(replace(base, rules=tuple(rules), actor=self.actor), before, rr.HELD,
-                       reason="partition: " + refusal.reason[:200], details={"guard": "partition"})
+            saved = self._save(replace(base, rules=tuple(rules), actor=self.actor), before, rr.HELD,
+                               reason="partition: " + refusal.reason[:200], details={"guard": "partition"})
             self.out.held_hosts.append(host)
+            if host == asked:
+                mine = saved
         self.out.state = rr.HELD
         self.out.message = refusal.reason
+        return mine
 
     def _fleet(self) -> Dict[str, Any]:
         """Zones, service states and Placement capacity of every host (what the guards count)."""
@@ -374,6 +401,10 @@ class Remediation:
         if book is None:
             self._hold(rec, "runbook %r is no longer loaded; the operator decides" % rec.runbook)
             return self.out
+        if rec.state == rr.CONFIRMED and book.steps[0].type == "hold":
+            # nothing to fix by machine and nothing disruptive: held where it is, in the pool (bmc_badauth)
+            self._hold(rec, book.steps[0].param("reason"))
+            return self.out
         if rec.state in (rr.DETECTED, rr.CONFIRMED):
             refusal = guards.zone_cap(self._fleet(), self.store.records(), rec.host, self.settings)
             if refusal is not None:
@@ -392,6 +423,8 @@ class Remediation:
             if rec is None:
                 return self.out
         if rec.state == rr.VERIFYING:
+            if self._kill_switch(rec.host):
+                return self.out
             self._verify_and_return(rec, book.verify, book.verify_timeout, book.verify_interval)
         return self.out
 
@@ -539,7 +572,7 @@ class Remediation:
             self.clock.sleep(POLL_SECONDS)
 
     def _drain(self, rec: rr.Record, step: Step) -> str:
-        windows = MaintenanceWindows(self.cloud, audit=self.audit_hook, pacing=self.pacing)
+        windows = MaintenanceWindows(self.cloud, audit=self.audit_hook, pacing=self.pacing, clock=self._window_clock())
         name = rec.window
         if not name:
             name = "remed-%s-%s" % (rec.host, self.clock.now().strftime("%Y%m%d%H%M%S"))
@@ -622,7 +655,8 @@ class Remediation:
         if rec is not None and rec.state == rr.HELD and rec.reason == reason and rec.ticket == ticket:
             self.out.message = "%s is already held: %s" % (host, reason)
             return self.out
-        base = rec if rec is not None and rec.open else (rec or rr.Record(host)).new_cycle(self.clock.now())
+        keep = rec is not None and (rec.open or rec.state == rr.HELD)  # a new reason or ticket: the same hold
+        base = rec if keep else (rec or rr.Record(host)).new_cycle(self.clock.now())
         base = replace(base, reason=reason, ticket=ticket, actor=self.actor)
         if take_out:
             base = self._take_out(base)

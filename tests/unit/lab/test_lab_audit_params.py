@@ -52,7 +52,7 @@ def test_waivers_load_and_are_active():
 
 
 def test_written_files_are_what_the_module_says(tmp_path, monkeypatch):
-    for name in ("AUDIT_PARAMS_YML", "AUDIT_WAIVERS_YML", "AUDIT_VARS_YML"):
+    for name in ("AUDIT_PARAMS_YML", "AUDIT_WAIVERS_YML", "AUDIT_VARS_YML", "REMEDIATION_VARS_YML"):
         monkeypatch.setattr(audit_params, name, tmp_path / (name.lower() + ".yml"))
     audit_params.write()
 
@@ -64,3 +64,7 @@ def test_written_files_are_what_the_module_says(tmp_path, monkeypatch):
     assert variables["osfleet_bmc_map"].endswith("bmcs-https.yml")
     assert variables["osfleet_bmc_ca_path"].endswith("ca.pem")
     assert variables["osfleet_audit_params"] == audit_params.params()
+    remediation = body("REMEDIATION_VARS_YML")
+    assert remediation["osfleet_host_commands"]["service_manager"] == "command"
+    assert remediation["osfleet_host_commands"]["restart_command"][-3:] == ["compute", "restart", "{host}"]
+    assert remediation["osfleet_audit_params"] == {"compute_hosts": audit_params.params()["compute_hosts"]}

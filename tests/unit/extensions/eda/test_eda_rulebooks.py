@@ -26,7 +26,7 @@ from ansible_collections.osfleet.day2.tests.unit.extensions.eda.eda_support impo
 #: here when its playbook lands (test_playbooks_being_added_are_still_missing says so).
 #: alert_triage: runs triage over osfleet_alert_payload and starts osfleet.day2.remediate (on main) per
 #: actionable incident whose runbook matches, only when osfleet_alert_remediate is true; a notification otherwise.
-PLAYBOOKS_BEING_ADDED = {"alert_triage"}
+PLAYBOOKS_BEING_ADDED: set = set()
 COLLECTION_PREFIX = "osfleet.day2."
 RULEBOOK_FILES = sorted(RULEBOOKS.glob("*.yml"))
 

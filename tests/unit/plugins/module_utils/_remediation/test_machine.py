@@ -367,8 +367,6 @@ def test_a_partition_holds_every_host_and_disables_none(lab):
     assert lab.conn.compute.calls == [] and lab.restarts() == 0
 
 
-@pytest.mark.xfail(strict=True, reason="machine bug: after a partition hold the result's record is the last host "
-                   "saved (sorted: compute-05), not the host the module ran for (RETURN: 'the host's record')")
 def test_a_partition_returns_the_record_of_the_host_asked_about(lab):
     for host in ("compute-01", "compute-02", "compute-05"):
         lab.compute_down(host)
@@ -441,9 +439,6 @@ def test_the_kill_switch_stops_a_run_between_steps(lab):
     assert lab.svc("compute-01")["status"] == "disabled"  # stays where it is
 
 
-@pytest.mark.xfail(strict=True, reason="machine bug: the kill switch is checked before each step only, not before "
-                   "the verification and the return (_fix saves VERIFYING and _verify_and_return gives the host back "
-                   "although the switch was set during the last step)")
 def test_the_kill_switch_set_during_the_last_step_keeps_the_host_out(lab):
     lab.compute_down("compute-01")
     stop_after_restart(lab)
@@ -666,10 +661,6 @@ def test_bmc_badauth_is_selected_by_its_facts_and_held(lab):
     assert "credentials are a person's job" in out.message
 
 
-@pytest.mark.xfail(strict=True, reason="machine/runbook mismatch: bmc_badauth says 'hold the host for the operator (no "
-                   "automatic change)' and 'the host keeps its servers', but _advance takes every host out of the "
-                   "pool before the first step, so a BMC credential problem disables nova-compute (and counts "
-                   "against the zone cap); a runbook that only holds should hold without taking out")
 def test_bmc_badauth_leaves_the_host_in_the_pool(lab):
     lab.auditor.fail("compute-01", "HOST-25")
     lab.auditor.facts["compute-01"] = {"bmc_access": {"status": "auth_failed"}}
@@ -792,11 +783,8 @@ def test_an_unknown_host_is_refused(lab):
         lab.machine().run("compute-99")
 
 
-# -- found while testing: bugs in machine.py (kept as strict xfails for the lead) ------------------------------------
+# -- found while testing: bugs of machine.py, fixed ------------------------------------
 
-@pytest.mark.xfail(strict=True, reason="machine bug: a run killed during the flap guard's wait leaves the record "
-                   "'detected'; the resumed run goes straight to _advance (zone cap, take out, fix) without the "
-                   "re-check, so a flap is remediated, and the start is never added to the history (rate guard)")
 def test_a_run_killed_during_the_flap_guard_rechecks_on_resume(lab):
     lab.compute_down("compute-01")
 
@@ -814,10 +802,6 @@ def test_a_run_killed_during_the_flap_guard_rechecks_on_resume(lab):
     assert lab.conn.compute.calls == [] and lab.restarts() == 0
 
 
-@pytest.mark.xfail(strict=True, reason="machine bug: hold() of a host already held (a new reason or ticket) starts "
-                   "a new cycle (HELD is not open): prior, out_by_us and window are lost, _take_out then records our "
-                   "own marker as the prior, and the release gives the host back disabled with "
-                   "'osfleet-remediation:held ...' instead of enabled")
 def test_holding_a_held_host_again_keeps_what_the_release_needs(lab):
     lab.machine().hold("compute-01", "fans replaced")
     lab.machine().hold("compute-01", "fans replaced", ticket="OPS-2")  # the operator adds the ticket
@@ -827,8 +811,6 @@ def test_holding_a_held_host_again_keeps_what_the_release_needs(lab):
     assert lab.svc("compute-01")["status"] == "enabled"
 
 
-@pytest.mark.xfail(strict=True, reason="machine bug: the same re-hold after a drain loses the record's window: the "
-                   "release never completes the maintenance window the remediation opened")
 def test_holding_a_drained_host_again_keeps_its_window(lab):
     overtemp(lab)
     lab.machine().run("compute-01")
@@ -852,9 +834,6 @@ verify:
 """
 
 
-@pytest.mark.xfail(strict=True, reason="machine bug: a runbook matching alerts only (runbook.py accepts it with "
-                   "verify.rules) is always dismissed: _detect confirms with book.rules, which are empty, so "
-                   "'matched' is [] -> 'named by the alert, but its rules pass'; it should confirm with book.verify")
 def test_an_alert_only_runbook_is_confirmed_by_its_verify_rules(lab):
     lab.compute_down("compute-01")
     books = [rb.load_runbook_text(ALERT_ONLY, "/ops/alert_only.yml")]
@@ -863,10 +842,6 @@ def test_an_alert_only_runbook_is_confirmed_by_its_verify_rules(lab):
     assert out.state == rr.RETURNED and lab.restarts() == 1
 
 
-@pytest.mark.xfail(strict=True, reason="machine bug: a run killed between disabling nova-compute and saving "
-                   "out_of_pool leaves the record without 'prior'; the resumed _take_out then finds our own marker "
-                   "and records 'disabled:osfleet-remediation:out_of_pool ...' as the prior, so the return gives "
-                   "the host back disabled with our stale marker instead of enabled")
 def test_a_run_killed_right_after_the_disable_still_returns_the_host_enabled(lab):
     lab.compute_down("compute-01")
     machine = lab.machine()
