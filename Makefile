@@ -126,7 +126,7 @@ lab-smoke: lab-up  ## the lab's own smoke tests: every part of the lab answers a
 	.lab/venv-bmc/bin/python -m pytest -q -p no:cacheprovider lab/tests/test_redfish_app.py lab/tests/test_bmc_smoke.py lab/tests/test_legacy_smoke.py
 	.lab/venv-bmc/bin/python -m pytest -q -p no:cacheprovider lab/tests/test_redfish_settings.py  # own process: see its docstring
 
-integration: venv collection-link lab-up  ## integration tests against the lab
+integration: venv collection-link eda-deps lab-up  ## integration tests against the lab (the alert pipeline's with real ansible-rulebook)
 	cd $(COLL_LINK) && PYTHONPATH=$(COLL_ROOT) $(PY) -m pytest -q -p no:cacheprovider tests/integration
 
 molecule: venv collection-link lab-up  ## molecule scenarios (against the lab, no containers)

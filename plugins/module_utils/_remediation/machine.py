@@ -282,9 +282,12 @@ class Remediation:
         if book is None:
             unmatched = [] if self.settings.hold_unmatched == "never" else \
                 audit.failing(host, rules or None, min_severity=self.settings.hold_unmatched)
-            if unmatched or (signal and failing):
-                why = "no runbook for %s: needs investigation" % ", ".join(unmatched or failing)
-                return self._hold_new(fresh, rec, unmatched or failing, alerts, why, audit, take_out=True)
+            # rules the signal named that fail are the operator's to look at; alerts no runbook knows are not a
+            # reason to take a host out for whatever else fails on it (triage tells the operator about them)
+            named = failing if rules else []
+            if unmatched or named:
+                why = "no runbook for %s: needs investigation" % ", ".join(unmatched or named)
+                return self._hold_new(fresh, rec, unmatched or named, alerts, why, audit, take_out=True)
             if signal:
                 self.out.message = "the audit does not confirm the signal on %s (%s pass)" % (
                     host, ", ".join(rules) or "the rules of the alerted runbook")
@@ -599,8 +602,8 @@ class Remediation:
         if current.status == "disabled" and current.disabled_reason != reason:
             self.nova.disable_service(current, reason=reason)
         progress = view.to_dict().get("progress", {})
-        return "drained through window %s: %s" % (name, ", ".join("%s %d" % kv for kv in sorted(progress.items()))
-                                                 or "no servers")
+        moved = ", ".join("%s %d" % kv for kv in sorted(progress.items())) or "no servers"
+        return "drained through window %s: %s" % (name, moved)
 
     def _bmc(self, rec: rr.Record, step: Step) -> Any:
         entry = self.bmcs.get(rec.host)

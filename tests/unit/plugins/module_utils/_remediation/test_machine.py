@@ -230,6 +230,17 @@ def test_hold_unmatched_never_still_holds_a_named_signal(lab):
     assert out.state == rr.HELD
 
 
+def test_alerts_no_runbook_knows_do_not_hold_a_host_for_another_rule_that_fails(lab):
+    """Seen on the lab: a storm of VM alerts (no runbook) handed on by triage held compute-03 "for BMC-03", a
+    low rule the alerts were not about; an alert-only signal holds only for rules of hold_unmatched severity."""
+    lab.auditor.fail("compute-01", "HOST-50")
+    alerts = [{"name": "InstanceUnreachable0", "labels": {"server_id": "s1"}}]
+    out = lab.machine().run("compute-01", alerts=alerts)
+    assert out.state == rr.DISMISSED and lab.svc("compute-01")["status"] == "enabled", out.message
+    lab.auditor.fail("compute-01", "HOST-99")
+    assert lab.machine().run("compute-01", alerts=alerts).state == rr.HELD
+
+
 # -- drain through a maintenance window, hold, release -------------------------------------------------------------
 
 def overtemp(lab, host="compute-01"):
