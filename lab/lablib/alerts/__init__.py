@@ -93,6 +93,10 @@ def up() -> None:
     # restoring it held alerts back for about a minute, seen in the pipeline test)
     if not procs.running("prometheus"):
         shutil.rmtree(ALERTS_DIR / "tsdb", ignore_errors=True)
+    # and Alertmanager's notification log: an alert of the last run that fired and was not told resolved (the run
+    # ended first) is "already notified" for repeat_interval when it fires again, and the EDA source never hears it
+    if not procs.running("alertmanager"):
+        shutil.rmtree(ALERTS_DIR / "alertmanager", ignore_errors=True)
     from .. import bmc
     procs.start("osfleet-exporter", [
         str(TOOLCHAIN_PY), "-m", "ansible_collections.osfleet.day2.plugins.module_utils._alerts.exporter",

@@ -82,10 +82,12 @@ class Refusal:
 
 
 def _out(host: Mapping[str, Any], rec: Optional[Record]) -> bool:
-    """Out of the pool for any reason: disabled (maintenance, quarantine, hold, by hand), down, or ours."""
+    """Out of the pool for any reason: disabled (maintenance, quarantine, a hold that took it out, by hand), down,
+    or in a remediation under way. A host held in the pool (a guard refused to take it out) still serves: it is
+    not counted, or one refusal would make the next look justified."""
     service = host.get("service") or {}
     return service.get("status") == "disabled" or service.get("state") == "down" or \
-        bool(service.get("forced_down")) or (rec is not None and (rec.open or rec.state == "held"))
+        bool(service.get("forced_down")) or (rec is not None and rec.open)
 
 
 def zone_cap(fleet: Mapping[str, Any], records: Mapping[str, Record], host: str, settings: Settings) -> Optional[Refusal]:

@@ -140,8 +140,28 @@ def post_storm(admin):
     return alerts
 
 
+@pytest.fixture
+def give_back(admin_conn, run_module):
+    """The host starts with no remediation record (a held one of an earlier run would make every run refuse);
+    at teardown the records the pipeline made are deleted and the hosts enabled again."""
+    for agg in list(admin_conn.compute.aggregates()):
+        if agg.name == "osfleet-remed-" + HOST:
+            for h in agg.hosts or []:
+                admin_conn.compute.remove_host_from_aggregate(agg, h)
+            admin_conn.compute.delete_aggregate(agg)
+    run_module("compute_service", host=HOST, status="enabled")
+    before = {a.name for a in admin_conn.compute.aggregates()}
+    yield
+    for agg in list(admin_conn.compute.aggregates()):
+        if agg.name not in before and agg.name.startswith(("osfleet-remed-", "osfleet-maint-remed-")):
+            for h in agg.hosts or []:
+                admin_conn.compute.remove_host_from_aggregate(agg, h)
+                run_module("compute_service", host=h, status="enabled")
+            admin_conn.compute.delete_aggregate(agg)
+
+
 def test_a_fault_reaches_remediation_through_the_whole_pipeline_and_its_storm_is_one_incident(
-        pipeline, admin_conn, run_module):
+        pipeline, admin_conn, give_back):
     audit_log = pipeline / "audit.jsonl"
     t0 = time.monotonic()
     labctl("fault", HOST, "compute_down")
@@ -174,9 +194,8 @@ def test_a_fault_reaches_remediation_through_the_whole_pipeline_and_its_storm_is
                                                                                   "OsfleetHypervisorDown"}}
     seen = {v["name"] for v in ours.values()}
     assert storm_names <= seen, sorted(storm_names - seen)
-    raised = {v["incident"] for v in ours.values() if v["outcome"] == "raised"}
-    inhibited = [v for v in ours.values() if v["name"] in storm_names]
-    assert len(raised) == 1, ours
-    assert all(v["outcome"].startswith("suppressed:inhibited_by") or v["incident"] in raised for v in inhibited), \
-        inhibited
+    # one incident: the cause's; each symptom folded into it - inhibited by the cause, or suppressed because its
+    # host is being remediated - never an incident of its own
+    assert len({v["incident"] for v in ours.values()}) == 1, ours
+    assert all(v["outcome"] == "raised" or v["outcome"].startswith("suppressed:") for v in ours.values()), ours
     assert len(audit_times(audit_log, "remediation.detected")) == 1, "one remediation for one cause"

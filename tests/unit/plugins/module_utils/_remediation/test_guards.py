@@ -104,10 +104,18 @@ def test_zone_cap_counts_a_host_out_for_any_reason(other):
     assert "zone az1: 1 of 4 hosts already out of the pool (c2); the cap is 1" == refusal.reason
 
 
-@pytest.mark.parametrize("state", ["detected", "confirmed", "out_of_pool", "fixing", "verifying", "held"])
-def test_zone_cap_counts_hosts_with_an_open_or_held_record(state):
+@pytest.mark.parametrize("state", ["detected", "confirmed", "out_of_pool", "fixing", "verifying"])
+def test_zone_cap_counts_hosts_with_an_open_record(state):
     f = fleet(c1=host(), c2=host(), c3=host(), c4=host())
     assert guards.zone_cap(f, {"c2": Record("c2", state=state)}, "c1", S).code == "zone_cap"
+
+
+def test_zone_cap_counts_a_held_host_only_when_it_is_out_of_the_pool():
+    """Seen on the lab: a host a guard had held in the pool made the next host's remediation refused."""
+    f = fleet(c1=host(), c2=host(), c3=host(), c4=host())
+    assert guards.zone_cap(f, {"c2": Record("c2", state="held")}, "c1", S) is None
+    f = fleet(c1=host(), c2=host(status="disabled"), c3=host(), c4=host())
+    assert guards.zone_cap(f, {"c2": Record("c2", state="held")}, "c1", S).code == "zone_cap"
 
 
 @pytest.mark.parametrize("state", ["returned", "dismissed"])
@@ -248,7 +256,7 @@ def test_capacity_reads_an_sdk_flavor_object_too():
 
 def test_capacity_leaves_out_hosts_out_of_the_pool():
     f = fleet(c1=host(), c2=host(status="disabled"), c3=host(state="down"), c4=host(forced_down=True), c5=host())
-    assert guards.capacity(f, "c1", [server("a")], {"c5": Record("c5", state="held")}) .reason.endswith(
+    assert guards.capacity(f, "c1", [server("a")], {"c5": Record("c5", state="fixing")}).reason.endswith(
         "(hosts in the pool: none)")
     assert guards.capacity(f, "c1", [server("a")], {}) is None  # c5 takes it
 
