@@ -87,7 +87,7 @@ eda-deps: $(EDA_VENV)/.stamp  ## ansible-rulebook in .lab/venv-eda and a Java >=
 	@out=$$($(EDA_VENV)/bin/ansible-rulebook --version 2>&1) || { echo "$$out" >&2; echo "[eda-deps] ansible-rulebook cannot start (Java?)" >&2; exit 1; }; \
 	echo "$$out" | head -3
 
-unit: venv collection-link test-deps  ## pytest unit tests of the core and the modules
+unit: venv collection-link test-deps eda-deps  ## pytest unit tests of the core and the modules
 	cd $(COLL_LINK) && PYTHONPATH=$(COLL_ROOT) $(PY) -m pytest -q -p no:cacheprovider tests/unit
 
 sanity: venv  ## ansible-test sanity on a copy of the work tree
