@@ -7,7 +7,7 @@ their texts, so the module needs no file of the controller's."""
 
 from __future__ import annotations
 
-from ansible_collections.osfleet.day2.plugins.module_utils._common.errors import Day2Error, ValidationError
+from ansible_collections.osfleet.day2.plugins.module_utils._common.errors import Day2Error
 from ansible_collections.osfleet.day2.plugins.plugin_utils.bmc_map import BmcMapAction
 
 DEFAULT_PACKS = ["compute_hosts", "unused_capacity"]
@@ -19,18 +19,9 @@ class ActionModule(BmcMapAction):
         result = super().run(tmp, task_vars)
         del tmp  # tmp no longer has any effect
         args = dict(self._task.args)
-        if args.get("bmc_map") in ("", None):  # bmc_map: "{{ unset | default('') }}" is no map
-            args.pop("bmc_map", None)
         try:
-            if args.get("bmc_map") is not None and args.get("bmcs") is None:
-                args["bmcs"], source = self.read_bmc_map(args.pop("bmc_map"))
-                if not args["bmcs"]:
-                    raise ValidationError("%s lists no BMCs" % source, field="bmc_map")
-            if not args.get("pack_sources"):
-                names = args.get("packs") or DEFAULT_PACKS
-                if isinstance(names, str):
-                    names = [n.strip() for n in names.split(",") if n.strip()]
-                args["pack_sources"] = [self.pack_source(str(n)) for n in names]
+            self.bmcs_from_map(args)
+            self.pack_sources(args, DEFAULT_PACKS)
             if args.get("waivers") and not args.get("waiver_sources"):
                 items = args["waivers"]
                 if isinstance(items, str):

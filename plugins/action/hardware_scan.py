@@ -6,7 +6,7 @@ module as ``bmcs``, which the module keeps out of every log (no_log)."""
 
 from __future__ import annotations
 
-from ansible_collections.osfleet.day2.plugins.module_utils._common.errors import Day2Error, ValidationError
+from ansible_collections.osfleet.day2.plugins.module_utils._common.errors import Day2Error
 from ansible_collections.osfleet.day2.plugins.plugin_utils.bmc_map import BmcMapAction
 
 
@@ -16,14 +16,8 @@ class ActionModule(BmcMapAction):
         result = super().run(tmp, task_vars)
         del tmp  # tmp no longer has any effect
         args = dict(self._task.args)
-        if args.get("bmc_map") in ("", None):  # bmc_map: "{{ unset | default('') }}" is no map
-            args.pop("bmc_map", None)
-        # with both (or neither), the module says what is wrong with the options
-        if args.get("bmc_map") is not None and args.get("bmcs") is None:
-            try:
-                args["bmcs"], source = self.read_bmc_map(args.pop("bmc_map"))
-                if not args["bmcs"]:
-                    raise ValidationError("%s lists no BMCs" % source, field="bmc_map")
-            except Day2Error as exc:
-                return self.failed(result, exc)
+        try:
+            self.bmcs_from_map(args)
+        except Day2Error as exc:
+            return self.failed(result, exc)
         return self.run_module(result, args, task_vars)

@@ -36,21 +36,12 @@ class ActionModule(BmcMapAction):
         result = super().run(tmp, task_vars)
         del tmp  # tmp no longer has any effect
         args = dict(self._task.args)
-        if args.get("bmc_map") in ("", None):
-            args.pop("bmc_map", None)
         try:
-            if args.get("bmc_map") is not None and args.get("bmcs") is None:
-                args["bmcs"], source = self.read_bmc_map(args.pop("bmc_map"))
-                if not args["bmcs"]:
-                    raise ValidationError("%s lists no BMCs" % source, field="bmc_map")
+            self.bmcs_from_map(args)
             if args.get("runbook_sources") is None:
                 args["runbook_sources"] = self._runbooks(args.get("runbook_dirs") or [])
                 args.pop("runbook_dirs", None)
-            if not args.get("pack_sources"):
-                names = args.get("packs") or ["compute_hosts"]
-                if isinstance(names, str):
-                    names = [n.strip() for n in names.split(",") if n.strip()]
-                args["pack_sources"] = [self.pack_source(str(n)) for n in names]
+            self.pack_sources(args, ["compute_hosts"])
         except Day2Error as exc:
             return self.failed(result, exc)
         return self.run_module(result, args, task_vars)

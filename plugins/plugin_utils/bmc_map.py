@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from typing import Any, Dict, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 from ansible.errors import AnsibleError
 from ansible.module_utils.common.text.converters import to_native, to_text
@@ -74,6 +74,27 @@ class BmcMapAction(ActionBase):
     def wraps_async(self) -> bool:
         """Whether the module runs as an async job (ansible-core < 2.19 leaves it to connections with native async)."""
         return bool(self._task.async_val) and not getattr(self._connection, "has_native_async", False)
+
+    def bmcs_from_map(self, args: Dict[str, Any]) -> None:
+        """``args`` with its ``bmc_map`` read into ``bmcs`` (a blank ``bmc_map``, as ``"{{ unset | default('') }}"``
+        renders, is no map; with both or neither given the module says what is wrong). ValidationError when the
+        map lists no BMC."""
+        if args.get("bmc_map") in ("", None):
+            args.pop("bmc_map", None)
+        if args.get("bmc_map") is not None and args.get("bmcs") is None:
+            args["bmcs"], source = self.read_bmc_map(args.pop("bmc_map"))
+            if not args["bmcs"]:
+                raise ValidationError("%s lists no BMCs" % source, field="bmc_map")
+
+    def pack_sources(self, args: Dict[str, Any], default: List[str]) -> None:
+        """``args["pack_sources"]`` from ``packs`` (a list or comma-separated text; ``default`` when not given),
+        unless the task gave the texts itself."""
+        if args.get("pack_sources"):
+            return
+        names = args.get("packs") or default
+        if isinstance(names, str):
+            names = [n.strip() for n in names.split(",") if n.strip()]
+        args["pack_sources"] = [self.pack_source(str(n)) for n in names]
 
     def read_text(self, path: str, field: str) -> Dict[str, str]:
         """``{source, text}`` of a file of the controller's (vault-encrypted ones decrypted), for a module that
