@@ -142,8 +142,8 @@ class Remediation:
                                          **{k: v for k, v in entry.items() if v not in (None, [], "")}})
             self._audit("remediation." + state, new.host, before.state if before else None, state,
                         {k: v for k, v in entry.items() if v not in (None, [], "")})
-            if new.out_by_us:
-                self._mark(new)
+        if state is not None and new.out_by_us:
+            self._mark(new)  # on every state save, not only a transition: a second hold rewrites out_of_pool
         self.out.state = saved.state
         self.out.record = saved.to_dict()
         return saved
@@ -154,10 +154,15 @@ class Remediation:
     def _mark(self, rec: rr.Record) -> None:
         """Keep the compute service's disabled reason saying where the record stands (while it is ours)."""
         current = self._service(rec.host)
-        if current.status != "disabled" or maintenance_window(current.disabled_reason) is not None:
-            return  # enabled again, or a window drains it: the window's reason stands until it is ready
-        if remediation_state(current.disabled_reason) is None:
+        if current.status != "disabled":
+            return  # enabled again: nothing to say
+        window = maintenance_window(current.disabled_reason)
+        if window is not None and window != rec.window:
+            return  # someone else's window drains it: its reason stands
+        if window is None and remediation_state(current.disabled_reason) is None:
             return  # someone else's reason: never overwritten
+        # ours, or the marker of the window this remediation opened (no record is saved while that window drains,
+        # so a marker of it here is left over and the record's state is what the host's reason must say)
         reason = rr.service_reason(rec.state, rec.runbook, rec.reason)
         if current.disabled_reason != reason and not self.check_mode:
             self.nova.disable_service(current, reason=reason)
@@ -166,9 +171,11 @@ class Remediation:
         """Disable the host's compute service with our marker; the service as it was is kept for the return."""
         current = self._service(rec.host)
         prior = "enabled" if current.status == "enabled" else "disabled:%s" % (current.disabled_reason or "")
-        if remediation_state(current.disabled_reason) is not None and rec.prior:
-            prior = rec.prior  # a resumed run: ours already, the first prior stands
-        elif remediation_state(current.disabled_reason) is not None:
+        ours = remediation_state(current.disabled_reason) is not None or (
+            bool(rec.window) and maintenance_window(current.disabled_reason) == rec.window)
+        if ours and rec.prior:
+            prior = rec.prior  # a resumed run, or a hold again: ours already, the first prior stands
+        elif ours:
             prior = "enabled"  # ours with no prior recorded: a record from before priors were saved first
         reason = rr.service_reason(rr.OUT_OF_POOL, rec.runbook, rec.reason)
         steps = cs.plan(current, cs.Desired(status="disabled", disabled_reason=reason))

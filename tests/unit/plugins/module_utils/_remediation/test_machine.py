@@ -20,6 +20,7 @@ from ansible_collections.osfleet.day2.plugins.module_utils._common.marks import 
     maintenance_window,
     remediation_state,
 )
+from ansible_collections.osfleet.day2.plugins.module_utils._maintenance import model as mm
 from ansible_collections.osfleet.day2.plugins.module_utils._maintenance import service as maint_service
 from ansible_collections.osfleet.day2.plugins.module_utils._maintenance.service import MaintenanceWindows, Pacing
 from ansible_collections.osfleet.day2.plugins.module_utils._remediation import guards
@@ -870,3 +871,24 @@ def test_a_run_killed_right_after_the_disable_still_returns_the_host_enabled(lab
     out = lab.machine().run("compute-01")
     assert out.state == rr.RETURNED
     assert lab.svc("compute-01")["status"] == "enabled"
+
+
+def test_the_marker_of_our_own_window_left_on_the_service_gives_way_to_the_record(lab):
+    """CI on the lab saw the window's marker on the service after the hold: the hold must say held anyway."""
+    overtemp(lab)
+    lab.machine().run("compute-01")
+    rec = lab.record("compute-01")
+    lab.svc("compute-01")["disabled_reason"] = mm.service_reason(rec.window, "remediation overtemp (HW-14)")
+    lab.machine().hold("compute-01", "waiting for the fan")
+    svc = lab.svc("compute-01")
+    assert svc["status"] == "disabled" and remediation_state(svc["disabled_reason"]) == "held"
+    lab.auditor.heal("compute-01", "HW-14")
+    assert lab.machine().release("compute-01").state == rr.RETURNED
+    assert lab.svc("compute-01")["status"] == "enabled" and window_of(lab, rec.window).state == "complete"
+
+
+
+def test_a_second_hold_leaves_the_service_saying_held(lab):
+    lab.machine().hold("compute-01", "fans replaced")
+    lab.machine().hold("compute-01", "fans replaced", ticket="OPS-9")
+    assert remediation_state(lab.svc("compute-01")["disabled_reason"]) == "held"
