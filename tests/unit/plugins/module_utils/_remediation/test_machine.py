@@ -887,7 +887,6 @@ def test_the_marker_of_our_own_window_left_on_the_service_gives_way_to_the_recor
     assert lab.svc("compute-01")["status"] == "enabled" and window_of(lab, rec.window).state == "complete"
 
 
-
 def test_a_second_hold_leaves_the_service_saying_held(lab):
     lab.machine().hold("compute-01", "fans replaced")
     lab.machine().hold("compute-01", "fans replaced", ticket="OPS-9")
