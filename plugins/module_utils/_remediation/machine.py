@@ -151,18 +151,18 @@ class Remediation:
     def _service(self, host: str) -> cs.ComputeService:
         return cs.find_compute_service(self.nova, host)
 
+    @staticmethod
+    def _ours(rec: rr.Record, reason: Optional[str]) -> bool:
+        """A disabled reason this remediation wrote: our marker, or that of the window it opened (no record is
+        saved while that window drains, so its marker seen afterwards is left over, not someone else's)."""
+        return remediation_state(reason) is not None or (
+            bool(rec.window) and maintenance_window(reason) == rec.window)
+
     def _mark(self, rec: rr.Record) -> None:
         """Keep the compute service's disabled reason saying where the record stands (while it is ours)."""
         current = self._service(rec.host)
-        if current.status != "disabled":
-            return  # enabled again: nothing to say
-        window = maintenance_window(current.disabled_reason)
-        if window is not None and window != rec.window:
-            return  # someone else's window drains it: its reason stands
-        if window is None and remediation_state(current.disabled_reason) is None:
-            return  # someone else's reason: never overwritten
-        # ours, or the marker of the window this remediation opened (no record is saved while that window drains,
-        # so a marker of it here is left over and the record's state is what the host's reason must say)
+        if current.status != "disabled" or not self._ours(rec, current.disabled_reason):
+            return  # enabled again, or someone else's reason (their window's too): never overwritten
         reason = rr.service_reason(rec.state, rec.runbook, rec.reason)
         if current.disabled_reason != reason and not self.check_mode:
             self.nova.disable_service(current, reason=reason)
@@ -171,8 +171,7 @@ class Remediation:
         """Disable the host's compute service with our marker; the service as it was is kept for the return."""
         current = self._service(rec.host)
         prior = "enabled" if current.status == "enabled" else "disabled:%s" % (current.disabled_reason or "")
-        ours = remediation_state(current.disabled_reason) is not None or (
-            bool(rec.window) and maintenance_window(current.disabled_reason) == rec.window)
+        ours = self._ours(rec, current.disabled_reason)
         if ours and rec.prior:
             prior = rec.prior  # a resumed run, or a hold again: ours already, the first prior stands
         elif ours:
