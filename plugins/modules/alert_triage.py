@@ -121,6 +121,13 @@ options:
       - A flapping alert whose current firing has lasted this long is released (as an incident, C(re_released)).
     type: int
     default: 15
+  reopen_minutes:
+    description:
+      - A resource's incident that closed (its last raised alert resolved) this many minutes ago or less is reopened
+        by the resource's next raised alert - same id, C(new=false), C(reopened=true) - instead of a new incident
+        (a symptom that outlives its cause by a moment is the same trouble). Needs O(state_path).
+    type: int
+    default: 15
   inhibit_rules:
     description:
       - Cause and symptom rules replacing the default ones; each C(name), C(causes) (alert names) and
@@ -225,6 +232,7 @@ incidents:
       re_released: false
       released_from: []
       new: true
+      reopened: false
       upcoming_window: null
       detail: ""
 actionable:
@@ -294,6 +302,7 @@ class AlertTriageModule(Day2Module):
         flap_count=dict(type="int", default=3),
         flap_minutes=dict(type="int", default=30),
         stable_minutes=dict(type="int", default=15),
+        reopen_minutes=dict(type="int", default=15),
         inhibit_rules=dict(type="list", elements="dict"),
         alertmanager_url=dict(type="str"),
         alertmanager_token=dict(type="str", no_log=True),
@@ -332,7 +341,8 @@ class AlertTriageModule(Day2Module):
             parsed.alerts.extend(parse_alerts(client.alerts(), "alertmanager").alerts)
         index = self._index()
         state = self._read_state()
-        settings = {k: p[k] for k in ("state_hours", "flap_count", "flap_minutes", "stable_minutes", "inhibit_rules")}
+        settings = {k: p[k] for k in ("state_hours", "flap_count", "flap_minutes", "stable_minutes", "reopen_minutes",
+                                         "inhibit_rules")}
         result = triage(parsed.alerts, index, self._runbooks(), state=state, now=now, settings=settings)
         out = result.to_dict()
         out.update(changed=False, warnings_payload=parsed.warnings)

@@ -59,6 +59,7 @@ DEFAULTS: Dict[str, Any] = {
     "flap_minutes": 30,      # ... within this many minutes: flapping
     "stable_minutes": 15,    # a flapping alert firing this long without a break is released
     "state_hours": 24,       # a dedup key not seen for this long is forgotten
+    "reopen_minutes": 15,    # a resource's incident closed this recently is reopened by its next raised alert
     "max_entries": 50000,    # at most this many dedup keys are kept (the oldest go first)
     "inhibit_rules": INHIBIT_RULES,
 }
@@ -101,6 +102,7 @@ class State:
         self.firings: Dict[str, List[str]] = {k: list(v) for k, v in (data.get("firings") or {}).items()}
         self.open: Dict[str, Dict[str, Any]] = dict(data.get("open") or {})
         self.causes: Dict[str, Dict[str, Dict[str, Any]]] = {k: dict(v) for k, v in (data.get("causes") or {}).items()}
+        self.closed: Dict[str, Dict[str, Any]] = dict(data.get("closed") or {})
         self._expire()
 
     def _expire(self) -> None:
@@ -109,6 +111,8 @@ class State:
         self.open = {k: v for k, v in self.open.items() if v.get("seen", "") >= horizon}
         self.causes = {k: kept for k, causes in self.causes.items()
                        for kept in [{fp: c for fp, c in causes.items() if c.get("seen", "") >= horizon}] if kept}
+        reopen_horizon = format_am_time(self.now - timedelta(minutes=self.settings["reopen_minutes"]))
+        self.closed = {k: v for k, v in self.closed.items() if v.get("closed", "") >= reopen_horizon}
         flap_horizon = format_am_time(self.now - timedelta(minutes=self.settings["flap_minutes"]))
         self.firings = {fp: kept for fp, starts in self.firings.items()
                         for kept in [[s for s in starts if s >= flap_horizon]] if kept}
@@ -149,6 +153,7 @@ class State:
                     causes.pop(fp, None)
         if opened is not None and not opened["fingerprints"]:
             self.open.pop(key, None)
+            self.closed[key] = {"id": opened["id"], "opened": opened.get("opened"), "closed": stamp}
         if not causes:
             self.causes.pop(key, None)
 
@@ -167,7 +172,7 @@ class State:
             keep = sorted(keys.items(), key=lambda kv: kv[1].get("seen", ""))[-self.settings["max_entries"]:]
             keys = dict(keep)
         return {"version": STATE_VERSION, "keys": keys, "firings": self.firings, "open": self.open,
-                "causes": self.causes}
+                "causes": self.causes, "closed": self.closed}
 
 
 # ---------------------------------------------------------------------------
@@ -190,6 +195,7 @@ class Incident:
     re_released: bool = False
     released_from: List[str] = field(default_factory=list)
     new: bool = True
+    reopened: bool = False
     upcoming_window: Optional[Dict[str, Any]] = None
     detail: str = ""
 
@@ -201,7 +207,7 @@ class Incident:
                 "projects": {"count": len(self.projects), "items": self.projects}, "runbook": self.runbook,
                 "actionable": self.actionable, "suppressed": self.suppressed, "cause": self.cause,
                 "status": self.status, "re_released": self.re_released, "released_from": self.released_from,
-                "new": self.new, "upcoming_window": self.upcoming_window, "detail": self.detail}
+                "new": self.new, "reopened": self.reopened, "upcoming_window": self.upcoming_window, "detail": self.detail}
 
 
 @dataclass
@@ -401,8 +407,12 @@ def _incident(key: str, group: List[_Seen], host_why: Optional[Suppression], ind
     in_shown = [s for s in shown if s.alert.name in inhibitors]
     cause = (min(in_shown, key=lambda s: s.alert.starts_at or now).alert.name if in_shown else
              inhibitors[0] if inhibitors else top.alert.name)
-    opened = memory.open.get(key) if live else None
-    incident_id = opened["id"] if opened else _incident_id(key, [s.alert for s in shown])
+    # an open incident of the resource takes the group in, raised or suppressed (a storm's symptoms that come while
+    # the host is being remediated are that incident's, not one of their own); a raised alert soon after the
+    # resource's incident closed reopens it (a symptom outliving its cause by a moment is the same trouble)
+    opened = memory.open.get(key)
+    reopened = memory.closed.get(key) if (live and opened is None) else None
+    incident_id = (opened or reopened or {}).get("id") or _incident_id(key, [s.alert for s in shown])
     if match.host and any(s.match.kind in ("host", "bmc") for s in shown):
         servers = [_server(s) for s in index.servers_of(match.host)]  # the host's trouble is all its servers'
     else:  # only alerts about servers: those servers
@@ -423,13 +433,15 @@ def _incident(key: str, group: List[_Seen], host_why: Optional[Suppression], ind
         inhibited=[dict(s.alert.brief(), by=s.cause) for s in group if _code_kind(s.reason) == "inhibited_by"],
         severity=top.alert.severity, servers=servers, projects=sorted(projects.values(), key=lambda p: p["id"]),
         runbook=book.name if book else None, actionable=bool(live), suppressed=reason, cause=cause,
-        re_released=bool(released), released_from=sorted(set(released)), new=opened is None,
+        re_released=bool(released), released_from=sorted(set(released)), new=opened is None and reopened is None,
+        reopened=reopened is not None,
         upcoming_window=index.upcoming_window(match.host, now) if match.host else None,
         detail=host_why.detail if (host_why and not live) else "")
     if live:
         memory.open[key] = {"id": incident_id, "seen": format_am_time(now),
                             "fingerprints": list(opened.get("fingerprints") or []) if opened else [],
-                            "opened": opened["opened"] if opened else format_am_time(now)}
+                            "opened": (opened or reopened or {}).get("opened") or format_am_time(now)}
+        memory.closed.pop(key, None)
     for seen in group:
         memory.remember(seen.alert, _outcome(seen), incident_id)
     return incident

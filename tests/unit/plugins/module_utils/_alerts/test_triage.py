@@ -124,9 +124,36 @@ def test_a_symptom_in_a_later_group_is_inhibited_by_the_cause_already_raised(ind
                  status="resolved", endsAt=format_am_time(NOW + timedelta(minutes=3))) for c in cause]
     resolved = triage(parse_alerts(gone).alerts, index, runbooks, state=later.state, now=NOW + timedelta(minutes=3))
     assert resolved.incidents == [] and resolved.state["causes"] == {} and resolved.state["open"] == {}
+    # within reopen_minutes of the close, the same trouble: the cause's incident reopened, not a second page
     after = triage(symptom, index, runbooks, state=resolved.state, now=NOW + timedelta(minutes=4))
     incident, = after.actionable
-    assert incident.alerts[0]["name"] == "OsfleetSelCritical" and incident.id != first.incidents[0].id
+    assert incident.alerts[0]["name"] == "OsfleetSelCritical"
+    assert (incident.id, incident.new, incident.reopened) == (first.incidents[0].id, False, True)
+    assert after.state["open"]["host:compute-01"]["id"] == first.incidents[0].id and after.state["closed"] == {}
+    # later than that it is an incident of its own
+    late = triage(symptom, index, runbooks, state=resolved.state, now=NOW + timedelta(minutes=3 + 16))
+    incident, = late.actionable
+    assert incident.id != first.incidents[0].id and incident.new and not incident.reopened
+
+
+def test_symptoms_suppressed_while_the_host_is_remediated_are_listed_under_its_open_incident(fleet, runbooks):
+    """Seen on the lab: the storm's groups that came while the remediation had the host made incidents of their
+    own (suppressed, with new ids) next to the cause's."""
+    cause = [a for a in alerts_of("storm") if a.name == "OsfleetNovaComputeDown"]
+    first = triage(cause, FleetIndex.build(fleet), runbooks, now=NOW)
+    opened, = first.actionable
+    fleet["hosts"]["compute-01"]["service"].update(
+        status="disabled", disabled_reason="osfleet-remediation:out_of_pool compute_down nova-compute down")
+    symptom = parse_alerts([one("InstanceUnreachable", {"instance": "compute-01:9100", "severity": "warning"},
+                                NOW + timedelta(minutes=1))]).alerts
+    later = triage(symptom, FleetIndex.build(fleet), runbooks, state=first.state, now=NOW + timedelta(minutes=2))
+    assert [(i.id, i.new, i.actionable) for i in later.incidents] in ([], [(opened.id, False, False)])
+    held, = later.suppressed
+    assert held["reason"] == "remediation_in_progress:out_of_pool" and held["incident"] == opened.id
+    assert later.state["keys"][symptom[0].key]["incident"] == opened.id
+    # a host with no open incident: the suppressed alert is its own (not actionable) incident, as before
+    alone = triage(symptom, FleetIndex.build(fleet), runbooks, now=NOW + timedelta(minutes=2))
+    assert [(i.new, i.actionable) for i in alone.incidents] == [(True, False)]
 
 
 def test_an_incident_id_is_stable_without_state(index, runbooks):
