@@ -119,7 +119,7 @@ def test_an_alert_in_a_window_reaches_no_one_and_comes_back_when_the_window_ends
 
         # the window ends with the alert still firing: it comes back now, and the silence is gone
         t_end = time.monotonic()
-        rc, tasks, _ = playbooks.run("maintenance_complete", **common)
+        rc, tasks, _ = playbooks.run("maintenance_complete", osfleet_window=name, **common)
         took = time.monotonic() - t_end
         assert rc == 0, failures(tasks)
         completed = True
