@@ -196,3 +196,16 @@ def test_baremetal_nodes_of_the_computes_in_maintenance(admin):
         {name: (n.is_maintenance, n.maintenance_reason) for name, n in nodes.items()}
     assert {name: n.driver for name, n in nodes.items()} == {
         "compute-01": "redfish", "compute-02": "redfish", "compute-03": "ipmi", "compute-04": "ipmi"}
+
+
+def test_a_network_node_with_a_real_agent_and_two_storage_nodes(admin):
+    """lab-network runs a real neutron-metadata-agent (state reports over RabbitMQ to neutron-rpc-server);
+    lab-storage and lab-storage-02 each run a cinder-volume, the second with a finite 200 GB pool."""
+    agents = wait_until(lambda: [a for a in admin.network.agents() if a.host == "lab-network" and a.is_alive],
+                        timeout=60, what="the metadata agent on lab-network alive")
+    assert [a.agent_type for a in agents] == ["Metadata agent"]
+    volume = {s.host: s.state for s in admin.block_storage.services() if s.binary == "cinder-volume"}
+    assert volume == {CINDER_HOST: "up", "lab-storage-02@labpool": "up"}, volume
+    pools = {p.name: p.capabilities for p in admin.block_storage.backend_pools(details=True)}
+    assert pools["lab-storage-02@labpool#labpool"]["total_capacity_gb"] == 200, pools
+    assert pools[CINDER_HOST + "#labfake"]["total_capacity_gb"] == "infinite", pools

@@ -341,8 +341,8 @@ class AlertTriageModule(Day2Module):
             parsed.alerts.extend(parse_alerts(client.alerts(), "alertmanager").alerts)
         index = self._index()
         state = self._read_state()
-        settings = {k: p[k] for k in ("state_hours", "flap_count", "flap_minutes", "stable_minutes", "reopen_minutes",
-                                         "inhibit_rules")}
+        names = ("state_hours", "flap_count", "flap_minutes", "stable_minutes", "reopen_minutes", "inhibit_rules")
+        settings = {k: p[k] for k in names}
         result = triage(parsed.alerts, index, self._runbooks(), state=state, now=now, settings=settings)
         out = result.to_dict()
         out.update(changed=False, warnings_payload=parsed.warnings)

@@ -212,6 +212,24 @@ def compute_start(host: str) -> None:
     svc.start()
 
 
+#: the services a test may stop and start to see a node go down and come back (not the APIs)
+STOPPABLE = ("neutron-metadata-agent", "cinder-volume", "cinder-volume-02")
+
+
+def service_stop(name: str) -> None:
+    if name not in STOPPABLE:
+        raise LabError("openstack", f"{name!r}: only {', '.join(STOPPABLE)} are stopped this way")
+    services.by_name(name).stop()
+
+
+def service_start(name: str) -> None:
+    if name not in STOPPABLE:
+        raise LabError("openstack", f"{name!r}: only {', '.join(STOPPABLE)} are started this way")
+    if not _lab_up():
+        raise LabError(name, "the lab's OpenStack is not up")
+    services.by_name(name).start()
+
+
 def seed_servers(count: int) -> None:
     if not _lab_up():
         raise LabError("openstack (seed)", "the lab's OpenStack is not up")

@@ -46,6 +46,11 @@ CINDER_BACKEND = "labfake"
 CINDER_HOST = "lab-storage"
 CONTROLLER_HOST = "lab-controller"
 NETWORK_HOST = "lab-network"
+#: a second storage node: its own cinder-volume process and backend, with a finite pool (the first one's is
+#: "infinite", as Cinder's fake driver reports), so the fleet has more than one storage node to show
+CINDER_HOST_2 = "lab-storage-02"
+CINDER_BACKEND_2 = "labpool"
+CINDER_POOL_2_GB = 200
 # the conductor's host name is where the API sends JSON-RPC calls: an address
 IRONIC_HOST = HOST
 MANAGEABLE_JSON = DATA / "cinder-manageable.json"

@@ -5,8 +5,8 @@ import shutil
 from string import Template
 
 from .. import paths
-from .common import (CINDER_BACKEND, CINDER_HOST, CONTROLLER_HOST, DATA, ETC, IRONIC_HOST,
-                     KEYSTONE_URL,
+from .common import (CINDER_BACKEND, CINDER_BACKEND_2, CINDER_HOST, CINDER_HOST_2, CINDER_POOL_2_GB,
+                     CONTROLLER_HOST, DATA, ETC, IRONIC_HOST, KEYSTONE_URL,
                      MANAGEABLE_JSON, NETWORK_HOST, REGION, SERVICE_PASSWORD, SERVICE_PROJECT,
                      TEMPLATES, VENV, db_url, mq_url, url)
 
@@ -47,6 +47,10 @@ def values() -> dict:
         "manageable_json": str(MANAGEABLE_JSON), "glance_url": url("glance"),
         "ironic_host": IRONIC_HOST, "host_ip": paths.HOST,
         "ironic_rpc_port": paths.IRONIC_RPC_PORT,
+        "cinder_host_2": CINDER_HOST_2, "cinder_backend_2": CINDER_BACKEND_2, "cinder_pool_2_gb": CINDER_POOL_2_GB,
+        "manageable_json_2": str(DATA / "cinder-manageable-02.json"),
+        # nothing asks the lab's metadata agent for metadata: it is there for its state reports
+        "nova_metadata_port": paths.PORTS["nova"],
     }
     for key in ("keystone", "placement", "glance", "nova_api", "nova", "nova_cell0",
                 "neutron", "cinder", "ironic"):
@@ -85,7 +89,9 @@ def generate() -> None:
         _write(f"nova/compute-{host}.conf", render("nova-compute.conf", name=host))
     _write("neutron/neutron.conf", render("neutron.conf"))
     _write("neutron/plugins/ml2/ml2_conf.ini", render("ml2_conf.ini"))
+    _write("neutron/neutron-agents.conf", render("neutron-agents.conf"))
     _write("cinder/cinder.conf", render("cinder.conf"))
+    _write("cinder/cinder-volume-02.conf", render("cinder-volume-02.conf"))
     _write("ironic/ironic.conf", render("ironic.conf"))
     # paste pipelines ship in the venv
     for svc, name in (("nova", "api-paste.ini"), ("neutron", "api-paste.ini"),

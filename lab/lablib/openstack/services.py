@@ -104,6 +104,15 @@ def rpc_services() -> List[Service]:
         Service("cinder-scheduler", [str(VBIN / "cinder-scheduler"), *_conf("cinder/cinder.conf")]),
         Service("cinder-volume", [str(VPY), str(DRIVERS / "osflab_cinder_volume.py"),
                                   *_conf("cinder/cinder.conf")]),
+        # the second storage node (lab-storage-02, backend labpool, a finite pool)
+        Service("cinder-volume-02", [str(VPY), str(DRIVERS / "osflab_cinder_volume.py"),
+                                     *_conf("cinder/cinder.conf", "cinder/cinder-volume-02.conf")]),
+        # the agents' RPC (neutron-server is the API only) and the lab's one real agent: a network node
+        Service("neutron-rpc-server", [str(VBIN / "neutron-rpc-server"),
+                                       *_conf("neutron/neutron.conf", "neutron/plugins/ml2/ml2_conf.ini",
+                                              "neutron/neutron-agents.conf")]),
+        Service("neutron-metadata-agent", [str(VBIN / "neutron-metadata-agent"),
+                                           *_conf("neutron/neutron.conf", "neutron/neutron-agents.conf")]),
         # one process (drivers/osflab_ironic_conductor.py); JSON-RPC on 127.0.0.1:18007
         Service("ironic-conductor", [str(VPY), str(DRIVERS / "osflab_ironic_conductor.py"),
                                      *_conf("ironic/ironic.conf")]),

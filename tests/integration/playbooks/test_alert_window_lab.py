@@ -81,8 +81,8 @@ def alerting(lab):
     labctl("alerts", "down")
 
 
-def test_an_alert_in_a_window_reaches_no_one_and_comes_back_when_the_window_ends(lab, admin_conn, alerting,
-                                                                                  tmp_path):
+def test_an_alert_in_a_window_reaches_no_one_and_comes_back_when_the_window_ends(
+        lab, admin_conn, alerting, tmp_path):
     playbooks = Playbooks(tmp_path)
     audit_log = tmp_path / "audit.jsonl"
     common = yaml.safe_load((LAB_DIR / "remediation-vars.yml").read_text())
@@ -92,11 +92,11 @@ def test_an_alert_in_a_window_reaches_no_one_and_comes_back_when_the_window_ends
     completed = False
     assert service(admin_conn, HOST).status == "enabled", "compute-04 must start in the pool"
     try:
-        rc, tasks, _ = playbooks.run("maintenance_schedule", osfleet_window=name, osfleet_window_hosts=[HOST],
+        rc, tasks, _stats = playbooks.run("maintenance_schedule", osfleet_window=name, osfleet_window_hosts=[HOST],
                                      osfleet_reply_deadline=iso(15), osfleet_default_action="keep",
                                      osfleet_reason="IT alerts in a window", **common)
         assert rc == 0, failures(tasks)
-        rc, tasks, _ = playbooks.run("maintenance_start", osfleet_window=name, **common)
+        rc, tasks, _stats = playbooks.run("maintenance_start", osfleet_window=name, **common)
         assert rc == 0, failures(tasks)
         assert tasks["Summary"]["msg"][0] == "Maintenance window %s: in_maintenance" % name, tasks["Summary"]
         [silence] = our_silences()
@@ -108,7 +108,7 @@ def test_an_alert_in_a_window_reaches_no_one_and_comes_back_when_the_window_ends
         assert alert["status"]["state"] == "suppressed" and alert["status"]["silencedBy"] == [silence["id"]], alert
 
         # a scheduled triage run (no payload: Alertmanager's active alerts), allowed to remediate: it starts nothing
-        rc, tasks, _ = playbooks.run("alert_triage", osfleet_alert_remediate=True, **common)
+        rc, tasks, _stats = playbooks.run("alert_triage", osfleet_alert_remediate=True, **common)
         assert rc == 0, failures(tasks)
         triaged = tasks["Triage the payload"]
         assert triaged["actionable"] == [], triaged["actionable"]
@@ -119,7 +119,7 @@ def test_an_alert_in_a_window_reaches_no_one_and_comes_back_when_the_window_ends
 
         # the window ends with the alert still firing: it comes back now, and the silence is gone
         t_end = time.monotonic()
-        rc, tasks, _ = playbooks.run("maintenance_complete", osfleet_window=name, **common)
+        rc, tasks, _stats = playbooks.run("maintenance_complete", osfleet_window=name, **common)
         took = time.monotonic() - t_end
         assert rc == 0, failures(tasks)
         completed = True

@@ -38,7 +38,10 @@ MAX_DATA = 1 << 20  # a lab image copied into a volume is kept up to 1 MiB
 LOG = logging.getLogger(__name__)
 
 OPTS = [cfg.StrOpt("osflab_disks_file", default="",
-                   help="JSON file holding the lab's manageable disks")]
+                   help="JSON file holding the lab's manageable disks"),
+        cfg.IntOpt("osflab_total_capacity_gb", default=0,
+                   help="report a pool of this size (free = size - what the backend's volumes take); "
+                        "0: 'infinite', as Cinder's fake driver reports")]
 cfg.CONF.register_opts(OPTS, group=configuration.SHARED_CONF_GROUP)
 
 _LOCK = threading.RLock()
@@ -152,6 +155,11 @@ class FileBackedFakeDriver(fake_driver.FakeLoggingVolumeDriver):
             pool.update({"reserved_percentage": 0, "multiattach": True,
                          "thin_provisioning_support": True,
                          "max_over_subscription_ratio": 20.0})
+            size = self.configuration.safe_get("osflab_total_capacity_gb") or 0
+            if size > 0:
+                # thin and a few bytes per volume: physically the pool stays free; what is allocated and
+                # provisioned on it Cinder's volume manager counts and reports itself
+                pool.update({"total_capacity_gb": size, "free_capacity_gb": size})
 
     # ------------------------------------------------------------- manage
     def get_manageable_volumes(self, cinder_volumes, marker, limit, offset,
