@@ -93,8 +93,8 @@ def test_an_alert_in_a_window_reaches_no_one_and_comes_back_when_the_window_ends
     assert service(admin_conn, HOST).status == "enabled", "compute-04 must start in the pool"
     try:
         rc, tasks, _stats = playbooks.run("maintenance_schedule", osfleet_window=name, osfleet_window_hosts=[HOST],
-                                     osfleet_reply_deadline=iso(15), osfleet_default_action="keep",
-                                     osfleet_reason="IT alerts in a window", **common)
+                                          osfleet_reply_deadline=iso(15), osfleet_default_action="keep",
+                                          osfleet_reason="IT alerts in a window", **common)
         assert rc == 0, failures(tasks)
         rc, tasks, _stats = playbooks.run("maintenance_start", osfleet_window=name, **common)
         assert rc == 0, failures(tasks)
