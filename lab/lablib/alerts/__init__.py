@@ -33,6 +33,8 @@ PROMETHEUS_PORT, ALERTMANAGER_PORT, NODE_EXPORTER_PORT, EXPORTER_PORT, EDA_PORT 
 APT_PACKAGES = {"prometheus": "prometheus", "prometheus-alertmanager": "prometheus-alertmanager",
                 "prometheus-node-exporter": "prometheus-node-exporter"}
 TOOLCHAIN_PY = paths.REPO / ".venv" / "bin" / "python"
+#: every node of the lab's cloud: the computes, the network node and the two storage nodes
+LAB_NODES = tuple(paths.COMPUTES) + ("lab-network", "lab-storage", "lab-storage-02")
 COLLECTIONS = paths.REPO / ".cache" / "collections"
 SHIPPED_RULES = paths.REPO / "extensions" / "prometheus" / "rules" / "osfleet.rules.yml"
 SERVICES = ("osfleet-exporter", "node-exporter", "prometheus", "alertmanager")
@@ -73,6 +75,15 @@ def _write_configs() -> None:
         "scrape_configs": [
             {"job_name": "osfleet-exporter", "static_configs": [{"targets": ["127.0.0.1:%d" % EXPORTER_PORT]}]},
             {"job_name": "node", "static_configs": [{"targets": ["127.0.0.1:%d" % NODE_EXPORTER_PORT]}]},
+            # a stand-in for a node_exporter on every lab node: the machine's one node_exporter scraped once per
+            # node under that node's instance name, its CPU and memory series only (so the fleet's utilization
+            # has a series per node to place; every node shows this machine's figures)
+            {"job_name": "lab-nodes", "scrape_interval": "15s", "static_configs": [
+                {"targets": ["127.0.0.1:%d" % NODE_EXPORTER_PORT], "labels": {"instance": "%s:9100" % node}}
+                for node in LAB_NODES],
+             "metric_relabel_configs": [{"source_labels": ["__name__"], "action": "keep",
+                                         "regex": "node_cpu_seconds_total|node_memory_MemAvailable_bytes|"
+                                                  "node_memory_MemTotal_bytes"}]},
         ],
     }, indent=2))
     (ALERTS_DIR / "alertmanager.yml").write_text(json.dumps({
