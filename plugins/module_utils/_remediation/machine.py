@@ -205,8 +205,8 @@ class Remediation:
         current = self._service(rec.host)
         if current.status != "disabled" or not rec.out_by_us:
             return
-        if remediation_state(current.disabled_reason) is None and maintenance_window(current.disabled_reason) is None:
-            return  # someone disabled it meanwhile, for a reason of theirs: theirs stands
+        if not self._ours(rec, current.disabled_reason):
+            return  # someone disabled it meanwhile, for a reason of theirs (their window's too): theirs stands
         if rec.prior.startswith("disabled:"):
             desired = cs.Desired(status="disabled", disabled_reason=rec.prior[len("disabled:"):] or None)
         else:

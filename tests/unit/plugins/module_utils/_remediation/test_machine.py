@@ -576,6 +576,22 @@ def test_someone_disabling_the_host_meanwhile_keeps_their_reason(lab):
     assert lab.svc("compute-01")["status"] == "disabled"
 
 
+def test_someone_elses_window_disabling_the_host_meanwhile_keeps_it_disabled(lab):
+    """Any window's marker used to count as ours at the return: a window an operator opened on the host while
+    the remediation ran had its host enabled under it."""
+    lab.compute_down("compute-01")
+    theirs = "osfleet-maintenance:chg-4711 BIOS update"
+
+    def operator():
+        if lab.restarts():
+            lab.svc("compute-01")["disabled_reason"] = theirs
+    lab.hooks.append(operator)
+    out = lab.machine().run("compute-01")
+    assert out.state == rr.RETURNED
+    assert lab.svc("compute-01")["status"] == "disabled"
+    assert lab.svc("compute-01").get("disabled_reason") == theirs
+
+
 # -- approval ----------------------------------------------------------------------------------------------------
 
 APPROVED = """
