@@ -6,14 +6,16 @@ from __future__ import annotations
 
 DOCUMENTATION = r"""
 name: fleet
-short_description: OpenStack compute hosts, their capacity and BMCs, and the servers on them
+short_description: OpenStack compute, network and storage nodes, their capacity and BMCs, and the servers on them
 version_added: 0.1.0
 description:
   - One inventory of what an operator runs - each compute host (hypervisor, nova-compute service state,
-    capacity and allocation ratios from Placement, aggregates, availability zone, BMC) and, with O(vms=true),
+    capacity and allocation ratios from Placement, aggregates, availability zone, BMC), each host running
+    Neutron agents (network nodes) or Cinder volume and backup services (storage nodes) and, with O(vms=true),
     every server of every project.
   - Clouds and regions from C(clouds.yaml) are read concurrently, with a fixed handful of list calls each
-    (no call per server; one Placement call per compute host for allocation ratios unless O(placement=false)).
+    (no call per server; one Placement call per compute host for allocation ratios unless O(placement=false);
+    one call per L3 and per DHCP agent for what it serves, as Neutron lists that per agent only).
   - Config files must end in C(.fleet.yml) or C(.fleet.yaml).
 author:
   - osfleet.day2 contributors (@osfleet)
@@ -101,6 +103,19 @@ options:
     description: Items per page of the list calls.
     type: int
     default: 1000
+  node_kinds:
+    description:
+      - Which nodes to read and add as hosts.
+      - V(compute) - the compute hosts (group C(hypervisors)).
+      - V(network) - the hosts of Neutron's agents (one agent listing, plus one call per L3 and per DHCP agent).
+      - V(storage) - the hosts of Cinder's C(cinder-volume) and C(cinder-backup) services, with their pools.
+      - A cloud whose catalog has no Neutron or Cinder endpoint, or whose service refuses the listing, gives no
+        node of that kind and a warning.
+    type: list
+    elements: str
+    choices: [compute, network, storage]
+    default: [compute, network, storage]
+    version_added: 0.1.0
   server_slices:
     description:
       - Read the server listing as this many slices at the same time, after a cheap listing of the server IDs
@@ -113,11 +128,16 @@ options:
     type: int
     default: 1
 notes:
-  - Host variables - C(fleet_kind) (V(hypervisor) or V(vm)), C(fleet) (everything read), C(ansible_host)
-    (the hypervisor's host IP; for a server its floating IPv4, else fixed IPv4, else IPv6).
+  - Host variables - C(fleet_kind) (V(hypervisor), V(network), V(storage) or V(vm)), C(fleet) (everything read),
+    C(fleet_kinds) (every kind of the host), C(fleet_network) (its Neutron agents), C(fleet_storage) (its Cinder
+    services and pools), C(ansible_host) (the hypervisor's host IP; for a server its floating IPv4, else fixed
+    IPv4, else IPv6).
+  - A compute host that also runs agents or volume services stays one host (C(fleet_kind=hypervisor)) with
+    C(fleet_network) and C(fleet_storage) beside C(fleet).
   - Groups - C(hypervisors), C(vms), C(az_<zone>), C(aggregate_<name>), C(compute_enabled), C(compute_disabled),
     C(hypervisor_down), C(in_maintenance), C(quarantined), C(project_<name>), C(cloud_<name>), C(region_<name>),
-    and C(vms_on_<host>).
+    C(vms_on_<host>), C(network_nodes) (a host running an agent other than an L2 one), C(agent_down) (an agent
+    not alive), C(storage_nodes) and C(storage_down) (a volume or backup service down).
   - A host name seen in two clouds/regions becomes C(<cloud>_<region>_<name>) for the second; a server whose
     name is not unique (or equals a host name) is named by its ID.
 """
@@ -206,7 +226,8 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 fleet = discover(cloud, vms=self.get_option("vms"),
                                  page_size=self.get_option("page_size"), placement=self.get_option("placement"),
                                  server_slices=self.get_option("server_slices"),
-                                 ironic={"auto": "auto", "ironic": "required"}.get(self.get_option("bmc_source")))
+                                 ironic={"auto": "auto", "ironic": "required"}.get(self.get_option("bmc_source")),
+                                 node_kinds=self.get_option("node_kinds"))
                 return fleet.to_dict()
             finally:
                 cloud.close()
@@ -234,8 +255,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 raise AnsibleParserError("osfleet.day2.fleet: " + "; ".join(sorted(errors)))
             for error in sorted(errors):
                 self.display.warning("osfleet.day2.fleet could not read %s" % error)
-        results.sort(key=lambda r: min([(h["cloud"] or "", h["region"] or "") for h in r["hosts"].values()]
-                                       or [("", "")]))
+        results.sort(key=_place_of)
         return results
 
     # -- building the inventory ---------------------------------------------------
@@ -263,3 +283,9 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             self._set_composite_vars(self.get_option("compose"), hostvars, name, strict=strict)
             self._add_host_to_composed_groups(self.get_option("groups"), hostvars, name, strict=strict)
             self._add_host_to_keyed_groups(self.get_option("keyed_groups"), hostvars, name, strict=strict)
+
+
+def _place_of(snapshot):
+    """(cloud, region) of a snapshot, from its hosts or nodes: the order of the clouds' entries."""
+    items = list(snapshot["hosts"].values()) + snapshot.get("network_nodes", []) + snapshot.get("storage_nodes", [])
+    return min([(i["cloud"] or "", i["region"] or "") for i in items] or [("", "")])

@@ -7,16 +7,23 @@ from __future__ import annotations
 
 DOCUMENTATION = r"""
 module: fleet_info
-short_description: Compute hosts of a cloud with service state, hypervisor, capacity, aggregates and servers
+short_description: Compute, network and storage nodes of a cloud with their state, capacity and servers
 version_added: 0.1.0
 description:
   - Reads one cloud region's compute fleet, the same snapshot the P(osfleet.day2.fleet#inventory) inventory plugin
     makes of it - compute services, hypervisors with details, aggregates, capacity from Placement, each host's
     BMC and, with O(servers=true), the servers of all projects (with their projects and server groups).
+  - Also its network nodes (the hosts of Neutron's agents, with the routers of each L3 agent and the networks of
+    each DHCP agent) and storage nodes (the hosts of Cinder's volume and backup services, with their backends'
+    pools); O(node_kinds) chooses which kinds are read.
   - A few list calls, made concurrently, none per server. With O(placement=true) (the default) there is also one
     Placement inventories call per compute host, made concurrently, for totals, reserved amounts and allocation
-    ratios; O(placement=false) leaves them out. With Ironic (O(bmc_source)), one node listing. RV(api_calls)
+    ratios; O(placement=false) leaves them out. With Ironic (O(bmc_source)), one node listing. Network nodes are
+    one agent listing plus one call per L3 agent and one per DHCP agent (Neutron has no fleet-wide listing of
+    what agents serve), four at a time; storage nodes are two listings (services and pools). RV(api_calls)
     returns how many requests were made.
+  - A cloud whose catalog has no network (Neutron) or block-storage (Cinder) endpoint, or whose service refuses
+    a listing (for example HTTP 403), returns that kind empty with a warning naming the call.
   - Needs admin credentials.
 author:
   - osfleet.day2 contributors (@osfleet)
@@ -75,6 +82,18 @@ options:
     type: str
     choices: [auto, map, ironic]
     default: auto
+  node_kinds:
+    description:
+      - Which nodes to read.
+      - V(compute) - RV(hosts) (compute services, hypervisors, aggregates, Placement, BMCs). Without it RV(hosts)
+        is empty and none of those calls is made; O(servers=true) still lists the servers.
+      - V(network) - RV(network_nodes) (Neutron's agents and what the L3 and DHCP agents serve).
+      - V(storage) - RV(storage_nodes) (Cinder's volume and backup services, and the scheduler's pools).
+    type: list
+    elements: str
+    choices: [compute, network, storage]
+    default: [compute, network, storage]
+    version_added: 0.1.0
 """
 
 EXAMPLES = r"""
@@ -89,6 +108,17 @@ EXAMPLES = r"""
     bmc_map: /etc/osfleet/bmcs.yml
     bmc_source: map
     placement: false
+
+- name: Only the network and storage nodes
+  osfleet.day2.fleet_info:
+    cloud: prod
+    servers: false
+    node_kinds: [network, storage]
+  register: nodes
+
+- name: Network nodes with a dead agent
+  ansible.builtin.debug:
+    msg: "{{ nodes.network_nodes | selectattr('state', 'eq', 'down') | map(attribute='name') }}"
 
 - name: Hosts that take no new servers
   ansible.builtin.debug:
@@ -131,12 +161,69 @@ servers:
       host: compute-01
       flavor: m1.tiny
       locked: false
+network_nodes:
+  description:
+    - The hosts that run a Neutron agent, by name (when O(node_kinds) has V(network)). A compute host appears here
+      too, with its L2 agent.
+    - C(network_node) is true when the host runs an agent other than an L2 one (Open vSwitch, Linux bridge, NIC
+      Switch, MacVTap). C(roles) are C(l2), C(l3), C(dhcp), C(metadata) and C(other).
+    - C(state) is V(disabled) when every agent is administratively down, else V(down) when an agent is not
+      alive, else V(up).
+    - C(zone) is the agents' availability zone (only L3 and DHCP agents have one), or null. Times are UTC,
+      C(YYYY-MM-DDTHH:MM:SSZ).
+    - An agent's C(routers) (L3 agents) or C(networks) (DHCP agents) are the IDs it serves; null for other agents,
+      and when they could not be read (a warning says so).
+  returned: success
+  type: list
+  elements: dict
+  sample:
+    - name: lab-network
+      cloud: lab-admin
+      region: RegionOne
+      zone: nova
+      kind: network
+      network_node: true
+      roles: [dhcp, l2, l3]
+      state: up
+      agents:
+        - {id: 0f9a3c1e-1d2b-4c5a-8e7f-0a1b2c3d4e01, type: L3 agent, binary: neutron-l3-agent, alive: true,
+           admin_state_up: true, heartbeat: "2026-12-03T10:00:01Z", started: "2026-12-01T08:00:00Z", zone: nova,
+           routers: [5a1d6c9e-2b3f-4a8d-9c0e-1f2a3b4c5d01], networks: null}
+storage_nodes:
+  description:
+    - The hosts that run C(cinder-volume) or C(cinder-backup), by name (when O(node_kinds) has V(storage)); the
+      name is the part of the service host before C(@). The scheduler does not make a storage node.
+    - C(state) is V(disabled) when all its services are disabled, else V(down) when a C(cinder-volume) service of
+      it is down, else V(up).
+    - C(services[].backend) is the part of the host after C(@) (null for none).
+    - C(pools) are the scheduler's pools of its backends (C(name) is Cinder's C(host@backend#pool)). C(total_gb)
+      and C(free_gb) are null when Cinder reports no number; C(capacity_text) then holds its word (C(infinite),
+      C(unknown)). C(over_subscription) is C(provisioned_gb / total_gb), null without both.
+  returned: success
+  type: list
+  elements: dict
+  sample:
+    - name: lab-storage
+      cloud: lab-admin
+      region: RegionOne
+      zone: nova
+      kind: storage
+      state: up
+      services:
+        - {binary: cinder-volume, host: lab-storage@labfake, backend: labfake, zone: nova, state: up,
+           status: enabled, updated_at: "2026-12-03T10:00:02Z", disabled_reason: null}
+      pools:
+        - {name: "lab-storage@labfake#labfake", backend: labfake, total_gb: 1024.0, free_gb: 900.5,
+           capacity_text: null, allocated_gb: 120.0, provisioned_gb: 2048.0, reserved_percentage: 0.0,
+           thin_provisioning: true, max_over_subscription_ratio: 20.0, over_subscription: 2.0}
 api_calls:
   description:
     - How many HTTP requests the module made to the cloud's APIs, every page counted - the list calls (compute
       services, hypervisors, aggregates, Placement resource providers with O(placement=true); servers, projects
       and server groups with O(servers=true)), one Placement inventories call per compute host with
       O(placement=true), and the Ironic node listing when BMCs are read from Ironic.
+    - With O(node_kinds), the Neutron agent listing and one call per L3 and per DHCP agent (V(network)), and the
+      Cinder service and pool listings (V(storage)).
     - Also counted - what the connection needs before its first call to each service - Keystone
       authentication (one request) and each API's version discovery (one request per service used) - so a
       module run, whose connection is new, counts them; they are the same for every cloud size.
@@ -146,7 +233,7 @@ api_calls:
   sample: 11
 """
 
-from ansible_collections.osfleet.day2.plugins.module_utils._fleet.discover import discover
+from ansible_collections.osfleet.day2.plugins.module_utils._fleet.discover import NODE_KINDS, discover
 from ansible_collections.osfleet.day2.plugins.module_utils._common.module_base import Day2Module
 
 
@@ -163,12 +250,13 @@ class FleetInfoModule(Day2Module):
         # read and merged into the result on the controller by plugins/action/fleet_info.py
         bmc_map=dict(type="path"),
         bmc_source=dict(type="str", choices=list(IRONIC_MODES), default="auto"),
+        node_kinds=dict(type="list", elements="str", choices=list(NODE_KINDS), default=list(NODE_KINDS)),
     )
 
     def execute(self):
         p = self.params
         fleet = discover(self.cloud, vms=p["servers"], page_size=p["page_size"], placement=p["placement"],
-                         ironic=IRONIC_MODES[p["bmc_source"]])
+                         ironic=IRONIC_MODES[p["bmc_source"]], node_kinds=p["node_kinds"])
         result = fleet.to_dict()
         for warning in result.pop("warnings"):
             self.warn(warning)

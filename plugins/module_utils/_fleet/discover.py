@@ -11,12 +11,16 @@ projects and server groups. Only allocation ratios need one Placement call per
 compute host. The calls do not depend on each other, so they are made at the
 same time: a region takes as long as its slowest call (the server listing),
 not the sum of them all.
+
+With ``node_kinds`` naming ``network`` and ``storage``, the network and
+storage nodes are read beside them (``read_nodes``): Neutron's agent listing
+and one call per L3 or DHCP agent, Cinder's service and pool listings.
 """
 
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, Iterable, List, Optional
 
 from ansible_collections.osfleet.day2.plugins.module_utils._common.errors import CloudError
 from ansible_collections.osfleet.day2.plugins.module_utils._common.marks import maintenance_window, quarantine_case
@@ -26,13 +30,16 @@ from ansible_collections.osfleet.day2.plugins.module_utils._fleet.model import (
     Resource,
     Server,
 )
+from ansible_collections.osfleet.day2.plugins.module_utils._fleet.read_nodes import read_network_nodes, read_storage_nodes
 from ansible_collections.osfleet.day2.plugins.module_utils._hardware.ironic_bmcs import read_ironic_bmcs
 
 PLACEMENT_CLASSES = {"VCPU": "vcpus", "MEMORY_MB": "memory_mb", "DISK_GB": "disk_gb"}
+NODE_KINDS = ("compute", "network", "storage")
 
 
 def discover(cloud: Any, vms: bool = True, page_size: int = 1000, placement: bool = True, workers: int = 8,
-             server_slices: int = 1, ironic: Optional[str] = None) -> Fleet:
+             server_slices: int = 1, ironic: Optional[str] = None,
+             node_kinds: Iterable[str] = ("compute",)) -> Fleet:
     """Read one cloud region's compute fleet (``cloud``: the access layer, ``_openstack.cloud.Cloud``).
 
     The listings are the access layer's raw JSON ones (the microversion of each,
@@ -44,34 +51,56 @@ def discover(cloud: Any, vms: bool = True, page_size: int = 1000, placement: boo
     ``fleet.api_calls`` is every HTTP request the read made (authentication
     and version discovery on a fresh connection included), from the
     connection's own request counter.
+
+    ``node_kinds`` (``compute``, ``network``, ``storage``) says which nodes to
+    read; without ``compute`` no compute listing, Placement or Ironic call is
+    made (``vms`` still reads the servers). A network or storage part that
+    cannot be read is empty with a warning in ``fleet.warnings``.
     """
+    kinds = set(node_kinds)
+    compute = "compute" in kinds
     first = cloud.requests()  # before the first facade: making one may authenticate
-    nova = cloud.nova
     fleet = Fleet()
     with ThreadPoolExecutor(max_workers=max(4, workers)) as pool:
         # the slowest call first, so it is never queued behind the others
         if vms:
-            servers = pool.submit(nova.list_servers_json, page_size, server_slices)
+            servers = pool.submit(cloud.nova.list_servers_json, page_size, server_slices)
             projects = pool.submit(cloud.keystone.project_names)
-            groups = pool.submit(_server_groups, nova)
-        services = pool.submit(nova.list_services_json)
-        hypervisors = pool.submit(nova.list_hypervisors_json, page_size)
-        aggregates = pool.submit(nova.list_aggregates_json)
-        if placement:
-            providers = pool.submit(cloud.placement.resource_providers_json)
-        _add_services(fleet, services.result(), cloud.name, cloud.region)
-        by_node_id = _add_hypervisors(fleet, hypervisors.result(), cloud.name, cloud.region)
-        if ironic:
-            bmcs = pool.submit(_read_ironic, cloud, fleet, ironic)
-        _add_aggregates(fleet, aggregates.result())
-        if placement and by_node_id:
-            _read_placement(cloud.placement, providers.result(), by_node_id, pool)
+            groups = pool.submit(_server_groups, cloud.nova)
+        if "network" in kinds:
+            network = pool.submit(read_network_nodes, cloud, fleet.warnings)
+        if "storage" in kinds:
+            storage = pool.submit(read_storage_nodes, cloud, fleet.warnings, fleet.notes)
+        if compute:
+            _read_compute(cloud, fleet, pool, page_size, placement, ironic)
         if vms:
             _add_servers(fleet, servers.result(), projects.result(), groups.result(), cloud.name, cloud.region)
-        if ironic:
-            bmcs.result()
+        if "network" in kinds:
+            fleet.network_nodes = network.result()
+        if "storage" in kinds:
+            fleet.storage_nodes = storage.result()
     fleet.api_calls = cloud.requests() - first
     return fleet
+
+
+def _read_compute(cloud: Any, fleet: Fleet, pool: Any, page_size: int, placement: bool,
+                  ironic: Optional[str]) -> None:
+    """The compute hosts: services, hypervisors, aggregates, Placement and (with ``ironic``) BMCs."""
+    nova = cloud.nova
+    services = pool.submit(nova.list_services_json)
+    hypervisors = pool.submit(nova.list_hypervisors_json, page_size)
+    aggregates = pool.submit(nova.list_aggregates_json)
+    if placement:
+        providers = pool.submit(cloud.placement.resource_providers_json)
+    _add_services(fleet, services.result(), cloud.name, cloud.region)
+    by_node_id = _add_hypervisors(fleet, hypervisors.result(), cloud.name, cloud.region)
+    if ironic:
+        bmcs = pool.submit(_read_ironic, cloud, fleet, ironic)
+    _add_aggregates(fleet, aggregates.result())
+    if placement and by_node_id:
+        _read_placement(cloud.placement, providers.result(), by_node_id, pool)
+    if ironic:
+        bmcs.result()
 
 
 def _read_ironic(cloud: Any, fleet: Fleet, mode: str) -> None:

@@ -56,16 +56,61 @@ def _vm_groups(server: Dict[str, Any], host_names: Dict[Any, str], group: Callab
     return groups + _place_groups(server, group)
 
 
+def _node_groups(network: Dict[str, Any], storage: Dict[str, Any]) -> List[str]:
+    """The groups a host gets from its Neutron agents and Cinder services (no ``az_``: those are Nova's zones)."""
+    groups = []
+    if network.get("network_node"):
+        groups.append("network_nodes")
+    if any(not agent.get("alive") for agent in network.get("agents") or []):
+        groups.append("agent_down")
+    if storage:
+        groups.append("storage_nodes")
+    if any(service.get("state") == "down" for service in storage.get("services") or []):
+        groups.append("storage_down")
+    return groups
+
+
+def _add_nodes(snap: Dict[str, Any], entries: Dict[Any, Dict[str, Any]], taken: set,
+               group: Callable[[str], str]) -> None:
+    """Put the snapshot's network and storage nodes into ``entries`` ((cloud, region, host) -> entry).
+
+    A host already there (a compute host running agents, a network node that is a storage node too) stays
+    one entry and gets ``fleet_network`` / ``fleet_storage``; a new one is named as hypervisors are.
+    """
+    for kind, nodes in (("network", snap.get("network_nodes") or []), ("storage", snap.get("storage_nodes") or [])):
+        for node in nodes:
+            key = (node.get("cloud"), node.get("region"), node["name"])
+            entry = entries.get(key)
+            if entry is None:
+                inv_name = node["name"]
+                if inv_name in taken:
+                    inv_name = "%s_%s_%s" % (node.get("cloud") or "cloud", node.get("region") or "region", node["name"])
+                taken.add(inv_name)
+                entry = entries[key] = {"name": inv_name, "groups": _place_groups(node, group),
+                                        "hostvars": {"fleet_kind": kind, "fleet": node, "fleet_kinds": []}}
+            entry["hostvars"]["fleet_kinds"].append(kind)
+            entry["hostvars"]["fleet_" + kind] = node
+    for entry in entries.values():
+        hostvars = entry["hostvars"]
+        extra = _node_groups(hostvars.get("fleet_network") or {}, hostvars.get("fleet_storage") or {})
+        entry["groups"] += [g for g in extra if g not in entry["groups"]]
+
+
 def plan_inventory(results: List[Dict[str, Any]], bmcs: Dict[str, Dict[str, Any]],
                    group: Callable[[str], str]) -> Iterator[Dict[str, Any]]:
-    """Yield {name, groups, hostvars} for every hypervisor, then every server.
+    """Yield {name, groups, hostvars} for every hypervisor, network and storage node, then every server.
 
     ``results`` are ``Fleet.to_dict()`` snapshots, one per cloud region;
     ``group`` sanitises a group name (the plugin's ``_sanitize_group_name``).
+    A host is one entry whatever it runs: ``fleet_kinds`` lists its kinds
+    (``hypervisor``, ``network``, ``storage``), ``fleet_kind`` and ``fleet``
+    are its first, and ``fleet_network`` / ``fleet_storage`` its agents and
+    volume services.
     """
     taken = set()
     host_names: Dict[Any, str] = {}
     for snap in results:
+        entries: Dict[Any, Dict[str, Any]] = {}
         for name, host in sorted(snap["hosts"].items()):
             inv_name = name
             if inv_name in taken:
@@ -74,11 +119,14 @@ def plan_inventory(results: List[Dict[str, Any]], bmcs: Dict[str, Dict[str, Any]
             host_names[(host.get("cloud"), host.get("region"), name)] = inv_name
             fleet = dict(host)
             fleet["bmc"] = bmcs.get(name) or host.get("bmc")  # the map file first, then what Ironic said
-            hostvars = {"fleet_kind": "hypervisor", "fleet": fleet}
+            hostvars = {"fleet_kind": "hypervisor", "fleet": fleet, "fleet_kinds": ["hypervisor"]}
             ip = (host.get("hypervisor") or {}).get("host_ip")
             if ip:
                 hostvars["ansible_host"] = ip
-            yield {"name": inv_name, "groups": _hypervisor_groups(host, group), "hostvars": hostvars}
+            entries[(host.get("cloud"), host.get("region"), name)] = {
+                "name": inv_name, "groups": _hypervisor_groups(host, group), "hostvars": hostvars}
+        _add_nodes(snap, entries, taken, group)
+        yield from entries.values()
     names = Counter(s.get("name") for snap in results for s in snap["servers"].values())
     for snap in results:
         for sid, server in sorted(snap["servers"].items()):

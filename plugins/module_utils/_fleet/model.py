@@ -1,13 +1,15 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, osfleet.day2 contributors
 # Apache License 2.0 (see LICENSE)
-"""The fleet model: compute hosts, their capacity, and servers."""
+"""The fleet model: compute hosts, their capacity, and servers (network and storage nodes: ``nodes``)."""
 
 from __future__ import annotations
 
 import traceback
 from dataclasses import asdict, dataclass, field
 from typing import Any, Dict, List, Optional
+
+from ansible_collections.osfleet.day2.plugins.module_utils._fleet.nodes import NetworkNode, StorageNode
 
 try:
     import netaddr
@@ -147,6 +149,8 @@ class Fleet:
     hosts: Dict[str, ComputeHost] = field(default_factory=dict)
     servers: Dict[str, Server] = field(default_factory=dict)
     projects: Dict[str, str] = field(default_factory=dict)
+    network_nodes: List[NetworkNode] = field(default_factory=list)
+    storage_nodes: List[StorageNode] = field(default_factory=list)
     api_calls: int = 0
     warnings: List[str] = field(default_factory=list)  # for the operator: something was not read
     notes: List[str] = field(default_factory=list)  # for -v: something read was left out, and why
@@ -154,4 +158,6 @@ class Fleet:
     def to_dict(self) -> Dict[str, Any]:
         return {"hosts": {n: h.to_dict() for n, h in sorted(self.hosts.items())},
                 "servers": {i: s.to_dict() for i, s in sorted(self.servers.items())},
+                "network_nodes": [n.to_dict() for n in self.network_nodes],
+                "storage_nodes": [n.to_dict() for n in self.storage_nodes],
                 "api_calls": self.api_calls, "warnings": list(self.warnings), "notes": list(self.notes)}

@@ -6,8 +6,9 @@
 openstacksdk proxy calls (``conn.block_storage``) returning SDK Volume,
 Snapshot and Transfer objects, at the microversion the SDK negotiates (the
 newest both sides know: Cinder's answers here do not change shape with it).
-Waits are the SDK's ``wait_for_status``. The audit's fleet-wide listings
-(every volume and snapshot of every project) are raw JSON pages (``listing``).
+Waits are the SDK's ``wait_for_status``. The fleet-wide listings (the
+audit's every volume and snapshot of every project; the fleet's volume
+services and scheduler pools) are raw JSON pages (``listing``).
 """
 
 from __future__ import annotations
@@ -149,3 +150,12 @@ class Cinder:
     def list_snapshots_json(self, page_size: int = PAGE_SIZE) -> List[Dict[str, Any]]:
         return list_json(self.block_storage, "/snapshots/detail", "snapshots", "list volume snapshots",
                          params={"all_tenants": 1}, page_size=page_size)
+
+    def list_services_json(self) -> List[Dict[str, Any]]:
+        """Every Cinder service (scheduler, volume, backup) with ``host``, ``zone``, ``status`` and ``state``."""
+        return list_json(self.block_storage, "/os-services", "services", "list volume services")
+
+    def list_pools_json(self) -> List[Dict[str, Any]]:
+        """The scheduler's pools with their capabilities (capacity, provisioning, over-subscription)."""
+        return list_json(self.block_storage, "/scheduler-stats/get_pools", "pools", "list storage pools",
+                         params={"detail": "True"})

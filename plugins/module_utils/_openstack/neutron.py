@@ -154,3 +154,13 @@ class Neutron:
     def list_agents_json(self) -> List[Dict[str, Any]]:
         """The Neutron agents (L2, DHCP, L3, metadata...) with ``host``, ``alive`` and ``admin_state_up``."""
         return list_json(self.network, "/agents", "agents", "list network agents")
+
+    def list_agent_routers_json(self, agent_id: str) -> List[Dict[str, Any]]:
+        """The routers an L3 agent hosts (``GET /v2.0/agents/{id}/l3-routers``)."""
+        return list_json(self.network, "/agents/%s/l3-routers" % agent_id, "routers", "list routers of L3 agent",
+                         resource=agent_id)
+
+    def list_agent_networks_json(self, agent_id: str) -> List[Dict[str, Any]]:
+        """The networks a DHCP agent serves (``GET /v2.0/agents/{id}/dhcp-networks``)."""
+        return list_json(self.network, "/agents/%s/dhcp-networks" % agent_id, "networks",
+                         "list networks of DHCP agent", resource=agent_id)

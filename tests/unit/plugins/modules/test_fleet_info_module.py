@@ -1,11 +1,17 @@
 # -*- coding: utf-8 -*-
-"""fleet_info: the inventory's placement and bmc_source options, and an api_calls that counts every request."""
+"""fleet_info: the inventory's placement and bmc_source options, network and storage nodes (node_kinds), and an
+api_calls that counts every request."""
 from __future__ import annotations
 
 import pytest
 
 from ansible_collections.osfleet.day2.plugins.module_utils._common import module_base
 from ansible_collections.osfleet.day2.plugins.modules import fleet_info
+from ansible_collections.osfleet.day2.tests.unit.plugins.module_utils._fleet.node_fixtures import (
+    hide,
+    serve_cinder,
+    serve_neutron,
+)
 from ansible_collections.osfleet.day2.tests.unit.plugins.module_utils._fleet.test_discover import (  # noqa: F401  pylint: disable=unused-import
     NODE,
     FakeCompute,
@@ -16,7 +22,10 @@ from ansible_collections.osfleet.day2.tests.unit.plugins.module_utils._fleet.tes
 
 @pytest.fixture
 def cloud(monkeypatch, stub, cloud_with):  # pylint: disable=redefined-outer-name
-    """(compute API stub, Ironic stub) behind the stubbed cloud the module connects to."""
+    """(compute API stub, Ironic stub) behind the stubbed cloud the module connects to, with Neutron's agents and
+    Cinder's services and pools."""
+    serve_neutron(stub)
+    serve_cinder(stub)
     compute, ironic = FakeCompute(n_servers=3, page=2), FakeIronic([NODE])
     made = cloud_with(compute, ironic, name="lab")
     monkeypatch.setattr(module_base.Day2Module, "conn", property(lambda self: made.conn))
@@ -34,7 +43,9 @@ def test_api_calls_counts_every_request_placement_and_ironic_included(module_mai
     inventories = [r for r in compute.requests if r[0].endswith("/inventories")]
     assert len(inventories) == 1  # one per compute host that has a resource provider
     assert len(ironic.requests) == 1  # bmc_source auto, and the catalog has Ironic
-    assert len(compute.requests) + len(ironic.requests) == len(stub.calls())
+    nodes = len(stub.calls("network")) + len(stub.calls("block-storage"))
+    assert nodes == 1 + 3 + 2  # agents, one per L3/DHCP agent; volume services, pools
+    assert len(compute.requests) + len(ironic.requests) + nodes == len(stub.calls())
     assert out["api_calls"] == len(stub.mocker.request_history)  # and the token and version discovery
     assert out["hosts"]["compute-02"]["bmc"]["source"] == "ironic"
     assert out["hosts"]["compute-01"]["capacity"]["vcpus"]["allocation_ratio"] == 4.0
@@ -67,3 +78,37 @@ def test_an_unreadable_ironic_fails_bmc_source_ironic_and_warns_with_auto(module
     auto = run(module_main)
     assert "failed" not in auto and all(h["bmc"] is None for h in auto["hosts"].values())
     assert any("BMCs not read from Ironic" in w for w in warned), warned
+
+
+def test_network_and_storage_nodes_beside_the_hosts(module_main, cloud):
+    out = run(module_main)
+    assert {"api_calls", "hosts", "network_nodes", "servers", "storage_nodes"} <= set(out)
+    network = {n["name"]: n for n in out["network_nodes"]}
+    assert network["lab-network"]["network_node"] is True and network["compute-01"]["network_node"] is False
+    assert network["compute-02"]["state"] == "down"
+    storage = {n["name"]: n for n in out["storage_nodes"]}
+    assert storage["old-storage"]["state"] == "disabled" and storage["lab-storage"]["kind"] == "storage"
+
+
+def test_node_kinds_compute_makes_no_neutron_or_cinder_call(module_main, cloud, stub):
+    out = run(module_main, node_kinds=["compute"])
+    assert not stub.calls("network") and not stub.calls("block-storage")
+    assert out["network_nodes"] == [] and out["storage_nodes"] == [] and len(out["hosts"]) == 2
+
+
+def test_node_kinds_without_compute_reads_no_compute_listing(module_main, cloud, stub):
+    compute, ironic = cloud
+    out = run(module_main, node_kinds=["network", "storage"], servers=False)
+    assert compute.requests == [] and ironic.requests == [] and out["hosts"] == {}
+    assert len(out["network_nodes"]) == 4 and len(out["storage_nodes"]) == 3
+
+
+def test_a_cloud_without_neutron_warns_and_returns_the_rest(module_main, cloud, stub, monkeypatch):
+    from ansible.module_utils.basic import AnsibleModule
+    warned = []
+    monkeypatch.setattr(AnsibleModule, "warn", lambda self, warning: warned.append(warning))
+    hide(stub, "network")
+    out = run(module_main)
+    assert "failed" not in out and out["network_nodes"] == [] and len(out["storage_nodes"]) == 3
+    assert len(out["hosts"]) == 2 and not stub.calls("network")
+    assert warned == ["lab/RegionOne: network nodes not read: the catalog has no network (Neutron) endpoint"]
