@@ -94,6 +94,39 @@ options:
     choices: [compute, network, storage]
     default: [compute, network, storage]
     version_added: 0.1.0
+  prometheus_url:
+    description:
+      - A Prometheus server (or anything with its query API - Thanos Query, VictoriaMetrics, Mimir) to read what
+        every node uses - CPU and memory from node_exporter (C(node_cpu_seconds_total), C(node_memory_*)), power
+        from C(osfleet_power_watts) (the hardware scan's textfile) - into each node's C(utilization), beside
+        what Placement has allocated (C(capacity)).
+      - One fleet-wide instant query per figure and one for its samples' age, never one per node. A series is
+        placed on a node by its C(host) label, else the host part of C(instance); one that names no node is
+        counted in RV(utilization.unmatched). A failed query is a warning for its figure only.
+    type: str
+    version_added: 0.1.0
+  prometheus_token:
+    description:
+      - A bearer token sent to O(prometheus_url) (a Prometheus behind an authenticating proxy).
+    type: str
+    version_added: 0.1.0
+  prometheus_validate_certs:
+    description:
+      - Verify O(prometheus_url)'s TLS certificate (with O(prometheus_ca_cert) when given).
+    type: bool
+    default: true
+    version_added: 0.1.0
+  prometheus_ca_cert:
+    description:
+      - CA bundle for O(prometheus_url)'s certificate.
+    type: path
+    version_added: 0.1.0
+  utilization_window:
+    description:
+      - The rate window of the CPU figure (a Prometheus duration); at least twice the scrape interval.
+    type: str
+    default: 2m
+    version_added: 0.1.0
 """
 
 EXAMPLES = r"""
@@ -216,6 +249,20 @@ storage_nodes:
         - {name: "lab-storage@labfake#labfake", backend: labfake, total_gb: 1024.0, free_gb: 900.5,
            capacity_text: null, allocated_gb: 120.0, provisioned_gb: 2048.0, reserved_percentage: 0.0,
            thin_provisioning: true, max_over_subscription_ratio: 20.0, over_subscription: 2.0}
+utilization:
+  description:
+    - With O(prometheus_url), what was asked and what could not be placed - C(sources), C(unmatched) (figure ->
+      the C(host)/C(instance) values that name no node), C(warnings) (a failed query), C(queries) (how many).
+    - Each node (RV(hosts), RV(network_nodes), RV(storage_nodes)) then has C(utilization) - figure
+      (C(cpu_percent), C(memory_percent), C(power_watts)) -> C(value), C(source) (V(prometheus)) and
+      C(age_seconds) (now minus its newest sample). A figure no source has is left out, never zero.
+  returned: when prometheus_url is given
+  type: dict
+  sample:
+    sources: [prometheus]
+    unmatched: {}
+    warnings: []
+    queries: 6
 api_calls:
   description:
     - How many HTTP requests the module made to the cloud's APIs, every page counted - the list calls (compute
@@ -234,6 +281,8 @@ api_calls:
 """
 
 from ansible_collections.osfleet.day2.plugins.module_utils._fleet.discover import NODE_KINDS, discover
+from ansible_collections.osfleet.day2.plugins.module_utils._fleet.prometheus import Prometheus
+from ansible_collections.osfleet.day2.plugins.module_utils._fleet.utilization import utilization
 from ansible_collections.osfleet.day2.plugins.module_utils._common.module_base import Day2Module
 
 
@@ -251,6 +300,11 @@ class FleetInfoModule(Day2Module):
         bmc_map=dict(type="path"),
         bmc_source=dict(type="str", choices=list(IRONIC_MODES), default="auto"),
         node_kinds=dict(type="list", elements="str", choices=list(NODE_KINDS), default=list(NODE_KINDS)),
+        prometheus_url=dict(type="str"),
+        prometheus_token=dict(type="str", no_log=True),
+        prometheus_validate_certs=dict(type="bool", default=True),
+        prometheus_ca_cert=dict(type="path"),
+        utilization_window=dict(type="str", default="2m"),
     )
 
     def execute(self):
@@ -261,8 +315,24 @@ class FleetInfoModule(Day2Module):
         for warning in result.pop("warnings"):
             self.warn(warning)
         result.pop("notes")
+        if p["prometheus_url"]:
+            self._utilization(result)
         result["changed"] = False
         return result
+
+    def _utilization(self, result):
+        """Each node's figures in use, from the operator's Prometheus, next to its allocation."""
+        p = self.params
+        verify = (p["prometheus_ca_cert"] or True) if p["prometheus_validate_certs"] else False
+        client = Prometheus(p["prometheus_url"], token=p["prometheus_token"], verify=verify)
+        nodes = [h for h in result["hosts"].values()] + result["network_nodes"] + result["storage_nodes"]
+        used = utilization([n["name"] for n in nodes], prometheus=client, window=p["utilization_window"])
+        for node in nodes:
+            node["utilization"] = used.nodes.get(node["name"], {})
+        result["utilization"] = used.to_dict()
+        del result["utilization"]["nodes"]
+        for warning in used.warnings:
+            self.warn("utilization: %s" % warning)
 
 
 def main():

@@ -1,0 +1,95 @@
+# -*- coding: utf-8 -*-
+"""The whole fleet on the lab: its network node (lab-network, a real neutron-metadata-agent reporting over
+RabbitMQ), its two storage nodes (cinder-volume on lab-storage and lab-storage-02) and every node's utilization
+from the lab's real Prometheus (node_exporter), through `fleet_info` as a playbook calls it. Stopping the agent
+or the second cinder-volume makes that node `down` in the next run; started again, it is `up`.
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[4]
+LAB_DIR = Path(os.environ.get("OSFLEET_LAB_DIR", REPO / ".lab"))
+PROMETHEUS = "http://127.0.0.1:18600"
+COMPUTES = ["compute-01", "compute-02", "compute-03", "compute-04"]
+
+
+def labctl(*args, timeout=300):
+    subprocess.run(["python3", str(REPO / "lab" / "labctl"), *args], check=True, capture_output=True, text=True,
+                   timeout=timeout, env=dict(os.environ, OSFLEET_LAB_DIR=str(LAB_DIR)))
+
+
+def until(what, check, timeout, interval=3.0):
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        last = check()
+        if last:
+            return last
+        time.sleep(interval)
+    raise AssertionError("%s: not within %ds (last: %r)" % (what, timeout, last))
+
+
+@pytest.fixture(scope="module")
+def alerting(lab):
+    labctl("alerts", "up")
+    yield
+    labctl("alerts", "down")
+
+
+def nodes(result, kind):
+    return {n["name"]: n for n in result[kind]}
+
+
+def test_network_and_storage_nodes_and_what_every_node_uses(run_module, alerting):
+    def read():
+        r = run_module("fleet_info", prometheus_url=PROMETHEUS)
+        assert not r["failed"], r.get("msg")
+        used = [h for h in r["hosts"].values() if (h.get("utilization") or {}).get("cpu_percent")]
+        return r if len(used) == len(COMPUTES) else None  # a rate needs two scrapes of node_exporter
+    result = until("every compute's CPU in use from Prometheus", read, 90)
+
+    net = nodes(result, "network_nodes")
+    assert net["lab-network"]["network_node"] and net["lab-network"]["state"] == "up", net["lab-network"]
+    assert [a["type"] for a in net["lab-network"]["agents"]] == ["Metadata agent"]
+    assert net["lab-network"]["agents"][0]["alive"] is True
+    assert net["compute-01"]["network_node"] is False  # its Open vSwitch agent only (an L2 agent)
+
+    storage = nodes(result, "storage_nodes")
+    assert set(storage) == {"lab-storage", "lab-storage-02"}, storage
+    assert {n["state"] for n in storage.values()} == {"up"}
+    [pool] = storage["lab-storage-02"]["pools"]
+    assert pool["total_gb"] == 200 and pool["backend"] == "labpool", pool
+    [first] = storage["lab-storage"]["pools"]
+    assert first["total_gb"] is None and first["capacity_text"] == "infinite", first
+
+    for host in result["hosts"].values():
+        used = host["utilization"]
+        for figure in ("cpu_percent", "memory_percent"):
+            assert used[figure]["source"] == "prometheus", (host["name"], used)
+            assert 0 <= used[figure]["value"] <= 100 and used[figure]["age_seconds"] < 60, (host["name"], used)
+    assert net["lab-network"]["utilization"]["memory_percent"]["source"] == "prometheus"
+    assert result["utilization"]["queries"] == 6 and result["utilization"]["warnings"] == []
+
+
+def test_a_stopped_agent_or_volume_service_makes_its_node_down_in_the_next_run(run_module):
+    def states():
+        r = run_module("fleet_info", node_kinds=["network", "storage"])
+        return nodes(r, "network_nodes")["lab-network"]["state"], nodes(r, "storage_nodes")["lab-storage-02"]["state"]
+    assert states() == ("up", "up")
+    labctl("service", "stop", "neutron-metadata-agent")
+    labctl("service", "stop", "cinder-volume-02")
+    try:
+        t0 = time.monotonic()
+        until("lab-network and lab-storage-02 down", lambda: states() == ("down", "down"), 120)
+        print("stopped to down in the next run: %.0f s (agent_down_time 20 s, service_down_time 25 s)"
+              % (time.monotonic() - t0))
+    finally:
+        labctl("service", "start", "neutron-metadata-agent")
+        labctl("service", "start", "cinder-volume-02")
+    until("both up again", lambda: states() == ("up", "up"), 120)
