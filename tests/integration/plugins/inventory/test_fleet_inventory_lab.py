@@ -164,3 +164,14 @@ def test_bmc_source_ironic_reads_the_lab_nodes(lab, tmp_path):
         assert bmc["source"] == "ironic", (host, bmc)
         assert bmc["credentials_ref"].startswith("ironic:"), (host, bmc)
         assert not {"password", "username"} & set(bmc), (host, bmc)
+
+
+def test_the_network_node_and_the_storage_nodes_are_in_their_groups(lab, config):
+    data = inventory(config, lab / "clouds.yaml")
+    assert members(data, "network_nodes") == ["lab-network"]  # the computes run only their (stand-in) OVS agent
+    assert members(data, "storage_nodes") == ["lab-storage", "lab-storage-02"]
+    assert members(data, "agent_down") == [] and members(data, "storage_down") == []
+    hostvars = data["_meta"]["hostvars"]
+    assert [a["type"] for a in hostvars["lab-network"]["fleet_network"]["agents"]] == ["Metadata agent"]
+    assert hostvars["compute-01"]["fleet_network"]["network_node"] is False
+    assert {p["backend"] for p in hostvars["lab-storage-02"]["fleet_storage"]["pools"]} == {"labpool"}
