@@ -82,7 +82,8 @@ def _utilization(node: Dict[str, Any]) -> str:
         note = '<span class=src>%s, %ss old</span>' % (_e(item.get("source")), _num(age)) if age is not None else \
             '<span class=src>%s</span>' % _e(item.get("source"))
         if unit == "%":
-            rows.append(_bar("%s use" % label, item.get("value"), 100, "%", note).replace(" / 100%", "%"))
+            rows.append(_bar("%s use" % label, item.get("value"), 100, "%", note).replace(" / 100%", "%").replace(
+                "%% (%.0f%%)" % float(item.get("value") or 0), "%"))
         else:
             rows.append('<div class=bar-row><span class=bl>%s</span><span class=bv>%s%s %s</span></div>' % (
                 _e(label), _num(item.get("value")), _e(unit), note))

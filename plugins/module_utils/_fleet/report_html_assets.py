@@ -46,7 +46,8 @@ h4 { margin: 6px 0 4px; font-size: 12px; text-transform: uppercase; letter-spaci
 .bar > span { display: block; height: 100%; background: #2f6fb3; }
 .bar.warn > span { background: #b7791f; } .bar.crit > span { background: var(--down); }
 .src { color: var(--muted); font-style: italic; }
-ul.sensors { margin: 2px 0; padding-left: 18px; font-size: 13px; columns: 2; }
+ul.sensors { margin: 2px 0; padding-left: 18px; font-size: 13px; }
+ul.sensors li { white-space: nowrap; margin: 1px 0; }
 details { border-top: 1px solid var(--line); }
 details > summary { cursor: pointer; padding: 6px 12px; color: #1f4e8c; font-weight: 600; }
 details[open] { padding: 0 12px 10px; }
