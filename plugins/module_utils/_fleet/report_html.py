@@ -113,8 +113,8 @@ def _hardware(name: str, hardware: Dict[str, Any]) -> str:
         " &middot; draw <b>%s W</b>" % _num(st["power_draw_watts"]) if st.get("power_draw_watts") is not None else "")]
     items = []
     for t in st.get("temperatures") or []:
-        items.append('<li>%s <b>%s &deg;C</b> %s</li>' % (_e(t.get("name")), _num(t.get("reading_celsius")),
-                                                         _hbadge(t.get("status") or "ok")))
+        items.append('<li>%s <b>%s &deg;C</b> %s</li>' % (
+            _e(t.get("name")), _num(t.get("reading_celsius")), _hbadge(t.get("status") or "ok")))
     for f in st.get("fans") or []:
         speed = "%s rpm" % _num(f["rpm"]) if f.get("rpm") is not None else "%s%%" % _num(f.get("percent"))
         items.append('<li>fan %s <b>%s</b> %s</li>' % (_e(f.get("name")), _e(speed), _hbadge(f.get("status") or "ok")))
@@ -200,6 +200,10 @@ def _node(kind: str, name: str, state: str, node: Dict[str, Any], summary_extra:
                 summary_extra, body_top, _utilization(node), _hardware(name, hardware), drill))
 
 
+def _names(values: Any) -> str:
+    return ", ".join(sorted(_e(x) for x in values if x)) or "not reported"
+
+
 def _kind_section(kind: str, title: str, nodes: List[str]) -> str:
     if not nodes:
         return '<section id="%s"><h2>%s</h2><p class=muted>none reported</p></section>' % (_e(kind), _e(title))
@@ -251,10 +255,9 @@ def to_html(fleet: Dict[str, Any], hardware: Optional[Dict[str, Any]], generated
                              hardware))
     cards = "".join('<div class="card %s"><span class=n>%d</span><span class=l>%s</span></div>' % (s, counts.get(s, 0), s)
                     for s in STATES if counts.get(s) or s in ("up", "down"))
-    names = lambda xs: ", ".join(sorted(_e(x) for x in xs if x)) or "not reported"  # noqa: E731
     header = ('<header><h1>Fleet report</h1><p class=meta>Cloud(s) <b>%s</b> &middot; region(s) <b>%s</b> &middot; generated '
               '<time datetime="%s">%s</time> &middot; %d compute, %d network, %d storage nodes</p></header>' % (
-                  names(clouds), names(regions), _e(generated_at), _e(generated_at), len(compute), len(network), len(storage)))
+                  _names(clouds), _names(regions), _e(generated_at), _e(generated_at), len(compute), len(network), len(storage)))
     sources = ('<p class=sources>Where the numbers come from: state from the Nova compute service (compute), Neutron agents '
                '(network) and Cinder services (storage); allocation and capacity from Placement inventories and usages; '
                'servers from Nova; pools from Cinder scheduler stats; power, health, temperatures, fans and PSUs from each '
