@@ -18,7 +18,7 @@ from ansible_collections.osfleet.day2.plugins.module_utils._fleet.report_html_as
 
 STATES = ("up", "maintenance", "disabled", "down", "unknown")
 HEALTH_WORDS = {"ok": "ok", "warning": "warning", "critical": "critical"}
-RESOURCES = (("VCPU", "vCPU", ""), ("MEMORY_MB", "memory", " MiB"), ("DISK_GB", "disk", " GiB"))
+RESOURCES = (("vcpus", "vCPU", ""), ("memory_mb", "memory", " MiB"), ("disk_gb", "disk", " GiB"))
 UTILIZATION = (("cpu_percent", "CPU", "%"), ("memory_percent", "memory", "%"), ("power_watts", "power", " W"))
 
 
