@@ -19,6 +19,7 @@ import secrets
 import shutil
 import subprocess
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -78,7 +79,7 @@ def _write_configs() -> None:
             # a stand-in for a node_exporter on every lab node: the machine's one node_exporter scraped once per
             # node under that node's instance name, its CPU and memory series only (so the fleet's utilization
             # has a series per node to place; every node shows this machine's figures)
-            {"job_name": "lab-nodes", "scrape_interval": "15s", "static_configs": [
+            {"job_name": "lab-nodes", "scrape_interval": "5s", "static_configs": [
                 {"targets": ["127.0.0.1:%d" % NODE_EXPORTER_PORT], "labels": {"instance": "%s:9100" % node}}
                 for node in LAB_NODES],
              "metric_relabel_configs": [{"source_labels": ["__name__"], "action": "keep",
@@ -140,13 +141,22 @@ def _wait_ready(timeout: float = 60.0) -> None:
             with urllib.request.urlopen("http://127.0.0.1:%d/api/v1/targets" % PROMETHEUS_PORT, timeout=3) as r:
                 targets = json.load(r)["data"]["activeTargets"]
             health = {t["labels"]["job"]: t["health"] for t in targets}
-            if health.get("osfleet-exporter") == "up":
+            if health.get("osfleet-exporter") == "up" and _lab_nodes_rated():
                 return
-            last = str(health)
+            last = "%s; CPU rate of every lab node: %s" % (health, _lab_nodes_rated())
         except OSError as exc:
             last = str(exc)
         time.sleep(1)
     raise LabError("alerts: prometheus", "the exporter is not scraped up after %ds: %s" % (timeout, last))
+
+
+def _lab_nodes_rated() -> bool:
+    """Every lab node has a CPU rate (two scrapes of lab-nodes): utilization read right after up has all of it."""
+    query = urllib.parse.quote('count(rate(node_cpu_seconds_total{job="lab-nodes",mode="idle"}[2m]) >= 0)')
+    with urllib.request.urlopen("http://127.0.0.1:%d/api/v1/query?query=%s" % (PROMETHEUS_PORT, query), timeout=3) as r:
+        result = json.load(r)["data"]["result"]
+    ncpu = os.cpu_count() or 1
+    return bool(result) and float(result[0]["value"][1]) >= len(LAB_NODES) * ncpu
 
 
 def down() -> None:
