@@ -93,3 +93,35 @@ def test_a_stopped_agent_or_volume_service_makes_its_node_down_in_the_next_run(r
         labctl("service", "start", "neutron-metadata-agent")
         labctl("service", "start", "cinder-volume-02")
     until("both up again", lambda: states() == ("up", "up"), 120)
+
+
+def test_the_fleet_report_page_shows_every_lab_node_with_its_state_and_use(lab, alerting, tmp_path):
+    """`ansible-playbook osfleet.day2.fleet_report` as `make demo` runs it; the page it writes opened in headless
+    Chromium: every lab node is on it with its state word, and its use with its source."""
+    from ansible_collections.osfleet.day2.tests.integration.playbooks.test_maintenance_playbooks_lab import Playbooks
+    from ansible_collections.osfleet.day2.tests.unit.plugins.module_utils._fleet.test_report_html_browser import (
+        CHROMIUM,
+        Dom,
+        chromium,
+    )
+    if CHROMIUM is None:
+        pytest.fail("no headless Chromium: `make test-deps` installs it")
+    out = tmp_path / "reports"
+    rc, tasks, _stats = Playbooks(tmp_path).run(
+        "fleet_report", osfleet_cloud="lab-admin", osfleet_clouds_yaml=str(LAB_DIR / "clouds.yaml"),
+        osfleet_bmc_map=str(LAB_DIR / "bmcs.yml"), osfleet_prometheus_url=PROMETHEUS, osfleet_report_dir=str(out))
+    assert rc == 0, {k: v.get("msg") for k, v in tasks.items() if v.get("failed")}
+    page = out / "fleet.html"
+    dom = Dom()
+    dom.feed(chromium(tmp_path, "--dump-dom", page.as_uri()))
+    assert {n: (v["kind"], v["word"]) for n, v in dom.nodes.items()} == dict(
+        {h: ("compute", "up") for h in COMPUTES}, **{"lab-network": ("network", "up"),
+                                                     "lab-storage": ("storage", "up"),
+                                                     "lab-storage-02": ("storage", "up")})
+    text = page.read_text()
+    assert "prometheus" in text and "lab-storage-02@labpool#labpool" in text
+    shot = tmp_path / "fleet-lab.png"
+    chromium(tmp_path, "--screenshot=%s" % shot, "--hide-scrollbars", page.as_uri())
+    assert shot.stat().st_size > 20000
+    (LAB_DIR / "reports").mkdir(parents=True, exist_ok=True)
+    shot.replace(LAB_DIR / "reports" / "fleet-lab.png")
