@@ -162,11 +162,12 @@ def _pools(node: Dict[str, Any]) -> Tuple[str, str]:
     bars, rows = [], []
     for p in sorted(pools, key=lambda p: str(p.get("name"))):
         total, free = p.get("total_gb"), p.get("free_gb")
+        label = str(p.get("name") or "").rsplit("#", 1)[-1]  # the pool; its full host@backend#pool is in the table
         if isinstance(total, (int, float)) and isinstance(free, (int, float)):
-            bars.append(_bar("pool %s" % p.get("name"), total - free, total, " GiB"))
+            bars.append(_bar("pool %s" % label, total - free, total, " GiB"))
         else:
             bars.append('<div class=bar-row><span class=bl>pool %s</span><span class=muted>capacity %s</span></div>' % (
-                _e(p.get("name")), _e(p.get("capacity_text") or "unknown")))
+                _e(label), _e(p.get("capacity_text") or "unknown")))
         rows.append('<tr><td>%s</td><td>%s</td><td class=num>%s</td><td class=num>%s</td><td class=num>%s</td>'
                     '<td class=num>%s</td><td>%s</td><td class=num>%s</td></tr>' % (
                         _e(p.get("name")), _e(p.get("backend")), _num(total) if total is not None else _e(p.get("capacity_text")),

@@ -41,6 +41,7 @@ h4 { margin: 6px 0 4px; font-size: 12px; text-transform: uppercase; letter-spaci
 .badge.up, .badge.h-ok { background: var(--up); } .badge.down, .badge.h-critical { background: var(--down); }
 .badge.maintenance, .badge.h-warning { background: var(--maint); } .badge.disabled { background: var(--disabled); }
 .bar-row { display: grid; grid-template-columns: 90px 1fr; gap: 2px 8px; align-items: center; margin: 3px 0; font-size: 13px; }
+.bar-row .bl { overflow-wrap: anywhere; }
 .bar-row .bv { grid-column: 2; color: var(--muted); font-size: 12px; font-variant-numeric: tabular-nums; }
 .bar { display: block; height: 10px; background: #e7ebf1; border-radius: 5px; overflow: hidden; }
 .bar > span { display: block; height: 100%; background: #2f6fb3; }
