@@ -102,7 +102,7 @@ options:
         what Placement has allocated (C(capacity)).
       - One fleet-wide instant query per figure and one for its samples' age, never one per node. A series is
         placed on a node by its C(host) label, else the host part of C(instance); one that names no node is
-        counted in RV(utilization.unmatched). A failed query is a warning for its figure only.
+        counted in RV(utilization)'s C(unmatched). A failed query is a warning for its figure only.
     type: str
     version_added: 0.1.0
   prometheus_token:
@@ -325,7 +325,7 @@ class FleetInfoModule(Day2Module):
         p = self.params
         verify = (p["prometheus_ca_cert"] or True) if p["prometheus_validate_certs"] else False
         client = Prometheus(p["prometheus_url"], token=p["prometheus_token"], verify=verify)
-        nodes = [h for h in result["hosts"].values()] + result["network_nodes"] + result["storage_nodes"]
+        nodes = list(result["hosts"].values()) + result["network_nodes"] + result["storage_nodes"]
         used = utilization([n["name"] for n in nodes], prometheus=client, window=p["utilization_window"])
         for node in nodes:
             node["utilization"] = used.nodes.get(node["name"], {})

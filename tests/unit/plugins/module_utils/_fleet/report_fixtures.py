@@ -10,7 +10,7 @@ GENERATED_AT = "2026-12-03T11:30:00Z"
 
 def _cap(vcpu_used, mem_used, disk_used):
     return {"vcpus": {"total": 64, "used": vcpu_used, "reserved": 0, "allocation_ratio": 4.0, "capacity": 256,
-                     "free": 256 - vcpu_used},
+                      "free": 256 - vcpu_used},
             "memory_mb": {"total": 262144, "used": mem_used, "reserved": 4096, "allocation_ratio": 1.0,
                           "capacity": 258048, "free": 258048 - mem_used},
             "disk_gb": {"total": 2000, "used": disk_used, "reserved": 0, "allocation_ratio": 1.0, "capacity": 2000,

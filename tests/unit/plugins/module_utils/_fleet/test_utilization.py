@@ -46,8 +46,8 @@ def answers():
                  ({"instance": "compute-02.example.org:9100"}, 80.0),
                  ({"instance": "10.0.0.99:9100"}, 5.0))  # an address of no node: unmatched
     return [
-        ("time() - max by (instance, host) (timestamp(node_cpu", vector(({"instance": "compute-01:9100"}, 4.2),
-                                                                       ({"instance": "compute-02.example.org:9100"}, 400))),
+        ("time() - max by (instance, host) (timestamp(node_cpu",
+         vector(({"instance": "compute-01:9100"}, 4.2), ({"instance": "compute-02.example.org:9100"}, 400))),
         ("node_cpu_seconds_total", cpu),
         ("time() - timestamp(node_memory", vector(({"instance": "lab-network:9100"}, 3.0))),
         ("node_memory_MemAvailable_bytes", vector(({"instance": "lab-network:9100"}, 41.25))),
@@ -63,8 +63,8 @@ def test_each_figure_with_its_source_and_age_one_query_each_token_and_tls():
         got = utilization(NODES, prometheus=client).to_dict()
     assert got["nodes"]["compute-01"]["cpu_percent"] == {"value": 12.5, "source": "prometheus", "age_seconds": 4.2}
     assert got["nodes"]["compute-02"]["cpu_percent"]["age_seconds"] == 400  # stale, and says so
-    assert got["nodes"]["lab-network"]["memory_percent"] == {"value": 41.25, "source": "prometheus",
-                                                            "age_seconds": 3.0}
+    assert got["nodes"]["lab-network"]["memory_percent"] == {
+        "value": 41.25, "source": "prometheus", "age_seconds": 3.0}
     assert got["nodes"]["compute-01"]["power_watts"]["value"] == 231.0
     assert "lab-storage" not in got["nodes"]  # no source has it: left out, never zero
     assert got["unmatched"] == {"cpu_percent": ["10.0.0.99:9100"]}
