@@ -410,9 +410,12 @@ def _incident(key: str, group: List[_Seen], host_why: Optional[Suppression], ind
     # an open incident of the resource takes the group in, raised or suppressed (a storm's symptoms that come while
     # the host is being remediated are that incident's, not one of their own); a raised alert soon after the
     # resource's incident closed reopens it (a symptom outliving its cause by a moment is the same trouble)
+    # (the incident closed that recently takes in a suppressed group too: the storm's symptoms that come while the
+    # host is still being remediated, after the cause resolved, are still that incident's)
     opened = memory.open.get(key)
-    reopened = memory.closed.get(key) if (live and opened is None) else None
-    incident_id = (opened or reopened or {}).get("id") or _incident_id(key, [s.alert for s in shown])
+    closed = memory.closed.get(key) if opened is None else None
+    reopened = closed if live else None
+    incident_id = (opened or closed or {}).get("id") or _incident_id(key, [s.alert for s in shown])
     if match.host and any(s.match.kind in ("host", "bmc") for s in shown):
         servers = [_server(s) for s in index.servers_of(match.host)]  # the host's trouble is all its servers'
     else:  # only alerts about servers: those servers
@@ -433,7 +436,7 @@ def _incident(key: str, group: List[_Seen], host_why: Optional[Suppression], ind
         inhibited=[dict(s.alert.brief(), by=s.cause) for s in group if _code_kind(s.reason) == "inhibited_by"],
         severity=top.alert.severity, servers=servers, projects=sorted(projects.values(), key=lambda p: p["id"]),
         runbook=book.name if book else None, actionable=bool(live), suppressed=reason, cause=cause,
-        re_released=bool(released), released_from=sorted(set(released)), new=opened is None and reopened is None,
+        re_released=bool(released), released_from=sorted(set(released)), new=opened is None and closed is None,
         reopened=reopened is not None,
         upcoming_window=index.upcoming_window(match.host, now) if match.host else None,
         detail=host_why.detail if (host_why and not live) else "")
@@ -442,8 +445,9 @@ def _incident(key: str, group: List[_Seen], host_why: Optional[Suppression], ind
                             "fingerprints": list(opened.get("fingerprints") or []) if opened else [],
                             "opened": (opened or reopened or {}).get("opened") or format_am_time(now)}
         memory.closed.pop(key, None)
-    for seen in group:
-        memory.remember(seen.alert, _outcome(seen), incident_id)
+    for seen in group:  # a resolved notice keeps the incident its firing was in
+        memory.remember(seen.alert, _outcome(seen),
+                        incident_id if seen.alert.firing else (memory.incident_of(seen.alert, key) or incident_id))
     return incident
 
 
