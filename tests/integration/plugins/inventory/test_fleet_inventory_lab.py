@@ -120,9 +120,11 @@ def test_two_clouds_in_one_config(lab, tmp_path):
     both = tmp_path / "two-clouds.yaml"
     both.write_text(yaml.safe_dump(clouds))
     data = inventory(write_config(tmp_path / "two.fleet.yml", clouds=["lab-admin", "lab-second"], vms=False), both)
-    assert len(members(data, "cloud_lab_admin")) == 4
-    assert len(members(data, "cloud_lab_second")) == 4
+    # each cloud: its four computes, its network node and its two storage nodes
+    assert len(members(data, "cloud_lab_admin")) == 7
+    assert len(members(data, "cloud_lab_second")) == 7
     assert len(members(data, "hypervisors")) == 8
+    assert len(members(data, "storage_nodes")) == 4 and len(members(data, "network_nodes")) == 2
 
 
 def test_unknown_cloud_is_a_clear_error(lab, tmp_path):
