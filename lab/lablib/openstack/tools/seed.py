@@ -150,11 +150,8 @@ def seed_servers_for(conn, tenant, net, sg, image, provider, count, volume_every
             name=name, flavor_id=flavor.id, image_id=image.id, networks=[{"uuid": net.id}],
             security_groups=[{"name": sg.name}], scheduler_hints={"group": group.id},
             metadata={"lab": "seed", "tenant": tenant, "role": ("web", "db", "app")[(i - 1) % 3]})
-        # one at a time: members of an anti-affinity group booted together can be placed on the same host, and
-        # Nova's late check then reschedules them until max_attempts runs out (seen: a seed server in ERROR,
-        # GroupAffinityViolation); a booted member is one the scheduler's filter sees
-        made.append(conn.compute.wait_for_server(srv, wait=300, interval=1))
-    servers = made
+        made.append(srv)
+    servers = [conn.compute.wait_for_server(s, wait=300, interval=2) for s in made]
     for i, srv in enumerate(servers, 1):
         if i % volume_every == 1:
             vol = conn.block_storage.create_volume(name=f"{srv.name}-data", size=1)
