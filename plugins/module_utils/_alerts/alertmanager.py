@@ -11,21 +11,12 @@ a bearer token is sent when given (an Alertmanager behind an authenticating prox
 
 from __future__ import annotations
 
-import traceback
 from datetime import datetime
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Union
+from typing import Any, Dict, List, Mapping, Optional, Sequence
 
 from ansible_collections.osfleet.day2.plugins.module_utils._alerts.payload import format_am_time
-from ansible_collections.osfleet.day2.plugins.module_utils._common.errors import Day2Error, ValidationError
-
-try:
-    import requests
-
-    HAS_REQUESTS = True
-    REQUESTS_IMPORT_ERROR = None
-except ImportError:  # pragma: no cover - exercised by the import sanity test
-    HAS_REQUESTS = False
-    REQUESTS_IMPORT_ERROR = traceback.format_exc()
+from ansible_collections.osfleet.day2.plugins.module_utils._common.errors import Day2Error
+from ansible_collections.osfleet.day2.plugins.module_utils._common.http_api import HttpApi
 
 CREATED_BY = "osfleet.day2"
 
@@ -44,23 +35,11 @@ def matcher(name: str, value: str) -> Dict[str, Any]:
     return {"name": name, "value": value, "isRegex": False, "isEqual": True}
 
 
-class Alertmanager:
+class Alertmanager(HttpApi):
     """One Alertmanager (or the HA cluster behind one URL)."""
 
-    def __init__(self, url: str, token: Optional[str] = None, verify: Union[bool, str] = True,
-                 timeout: float = 10.0, session: Any = None) -> None:
-        if not url or not str(url).startswith(("http://", "https://")):
-            raise ValidationError("alertmanager_url %r: an http:// or https:// URL" % (url,), field="alertmanager_url")
-        if session is None and not HAS_REQUESTS:
-            raise Day2Error("the requests library is needed to talk to Alertmanager",
-                            details={"import_error": REQUESTS_IMPORT_ERROR})
-        self.url = str(url).rstrip("/")
-        self.timeout = timeout
-        self.verify = verify
-        self.session = session or requests.Session()
-        self.headers = {"Accept": "application/json"}
-        if token:
-            self.headers["Authorization"] = "Bearer %s" % token
+    NAME = "Alertmanager"
+    FIELD = "alertmanager_url"
 
     def _call(self, method: str, path: str, what: str, **kwargs: Any) -> Any:
         url = self.url + path

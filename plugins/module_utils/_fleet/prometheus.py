@@ -11,19 +11,10 @@ every call has a timeout.
 
 from __future__ import annotations
 
-import traceback
-from typing import Any, Dict, List, Optional, Union
+from typing import Any, Dict, List, Optional
 
-from ansible_collections.osfleet.day2.plugins.module_utils._common.errors import Day2Error, ValidationError
-
-try:
-    import requests
-
-    HAS_REQUESTS = True
-    REQUESTS_IMPORT_ERROR = None
-except ImportError:  # pragma: no cover - exercised by the import sanity test
-    HAS_REQUESTS = False
-    REQUESTS_IMPORT_ERROR = traceback.format_exc()
+from ansible_collections.osfleet.day2.plugins.module_utils._common.errors import Day2Error
+from ansible_collections.osfleet.day2.plugins.module_utils._common.http_api import HttpApi
 
 
 class PrometheusError(Day2Error):
@@ -35,23 +26,14 @@ class PrometheusError(Day2Error):
         self.status_code = status_code
 
 
-class Prometheus:
+class Prometheus(HttpApi):
     """One Prometheus server (or anything serving its query API: Thanos Query, VictoriaMetrics, Mimir)."""
 
-    def __init__(self, url: str, token: Optional[str] = None, verify: Union[bool, str] = True,
-                 timeout: float = 10.0, session: Any = None) -> None:
-        if not url or not str(url).startswith(("http://", "https://")):
-            raise ValidationError("prometheus_url %r: an http:// or https:// URL" % (url,), field="prometheus_url")
-        if session is None and not HAS_REQUESTS:
-            raise Day2Error("the requests library is needed to talk to Prometheus",
-                            details={"import_error": REQUESTS_IMPORT_ERROR})
-        self.url = str(url).rstrip("/")
-        self.timeout = timeout
-        self.verify = verify
-        self.session = session or requests.Session()
-        self.headers = {"Accept": "application/json"}
-        if token:
-            self.headers["Authorization"] = "Bearer %s" % token
+    NAME = "Prometheus"
+    FIELD = "prometheus_url"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.queries = 0
 
     def query(self, expr: str) -> List[Dict[str, Any]]:
