@@ -71,6 +71,12 @@ class Agent:
         return ROLES.get(self.type or "", "other")
 
 
+def first_zone(items: List[Any]) -> Optional[str]:
+    """A node's zone: the first, by name, of its agents' or services' zones (None when none has one)."""
+    zones = sorted({i.zone for i in items if i.zone})
+    return zones[0] if zones else None
+
+
 @dataclass
 class NetworkNode:
     name: str
@@ -80,8 +86,7 @@ class NetworkNode:
 
     @property
     def zone(self) -> Optional[str]:
-        zones = sorted({a.zone for a in self.agents if a.zone})
-        return zones[0] if zones else None
+        return first_zone(self.agents)
 
     @property
     def roles(self) -> List[str]:
@@ -194,8 +199,7 @@ class StorageNode:
 
     @property
     def zone(self) -> Optional[str]:
-        zones = sorted({s.zone for s in self.services if s.zone})
-        return zones[0] if zones else None
+        return first_zone(self.services)
 
     @property
     def state(self) -> str:
