@@ -145,7 +145,7 @@ demo: venv collection-link lab-up  ## the main playbook against the built-in lab
 	$(LABCTL) alerts up
 	cd $(COLL_LINK) && $(VENV)/bin/ansible-playbook playbooks/fleet_report.yml \
 	  -e osfleet_cloud=lab-admin -e osfleet_clouds_yaml=$(OSFLEET_LAB_DIR)/clouds.yaml \
-	  -e osfleet_bmc_map=$(OSFLEET_LAB_DIR)/bmcs.yml -e osfleet_prometheus_url=http://127.0.0.1:18600 \
+	  -e osfleet_bmc_map=$(OSFLEET_LAB_DIR)/bmcs-all.yml -e osfleet_prometheus_url=http://127.0.0.1:18600 \
 	  -e osfleet_report_dir=$(OSFLEET_LAB_DIR)/reports
 
 # The compliance audit of the lab: labctl up writes audit-vars.yml (cloud, clouds.yaml, the HTTPS BMC map

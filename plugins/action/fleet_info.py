@@ -33,4 +33,8 @@ class ActionModule(BmcMapAction):
         result = self.run_module(result, args, task_vars)
         if from_map and isinstance(result.get("hosts"), dict) and not result.get("failed"):
             merge_bmcs(result["hosts"], from_map)
+            for kind in ("network_nodes", "storage_nodes"):  # lists of nodes, each with its name
+                nodes = result.get(kind)
+                if isinstance(nodes, list):
+                    merge_bmcs({n["name"]: n for n in nodes if isinstance(n, dict) and n.get("name")}, from_map)
         return result

@@ -61,7 +61,8 @@ options:
     description:
       - A BMC map file (C(bmcs.yml)) mapping host name to its BMC (C(address), C(username), C(password), optional
         C(type)), as for the inventory and M(osfleet.day2.hardware_scan). Hosts get C(bmc) with the address, the
-        type and a C(credentials_ref) (C(<bmc_map>#<host>)); the credentials are never returned.
+        type and a C(credentials_ref) (C(<bmc_map>#<host>)); the credentials are never returned. Network and
+        storage nodes (RV(network_nodes), RV(storage_nodes)) get their C(bmc) the same way.
       - Read on the controller through Ansible's loader, so the file may be encrypted with C(ansible-vault) as a
         whole or hold C(!vault) values. A relative path is looked up like a file of M(ansible.builtin.copy)'s
         C(src) (the role's C(files/), then the playbook's directory). Every entry is checked before the cloud
@@ -120,6 +121,16 @@ options:
     description:
       - CA bundle for O(prometheus_url)'s certificate.
     type: path
+    version_added: 0.1.0
+  hardware:
+    description:
+      - The C(results) of M(osfleet.day2.hardware_scan) (host -> result), read from the BMCs before this task - the
+        second source of each node's C(utilization), for a figure O(prometheus_url) did not give - power drawn
+        (C(power_draw_watts)) and, when the scan's C(gather) has V(utilization), C(cpu_percent) (Redfish
+        C(ProcessorMetrics.BandwidthPercent)) and C(memory_bandwidth_percent) (C(MemoryMetrics.BandwidthPercent);
+        memory bandwidth, not memory in use, which no BMC knows). The age is now minus the result's C(read_at).
+      - A result that is not C(ok) gives nothing.
+    type: dict
     version_added: 0.1.0
   utilization_window:
     description:
@@ -251,12 +262,15 @@ storage_nodes:
            thin_provisioning: true, max_over_subscription_ratio: 20.0, over_subscription: 2.0}
 utilization:
   description:
-    - With O(prometheus_url), what was asked and what could not be placed - C(sources), C(unmatched) (figure ->
-      the C(host)/C(instance) values that name no node), C(warnings) (a failed query), C(queries) (how many).
+    - With O(prometheus_url) or O(hardware), what was asked and what could not be placed - C(sources) (best
+      first - V(prometheus), V(bmc)), C(unmatched) (figure -> the C(host)/C(instance) values that name no node),
+      C(warnings) (a failed query), C(queries) (how many).
     - Each node (RV(hosts), RV(network_nodes), RV(storage_nodes)) then has C(utilization) - figure
-      (C(cpu_percent), C(memory_percent), C(power_watts)) -> C(value), C(source) (V(prometheus)) and
-      C(age_seconds) (now minus its newest sample). A figure no source has is left out, never zero.
-  returned: when prometheus_url is given
+      (C(cpu_percent), C(memory_percent), C(memory_bandwidth_percent), C(power_watts)) -> C(value), C(source)
+      (V(prometheus) or V(bmc), the first source that has it), C(age_seconds) (now minus its newest sample or the
+      BMC's reading) and, from a BMC, C(measure) (the Redfish property read). A figure no source has is left out,
+      never zero.
+  returned: when prometheus_url or hardware is given
   type: dict
   sample:
     sources: [prometheus]
@@ -304,6 +318,7 @@ class FleetInfoModule(Day2Module):
         prometheus_token=dict(type="str", no_log=True),
         prometheus_validate_certs=dict(type="bool", default=True),
         prometheus_ca_cert=dict(type="path"),
+        hardware=dict(type="dict"),
         utilization_window=dict(type="str", default="2m"),
     )
 
@@ -315,18 +330,21 @@ class FleetInfoModule(Day2Module):
         for warning in result.pop("warnings"):
             self.warn(warning)
         result.pop("notes")
-        if p["prometheus_url"]:
+        if p["prometheus_url"] or p["hardware"]:
             self._utilization(result)
         result["changed"] = False
         return result
 
     def _utilization(self, result):
-        """Each node's figures in use, from the operator's Prometheus, next to its allocation."""
+        """Each node's figures in use, from the operator's Prometheus and the BMCs, next to its allocation."""
         p = self.params
-        verify = (p["prometheus_ca_cert"] or True) if p["prometheus_validate_certs"] else False
-        client = Prometheus(p["prometheus_url"], token=p["prometheus_token"], verify=verify)
+        client = None
+        if p["prometheus_url"]:
+            verify = (p["prometheus_ca_cert"] or True) if p["prometheus_validate_certs"] else False
+            client = Prometheus(p["prometheus_url"], token=p["prometheus_token"], verify=verify)
         nodes = list(result["hosts"].values()) + result["network_nodes"] + result["storage_nodes"]
-        used = utilization([n["name"] for n in nodes], prometheus=client, window=p["utilization_window"])
+        used = utilization([n["name"] for n in nodes], prometheus=client, hardware=p["hardware"],
+                           window=p["utilization_window"])
         for node in nodes:
             node["utilization"] = used.nodes.get(node["name"], {})
         result["utilization"] = used.to_dict()

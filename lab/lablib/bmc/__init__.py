@@ -5,7 +5,12 @@
   certificate of the lab CA (tls.py) on TCP 18103 / 18104.
 * compute-03, compute-04: IPMI, one ``ipmi_sim`` each, UDP 18403 / 18404
   (its emulator console listens on TCP 127.0.0.1 of the same number).
-* bench-bmc-NNN (seed_bmcs): Redfish, each on its own TCP port from 18110 up,
+* lab-network, lab-storage, lab-storage-02 (NODE_HOSTS): the network and storage
+  nodes' BMCs, Redfish, TCP 18108-18110, all three in one process ``bmc-nodes``;
+  listed in ``.lab/bmcs-nodes.yml``, and with the compute BMCs in ``.lab/bmcs-all.yml``
+  (the whole fleet's map: what ``make demo`` reads). Not in bmcs.yml: the compute
+  tests keep their four hosts.
+* bench-bmc-NNN (seed_bmcs): Redfish, each on its own TCP port from 18120 up,
   served 50 per ``redfish_app.py`` process.
 * bmc-new-01, bmc-multi-01, bmc-sel-01 (VENDOR_HOSTS): Redfish BMCs shaped like
   the services vendors ship (scenario profiles: only the 2020.4+ resources; a
@@ -57,7 +62,7 @@ HTTPS_HOSTS = {"compute-01": paths.REDFISH_PORT_BASE + 3, "compute-02": paths.RE
 TLS_DIR = BMC_DIR / "tls"
 CA_PEM = TLS_DIR / "ca.pem"
 BMCS_HTTPS_YML = paths.LAB_DIR / "bmcs-https.yml"
-BENCH_PORT_BASE = paths.REDFISH_PORT_BASE + 10       # bench-bmc-001 -> 18110
+BENCH_PORT_BASE = paths.REDFISH_PORT_BASE + 20       # bench-bmc-001 -> 18120
 BENCH_MAX = paths.REDFISH_PORT_BASE + 300 - BENCH_PORT_BASE
 BENCH_PER_PROCESS = 50
 # host: (port, profile, long_sel); served together by one process (cheap: a
@@ -69,6 +74,12 @@ VENDOR_HOSTS = {
 }
 VENDOR_PROC = "bmc-vendor"
 BMCS_VENDOR_YML = paths.LAB_DIR / "bmcs-vendor.yml"
+#: the network and storage nodes' BMCs (the lab's node names, lablib.openstack.common); one process
+NODE_HOSTS = {"lab-network": paths.REDFISH_PORT_BASE + 8, "lab-storage": paths.REDFISH_PORT_BASE + 9,
+              "lab-storage-02": paths.REDFISH_PORT_BASE + 10}
+NODE_PROC = "bmc-nodes"
+BMCS_NODES_YML = paths.LAB_DIR / "bmcs-nodes.yml"
+BMCS_ALL_YML = paths.LAB_DIR / "bmcs-all.yml"
 APT_PACKAGES = ("openipmi", "ipmitool")
 
 
@@ -102,8 +113,9 @@ def _bench_proc(host: str) -> str:
 
 
 def hosts() -> list:
-    """Every host that has a BMC in the lab (compute hosts, vendor-shaped and seeded bench BMCs)."""
-    return list(REDFISH_HOSTS) + list(IPMI_HOSTS) + list(VENDOR_HOSTS) + bench_hosts()
+    """Every host that has a BMC in the lab (compute hosts, network and storage nodes, vendor-shaped and seeded
+    bench BMCs)."""
+    return list(REDFISH_HOSTS) + list(IPMI_HOSTS) + list(NODE_HOSTS) + list(VENDOR_HOSTS) + bench_hosts()
 
 
 def kind(host: str) -> str:
@@ -113,21 +125,25 @@ def kind(host: str) -> str:
         return "ipmi"
     if host in VENDOR_HOSTS:
         return "vendor"
+    if host in NODE_HOSTS:
+        return "node"
     if host in bench_hosts():
         return "bench"
     raise LabError("bmc", f"unknown BMC host {host!r}; known: "
-                   f"{', '.join(list(REDFISH_HOSTS) + list(IPMI_HOSTS) + list(VENDOR_HOSTS))}"
+                   f"{', '.join(list(REDFISH_HOSTS) + list(IPMI_HOSTS) + list(NODE_HOSTS) + list(VENDOR_HOSTS))}"
                    " and seeded bench-bmc-NNN")
 
 
 def _proc_name(host: str) -> str:
     k = kind(host)
-    return _bench_proc(host) if k == "bench" else VENDOR_PROC if k == "vendor" else f"bmc-{host}"
+    if k == "bench":
+        return _bench_proc(host)
+    return {"vendor": VENDOR_PROC, "node": NODE_PROC}.get(k, f"bmc-{host}")
 
 
 def _shared(host: str) -> bool:
     """Served by a process with other BMCs: bmc_down closes its port, not the process."""
-    return kind(host) in ("bench", "vendor")
+    return kind(host) in ("bench", "vendor", "node")
 
 
 def _port(host: str) -> int:
@@ -138,6 +154,8 @@ def _port(host: str) -> int:
         return IPMI_HOSTS[host]
     if k == "vendor":
         return VENDOR_HOSTS[host][0]
+    if k == "node":
+        return NODE_HOSTS[host]
     return _bench_port(host)
 
 
@@ -255,6 +273,12 @@ def _start_vendor() -> None:
     _start_redfish(VENDOR_PROC, [_bmc_entry(h, VENDOR_HOSTS[h][0], hook=False) for h in VENDOR_HOSTS])
 
 
+def _start_nodes() -> None:
+    """The network and storage nodes' BMCs: no power hook (their services are no Nova compute to stop)."""
+    procs.stop(NODE_PROC)
+    _start_redfish(NODE_PROC, [_bmc_entry(h, NODE_HOSTS[h], hook=False) for h in NODE_HOSTS])
+
+
 # ---- ipmi ------------------------------------------------------------------------
 
 def _start_ipmi(host: str, wipe: bool = True) -> None:
@@ -344,6 +368,10 @@ def write_bmcs_https_yml() -> None:
 
 def write_bmcs_yml() -> None:
     _write_map(paths.BMCS_YML, list(REDFISH_HOSTS) + list(IPMI_HOSTS) + bench_hosts(), [])
+    _write_map(BMCS_NODES_YML, list(NODE_HOSTS), ["# The network and storage nodes' BMCs (see lab/lablib/bmc)."])
+    _write_map(BMCS_ALL_YML, list(REDFISH_HOSTS) + list(IPMI_HOSTS) + list(NODE_HOSTS), [
+        "# Every node of the lab fleet with its BMC: the compute hosts (as bmcs.yml, without bench BMCs)",
+        "# and the network and storage nodes (as bmcs-nodes.yml)."])
     _write_map(BMCS_VENDOR_YML, list(VENDOR_HOSTS), [
         "# Redfish BMCs shaped like vendors' services (no compute hosts; see lab/lablib/bmc):"] + [
         f"#   {h}: profile {p}{', long SEL' if ls else ''}" for h, (_port_, p, ls) in VENDOR_HOSTS.items()])
@@ -387,6 +415,10 @@ def up() -> None:
         for host in VENDOR_HOSTS:
             _prepare_host(host)
         _start_vendor()
+    if not procs.running(NODE_PROC):
+        for host in NODE_HOSTS:
+            _prepare_host(host)
+        _start_nodes()
     bench = bench_hosts()
     if bench and not all(procs.running(n) for n in {_bench_proc(h) for h in bench}):
         _start_bench(bench, fresh=False)
@@ -397,7 +429,7 @@ def up() -> None:
 
 
 def _all_proc_names() -> list:
-    names = [f"bmc-{h}" for h in list(REDFISH_HOSTS) + list(IPMI_HOSTS)] + [VENDOR_PROC]
+    names = [f"bmc-{h}" for h in list(REDFISH_HOSTS) + list(IPMI_HOSTS)] + [VENDOR_PROC, NODE_PROC]
     names += sorted({_bench_proc(h) for h in bench_hosts()})
     names += [n for n in procs.managed() if n.startswith("bmc-") and n not in names]
     return names
@@ -442,6 +474,12 @@ def status() -> list:
                 + ", ".join(f"{h} [{_current_profile(h)['profile']}]" for h in VENDOR_HOSTS)
                 + (f"; {len(downs)} down by fault" if downs else "")
                 + (f"; NOT LISTENING: {', '.join(closed)}" if closed else "")))
+    downs = [h for h in NODE_HOSTS if _scenario_path(h).exists() and scn.load(_scenario_path(h)).get("down")]
+    closed = [h for h in NODE_HOSTS if h not in downs and not procs.port_open(NODE_HOSTS[h])]
+    out.append((f"bmc nodes x{len(NODE_HOSTS)}", procs.running(NODE_PROC) and not closed,
+                f"redfish tcp/{min(NODE_HOSTS.values())}-{max(NODE_HOSTS.values())} in one process: "
+                + ", ".join(NODE_HOSTS) + (f"; {len(downs)} down by fault" if downs else "")
+                + (f"; NOT LISTENING: {', '.join(closed)}" if closed else "")))
     hosts = bench_hosts()
     if hosts:
         names = sorted({_bench_proc(h) for h in hosts})
@@ -462,6 +500,8 @@ def reset() -> None:
     paths.BMCS_YML.unlink(missing_ok=True)
     BMCS_HTTPS_YML.unlink(missing_ok=True)
     BMCS_VENDOR_YML.unlink(missing_ok=True)
+    BMCS_NODES_YML.unlink(missing_ok=True)
+    BMCS_ALL_YML.unlink(missing_ok=True)
 
 
 # ---- faults ----------------------------------------------------------------------------
@@ -533,6 +573,8 @@ def clear(host: str) -> None:
         _start_ipmi(host, wipe=True)             # fresh SEL, sensors, firmware, users
     elif k == "vendor" and not procs.running(VENDOR_PROC):
         _start_vendor()
+    elif k == "node" and not procs.running(NODE_PROC):
+        _start_nodes()
     elif was_down:
         _wait_port(_port(host), open_=True)
 
@@ -574,6 +616,8 @@ def set_profile(host: str, profile: str, long_sel: bool = False,
         _start_compute_redfish(host)             # bmc_down had stopped it
     elif kind(host) == "vendor" and not procs.running(VENDOR_PROC):
         _start_vendor()
+    elif kind(host) == "node" and not procs.running(NODE_PROC):
+        _start_nodes()
     elif was_down and _shared(host):
         _wait_port(_port(host), open_=True)
 
@@ -594,7 +638,7 @@ def _start_bench(hosts: list, fresh: bool) -> None:
 
 
 def seed_bmcs(count: int) -> None:
-    """Add ``count`` Redfish BMCs bench-bmc-NNN, each on its own port (18110 up),
+    """Add ``count`` Redfish BMCs bench-bmc-NNN, each on its own port (18120 up),
     served BENCH_PER_PROCESS per process, with the full lab extensions."""
     old = _bench_count()
     new = old + int(count)

@@ -326,11 +326,40 @@ def _system(doc, identity):
         "LogServices": {"@odata.id": f"{R}/Systems/{u}/LogServices"},
     })
     doc.pop("Memory", None)          # sushy-emulator 404s on it; do not advertise it
+    # ComputerSystem 1.7+: the summaries link ProcessorMetrics / MemoryMetrics (utilization)
+    if s.get("cpu_bandwidth_percent") is not None:
+        doc.setdefault("ProcessorSummary", {})["Metrics"] = {
+            "@odata.id": f"{R}/Systems/{u}/ProcessorSummary/ProcessorMetrics"}
+    if s.get("memory_bandwidth_percent") is not None:
+        doc.setdefault("MemorySummary", {})["Metrics"] = {
+            "@odata.id": f"{R}/Systems/{u}/MemorySummary/MemoryMetrics"}
     links = doc.setdefault("Links", {})
     links["Chassis"] = [{"@odata.id": f"{R}/Chassis/{i}"}
                         for i, c in _chassis_specs(s).items() if c["system"]]
     links["ManagedBy"] = [{"@odata.id": f"{R}/Managers/{u}"}]
     return doc
+
+
+@_route(f"{R}/Systems/<identity>/ProcessorSummary/ProcessorMetrics")
+def processor_metrics(identity):
+    s = scen()
+    if s.get("cpu_bandwidth_percent") is None:
+        flask.abort(404)
+    on = app.systems.get_power_state(sys_uuid()) == "On"
+    return _doc({"Id": "ProcessorMetrics", "Name": "Processor Summary Metrics",
+                 "BandwidthPercent": s["cpu_bandwidth_percent"] if on else 0},
+                "#ProcessorMetrics.v1_6_1.ProcessorMetrics", f"{R}/Systems/{identity}/ProcessorSummary/ProcessorMetrics")
+
+
+@_route(f"{R}/Systems/<identity>/MemorySummary/MemoryMetrics")
+def memory_metrics(identity):
+    s = scen()
+    if s.get("memory_bandwidth_percent") is None:
+        flask.abort(404)
+    on = app.systems.get_power_state(sys_uuid()) == "On"
+    return _doc({"Id": "MemoryMetrics", "Name": "Memory Summary Metrics",
+                 "BandwidthPercent": s["memory_bandwidth_percent"] if on else 0},
+                "#MemoryMetrics.v1_7_0.MemoryMetrics", f"{R}/Systems/{identity}/MemorySummary/MemoryMetrics")
 
 
 def _power_hook(action: str, reset_type: str) -> None:

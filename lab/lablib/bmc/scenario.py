@@ -149,6 +149,10 @@ def _healthy_default(host: str) -> dict:
         "reject_auth": False,
         "power_consumed_watts": 212,
         "power_capacity_watts": 1100,
+        # ProcessorMetrics / MemoryMetrics BandwidthPercent of the system summary: a figure per host
+        # (from its UUID), so a reader that mixes hosts up is caught
+        "cpu_bandwidth_percent": 10 + int(system_uuid(host)[:4], 16) % 60,
+        "memory_bandwidth_percent": 5 + int(system_uuid(host)[4:8], 16) % 30,
         "temperatures": [
             # name, reading, upper thresholds (non-critical, critical, fatal)
             {"name": "Inlet Temp", "reading": 24, "unc": 40, "uc": 45, "unr": 50,

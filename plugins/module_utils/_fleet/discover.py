@@ -72,7 +72,8 @@ def discover(cloud: Any, vms: bool = True, page_size: int = 1000, placement: boo
         if "storage" in kinds:
             storage = pool.submit(read_storage_nodes, cloud, fleet.warnings, fleet.notes)
         if compute:
-            _read_compute(cloud, fleet, pool, page_size, placement, ironic)
+            node_lists = ([network] if "network" in kinds else []) + ([storage] if "storage" in kinds else [])
+            _read_compute(cloud, fleet, pool, page_size, placement, ironic, node_lists)
         if vms:
             _add_servers(fleet, servers.result(), projects.result(), groups.result(), cloud.name, cloud.region)
         if "network" in kinds:
@@ -84,8 +85,9 @@ def discover(cloud: Any, vms: bool = True, page_size: int = 1000, placement: boo
 
 
 def _read_compute(cloud: Any, fleet: Fleet, pool: Any, page_size: int, placement: bool,
-                  ironic: Optional[str]) -> None:
-    """The compute hosts: services, hypervisors, aggregates, Placement and (with ``ironic``) BMCs."""
+                  ironic: Optional[str], node_lists: Iterable[Any] = ()) -> None:
+    """The compute hosts: services, hypervisors, aggregates, Placement and (with ``ironic``) BMCs - of the
+    compute hosts and of the network and storage nodes the ``node_lists`` futures will hold."""
     nova = cloud.nova
     services = pool.submit(nova.list_services_json)
     hypervisors = pool.submit(nova.list_hypervisors_json, page_size)
@@ -95,7 +97,7 @@ def _read_compute(cloud: Any, fleet: Fleet, pool: Any, page_size: int, placement
     _add_services(fleet, services.result(), cloud.name, cloud.region)
     by_node_id = _add_hypervisors(fleet, hypervisors.result(), cloud.name, cloud.region)
     if ironic:
-        bmcs = pool.submit(_read_ironic, cloud, fleet, ironic)
+        bmcs = pool.submit(_read_ironic, cloud, fleet, ironic, list(node_lists))
     _add_aggregates(fleet, aggregates.result())
     if placement and by_node_id:
         _read_placement(cloud.placement, providers.result(), by_node_id, pool)
@@ -103,9 +105,11 @@ def _read_compute(cloud: Any, fleet: Fleet, pool: Any, page_size: int, placement
         bmcs.result()
 
 
-def _read_ironic(cloud: Any, fleet: Fleet, mode: str) -> None:
+def _read_ironic(cloud: Any, fleet: Fleet, mode: str, node_lists: Iterable[Any] = ()) -> None:
     """Each host's BMC from Ironic (see ironic_bmcs): matched by host name, or by
-    hypervisor hostname (a node UUID under Nova's ironic driver)."""
+    hypervisor hostname (a node UUID under Nova's ironic driver); then each network and storage
+    node's that is no compute host, by its name (``node_lists``: futures of their lists, submitted
+    before this, so waiting on them here cannot wait on this)."""
     label = cloud.label
     try:
         if not cloud.has_service("baremetal"):
@@ -118,6 +122,12 @@ def _read_ironic(cloud: Any, fleet: Fleet, mode: str) -> None:
             hv_name = host.hypervisor.get("hostname")
             if hv_name and hv_name not in by_name:
                 by_name[hv_name] = name
+        nodes: Dict[str, List[Any]] = {}
+        for future in node_lists:
+            for node in future.result() or []:
+                nodes.setdefault(node.name, []).append(node)
+        for name in nodes:
+            by_name.setdefault(name, name)
         skipped: List[Dict[str, Any]] = []
         found = read_ironic_bmcs(cloud.ironic, list(by_name), label, skipped=skipped)
     except Exception as exc:  # pylint: disable=broad-except  # the catalog lookup (keystoneauth) or the listing
@@ -126,7 +136,10 @@ def _read_ironic(cloud: Any, fleet: Fleet, mode: str) -> None:
         fleet.warnings.append("%s: BMCs not read from Ironic: %s" % (label, getattr(exc, "message", exc)))
         return
     for key, bmc in found.items():
-        fleet.hosts[by_name[key]].bmc = bmc
+        if by_name[key] in fleet.hosts:
+            fleet.hosts[by_name[key]].bmc = bmc
+        for node in nodes.get(by_name[key], []):
+            node.bmc = dict(bmc)
     for note in skipped:
         fleet.notes.append("%s: Ironic node %s (%s) skipped: %s" % (label, note.get("node_name") or note.get("node"),
                                                                     note.get("node"), note.get("reason")))

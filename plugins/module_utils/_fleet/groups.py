@@ -71,11 +71,12 @@ def _node_groups(network: Dict[str, Any], storage: Dict[str, Any]) -> List[str]:
 
 
 def _add_nodes(snap: Dict[str, Any], entries: Dict[Any, Dict[str, Any]], taken: set,
-               group: Callable[[str], str]) -> None:
+               group: Callable[[str], str], bmcs: Dict[str, Dict[str, Any]]) -> None:
     """Put the snapshot's network and storage nodes into ``entries`` ((cloud, region, host) -> entry).
 
     A host already there (a compute host running agents, a network node that is a storage node too) stays
-    one entry and gets ``fleet_network`` / ``fleet_storage``; a new one is named as hypervisors are.
+    one entry and gets ``fleet_network`` / ``fleet_storage``; a new one is named as hypervisors are, and its
+    ``fleet.bmc`` is the map's entry (``bmcs``), else Ironic's.
     """
     for kind, nodes in (("network", snap.get("network_nodes") or []), ("storage", snap.get("storage_nodes") or [])):
         for node in nodes:
@@ -86,8 +87,10 @@ def _add_nodes(snap: Dict[str, Any], entries: Dict[Any, Dict[str, Any]], taken: 
                 if inv_name in taken:
                     inv_name = "%s_%s_%s" % (node.get("cloud") or "cloud", node.get("region") or "region", node["name"])
                 taken.add(inv_name)
+                fleet = dict(node)
+                fleet["bmc"] = bmcs.get(node["name"]) or node.get("bmc")  # as a hypervisor's: the map first
                 entry = entries[key] = {"name": inv_name, "groups": _place_groups(node, group),
-                                        "hostvars": {"fleet_kind": kind, "fleet": node, "fleet_kinds": []}}
+                                        "hostvars": {"fleet_kind": kind, "fleet": fleet, "fleet_kinds": []}}
             entry["hostvars"]["fleet_kinds"].append(kind)
             entry["hostvars"]["fleet_" + kind] = node
     for entry in entries.values():
@@ -125,7 +128,7 @@ def plan_inventory(results: List[Dict[str, Any]], bmcs: Dict[str, Dict[str, Any]
                 hostvars["ansible_host"] = ip
             entries[(host.get("cloud"), host.get("region"), name)] = {
                 "name": inv_name, "groups": _hypervisor_groups(host, group), "hostvars": hostvars}
-        _add_nodes(snap, entries, taken, group)
+        _add_nodes(snap, entries, taken, group, bmcs)
         yield from entries.values()
     names = Counter(s.get("name") for snap in results for s in snap["servers"].values())
     for snap in results:

@@ -83,6 +83,8 @@ class NetworkNode:
     cloud: Optional[str] = None
     region: Optional[str] = None
     agents: List[Agent] = field(default_factory=list)
+    #: its BMC (the map's entry or Ironic's, without credentials), as a compute host's
+    bmc: Optional[Dict[str, Any]] = None
 
     @property
     def zone(self) -> Optional[str]:
@@ -108,7 +110,7 @@ class NetworkNode:
     def to_dict(self) -> Dict[str, Any]:
         return {"name": self.name, "cloud": self.cloud, "region": self.region, "zone": self.zone,
                 "kind": "network", "network_node": self.network_node, "roles": self.roles, "state": self.state,
-                "agents": [asdict(a) for a in self.agents]}
+                "agents": [asdict(a) for a in self.agents], "bmc": self.bmc}
 
 
 def network_nodes(agents: Iterable[Dict[str, Any]], cloud: Optional[str], region: Optional[str]) -> List[NetworkNode]:
@@ -196,6 +198,7 @@ class StorageNode:
     region: Optional[str] = None
     services: List[StorageService] = field(default_factory=list)
     pools: List[Pool] = field(default_factory=list)
+    bmc: Optional[Dict[str, Any]] = None
 
     @property
     def zone(self) -> Optional[str]:
@@ -211,7 +214,7 @@ class StorageNode:
     def to_dict(self) -> Dict[str, Any]:
         return {"name": self.name, "cloud": self.cloud, "region": self.region, "zone": self.zone,
                 "kind": "storage", "state": self.state, "services": [asdict(s) for s in self.services],
-                "pools": [asdict(p) for p in self.pools]}
+                "pools": [asdict(p) for p in self.pools], "bmc": self.bmc}
 
 
 def storage_nodes(services: Iterable[Dict[str, Any]], pools: Iterable[Dict[str, Any]], cloud: Optional[str],

@@ -19,7 +19,8 @@ from ansible_collections.osfleet.day2.plugins.module_utils._fleet.report_html_as
 STATES = ("up", "maintenance", "disabled", "down", "unknown")
 HEALTH_WORDS = {"ok": "ok", "warning": "warning", "critical": "critical"}
 RESOURCES = (("vcpus", "vCPU", ""), ("memory_mb", "memory", " MiB"), ("disk_gb", "disk", " GiB"))
-UTILIZATION = (("cpu_percent", "CPU", "%"), ("memory_percent", "memory", "%"), ("power_watts", "power", " W"))
+UTILIZATION = (("cpu_percent", "CPU", "%"), ("memory_percent", "memory", "%"),
+               ("memory_bandwidth_percent", "memory bw", "%"), ("power_watts", "power", " W"))
 
 
 def _e(value: Any) -> str:
@@ -79,8 +80,9 @@ def _utilization(node: Dict[str, Any]) -> str:
         if not isinstance(item, dict):
             continue
         age = item.get("age_seconds")
-        note = '<span class=src>%s, %ss old</span>' % (_e(item.get("source")), _num(age)) if age is not None else \
-            '<span class=src>%s</span>' % _e(item.get("source"))
+        source = item.get("source") if not item.get("measure") else "%s: %s" % (item.get("source"), item["measure"])
+        note = '<span class=src>%s, %ss old</span>' % (_e(source), _num(age)) if age is not None else \
+            '<span class=src>%s</span>' % _e(source)
         if unit == "%":
             rows.append(_bar("%s use" % label, item.get("value"), 100, "%", note).replace(" / 100%", "%").replace(
                 "%% (%.0f%%)" % float(item.get("value") or 0), "%"))

@@ -8,10 +8,16 @@ From the best source the operator has, per figure and per node:
 1. a **Prometheus** server (``prometheus_url``): node_exporter's ``node_cpu_seconds_total`` and
    ``node_memory_*``, and ``osfleet_power_watts`` (the hardware scan's textfile, or our exporter), one
    fleet-wide instant query per figure and one for the samples' age - never a query per node;
-2. the **BMC** (the hardware scan's ``power_draw_watts``: Redfish ``PowerControl`` / ``EnvironmentMetrics``,
-   IPMI DCMI where the BMC offers it), for power only;
+2. the **BMC** (what the hardware scan read, ``hardware_scan`` results): power drawn (``power_draw_watts``:
+   Redfish ``PowerControl`` / ``EnvironmentMetrics``, IPMI DCMI where the BMC offers it) and, with ``utilization``
+   in its ``gather``, Redfish ``ProcessorMetrics.BandwidthPercent`` as ``cpu_percent`` and
+   ``MemoryMetrics.BandwidthPercent`` as ``memory_bandwidth_percent`` - a figure of its own, because memory
+   bandwidth is not memory in use (which only the operating system knows: a BMC never gives
+   ``memory_percent``); IPMI offers no CPU or memory figure;
 3. otherwise nothing: Nova's hypervisor figures are allocations (and gone since compute API 2.88), Placement's
-   usage is allocation too. A figure no source has is left out, and the node says which sources were asked.
+   usage is allocation too; Nova's one measured figure, the load average in a hypervisor's ``uptime``, costs a
+   request per hypervisor (``GET /os-hypervisors/{id}``), which a fleet-wide read does not make. A figure no
+   source has is left out, and the result says which sources were asked.
 
 Each figure says its value, its source and its age in seconds (now minus the newest sample's time), so a
 stale node_exporter shows as stale rather than as a quiet node. A series is placed on a node by its ``host``
@@ -27,6 +33,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple
 
+from ansible_collections.osfleet.day2.plugins.module_utils._common.timeutil import parse_time_or_none
 from ansible_collections.osfleet.day2.plugins.module_utils._fleet.prometheus import Prometheus, PrometheusError
 
 #: figure -> (the value's query, the query of the age of its newest sample); ``{window}`` is the rate window
@@ -38,7 +45,13 @@ QUERIES: Dict[str, Tuple[str, str]] = {
     "power_watts": ("max by (instance, host) (osfleet_power_watts)",
                     "time() - max by (instance, host) (timestamp(osfleet_power_watts))"),
 }
-FIGURES = tuple(QUERIES)
+#: the hardware scan's state field -> figure, what it measures
+BMC_FIGURES: Tuple[Tuple[str, str, str], ...] = (
+    ("power_draw_watts", "power_watts", "PowerControl / EnvironmentMetrics / DCMI"),
+    ("cpu_bandwidth_percent", "cpu_percent", "ProcessorMetrics.BandwidthPercent"),
+    ("memory_bandwidth_percent", "memory_bandwidth_percent", "MemoryMetrics.BandwidthPercent"),
+)
+FIGURES = tuple(QUERIES) + ("memory_bandwidth_percent",)
 
 
 @dataclass
@@ -51,11 +64,14 @@ class Utilization:
     warnings: List[str] = field(default_factory=list)
     queries: int = 0
 
-    def set(self, node: str, figure: str, value: float, source: str, age: Optional[float]) -> None:
+    def set(self, node: str, figure: str, value: float, source: str, age: Optional[float],
+            measure: Optional[str] = None) -> None:
         have = self.nodes.setdefault(node, {})
         if figure not in have:  # the first source asked is the best one
             have[figure] = {"value": round(value, 2), "source": source,
                             "age_seconds": None if age is None else round(max(age, 0.0), 1)}
+            if measure:
+                have[figure]["measure"] = measure
 
     def to_dict(self) -> Dict[str, Any]:
         return {"nodes": self.nodes, "sources": self.sources, "unmatched": self.unmatched,
@@ -135,17 +151,26 @@ def from_prometheus(client: Prometheus, names: NodeNames, out: Utilization, wind
 
 def from_hardware(results: Mapping[str, Any], names: NodeNames, out: Utilization,
                   scanned_at: Optional[float] = None) -> None:
-    """Power drawn as the hardware scan read it from each BMC (``state.power_draw_watts``)."""
+    """Power, CPU and memory bandwidth as the hardware scan read them from each BMC (``state``).
+
+    The age is now minus the result's ``read_at`` (the scan's own time), else minus ``scanned_at``; a result
+    that is not ``ok`` gives nothing (an unreachable BMC's last figures are not today's).
+    """
     out.sources.append("bmc")
     now = time.time()
     for host, result in sorted((results or {}).items()):
-        state = (result or {}).get("state") or {}
-        watts = state.get("power_draw_watts")
+        result = result or {}
+        state = result.get("state") or {}
         node = names.place({"host": host})
-        if node is None or watts is None or (result or {}).get("status") != "ok":
+        if node is None or result.get("status") != "ok" or not isinstance(state, dict):
             continue
-        age = None if scanned_at is None else now - scanned_at
-        out.set(node, "power_watts", float(watts), "bmc", age)
+        read_at = parse_time_or_none(result.get("read_at"))
+        when = read_at.timestamp() if read_at is not None else scanned_at
+        age = None if when is None else now - when
+        for key, figure, measure in BMC_FIGURES:
+            value = state.get(key)
+            if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
+                out.set(node, figure, float(value), "bmc", age, measure)
 
 
 def utilization(node_names: Iterable[str], prometheus: Optional[Prometheus] = None,

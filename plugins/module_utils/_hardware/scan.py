@@ -16,6 +16,7 @@ import json
 import time
 from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from typing import Any, Callable, Dict, Iterable, List, Optional
 
 from ansible_collections.osfleet.day2.plugins.module_utils._hardware.bmc import open_bmc
@@ -23,7 +24,7 @@ from ansible_collections.osfleet.day2.plugins.module_utils._hardware.errors impo
 from ansible_collections.osfleet.day2.plugins.module_utils._hardware.state import HEALTH_ORDER
 from ansible_collections.osfleet.day2.plugins.module_utils._hardware.bmc_map import parse_bmc_map
 from ansible_collections.osfleet.day2.plugins.module_utils._common.errors import Day2Error, ValidationError
-from ansible_collections.osfleet.day2.plugins.module_utils._common.timeutil import parse_time_or_none
+from ansible_collections.osfleet.day2.plugins.module_utils._common.timeutil import format_time, parse_time_or_none
 
 DEFAULT_GATHER = ("power", "sensors")
 #: an IPMI command cannot be interrupted: a BMC's result is given up this long after its deadline
@@ -69,6 +70,8 @@ def scan_one(target: ScanTarget, gather: Iterable[str], timeout: float, validate
         out.update(status="error", error="%s: %s: %s" % (target.address, type(exc).__name__, exc),
                    error_type=type(exc).__name__)
     out["elapsed"] = round(time.monotonic() - start, 3)
+    # when the reading ended, so a consumer can say how old a figure is (fleet_info's utilization)
+    out["read_at"] = format_time(datetime.now(timezone.utc))
     return out
 
 

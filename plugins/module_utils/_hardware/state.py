@@ -17,7 +17,7 @@ from typing import Any, Dict, Iterable, List, Optional
 
 from ansible_collections.osfleet.day2.plugins.module_utils._common.timeutil import parse_time, parse_time_or_none
 
-GATHER_CHOICES = ("power", "identity", "sensors", "log", "firmware", "boot")
+GATHER_CHOICES = ("power", "identity", "sensors", "log", "firmware", "boot", "utilization")
 HEALTH_ORDER = {"ok": 0, "warning": 1, "critical": 2}
 #: what a component's ``status`` may be besides a health: no Status given, not fitted, switched off
 COMPONENT_STATES = ("unknown", "absent", "disabled")
@@ -122,6 +122,10 @@ class HardwareState:
     fans: List[Fan] = field(default_factory=list)
     power_supplies: List[PowerSupply] = field(default_factory=list)
     power_draw_watts: Optional[float] = None
+    #: Redfish ProcessorMetrics / MemoryMetrics ``BandwidthPercent`` of the system summary (``utilization``):
+    #: how busy the CPUs and the memory bus are as the BMC sees them - not memory *in use*, which only the OS knows
+    cpu_bandwidth_percent: Optional[float] = None
+    memory_bandwidth_percent: Optional[float] = None
     log: List[LogEntry] = field(default_factory=list)
     firmware: List[FirmwareItem] = field(default_factory=list)
     bios_version: Optional[str] = None

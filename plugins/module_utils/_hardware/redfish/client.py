@@ -498,9 +498,24 @@ class RedfishBmc(Bmc):
                 manager = self._manager_path(system)
                 docs["manager"] = (self._optional("the manager", warnings, lambda: self.get(manager), {})
                                    if manager else {})
+        if "utilization" in gather:
+            docs["metrics"] = self._summary_metrics(system, warnings)
         if "log" in gather:  # last: the longest crawl, cut short by the deadline without losing the rest
             docs["logs"] = self._logs(system, log_limit, warnings)
         return docs
+
+    def _summary_metrics(self, system: Dict[str, Any], warnings: List[str]) -> Dict[str, Any]:
+        """ProcessorSummary.Metrics and MemorySummary.Metrics (ComputerSystem 1.7+, ProcessorMetrics and
+        MemoryMetrics), where the system links them: one request each, none when it does not."""
+        out: Dict[str, Any] = {}
+        for key, role in (("ProcessorSummary", "processor"), ("MemorySummary", "memory")):
+            summary = system.get(key)
+            path = self._link(summary, "Metrics") if isinstance(summary, dict) else None
+            if path:
+                doc = self._optional("%s.Metrics" % key, warnings, lambda path=path: self.get(path))
+                if isinstance(doc, dict):
+                    out[role] = doc
+        return out
 
     @staticmethod
     def _links(doc: Dict[str, Any], key: str) -> List[str]:

@@ -246,6 +246,13 @@ def firmware(items: Iterable[Dict[str, Any]]) -> List[FirmwareItem]:
     return [FirmwareItem(component=i.get("Name") or i.get("Id") or "?", version=i.get("Version")) for i in items]
 
 
+def _percent(value: Any) -> Optional[float]:
+    """A percentage as the BMC gave it; anything but a number from 0 to 100 is no reading."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return float(value) if 0 <= value <= 100 else None
+
+
 def _chassis_list(docs: Dict[str, Any]) -> List[Dict[str, Any]]:
     if "chassis" in docs:
         return [c for c in docs.get("chassis") or [] if isinstance(c, dict)]
@@ -286,6 +293,10 @@ def to_state(docs: Dict[str, Any], gather: Iterable[str], log_since: Optional[st
             healths += read["healths"]
         for items in (state.temperatures, state.fans, state.power_supplies):
             unique_names(items)
+    if "utilization" in gather:
+        metrics = docs.get("metrics") or {}
+        state.cpu_bandwidth_percent = _percent((metrics.get("processor") or {}).get("BandwidthPercent"))
+        state.memory_bandwidth_percent = _percent((metrics.get("memory") or {}).get("BandwidthPercent"))
     if "log" in gather:
         entries: List[LogEntry] = []
         for lg in _logs(docs):

@@ -102,6 +102,26 @@ def test_map_file_first_then_ironic_per_cloud():
     assert entries["c2_R1_compute-01"]["hostvars"]["fleet"]["bmc"] == from_map["compute-01"]
 
 
+def test_network_and_storage_nodes_get_their_bmc_the_map_first_then_ironic():
+    ironic = {"address": "redfish+https://10.0.0.31/redfish/v1/Systems/1", "type": "redfish", "source": "ironic",
+              "credentials_ref": "ironic:c1/R1/node-31"}
+    from_map = {"lab-network": {"address": "redfish+http://127.0.0.1:18108/redfish/v1/Systems/1", "type": "redfish",
+                                "credentials_ref": "f#lab-network"},
+                "compute-01": {"address": "ipmi://10.0.0.11:623", "type": "ipmi", "credentials_ref": "f#compute-01"}}
+    snap = snapshot([host("compute-01")])
+    snap["network_nodes"] = [{"name": "lab-network", "cloud": "c1", "region": "R1", "agents": [], "bmc": None},
+                             {"name": "compute-01", "cloud": "c1", "region": "R1", "agents": [], "bmc": None}]
+    snap["storage_nodes"] = [{"name": "lab-storage-01", "cloud": "c1", "region": "R1", "services": [], "bmc": ironic},
+                             {"name": "lab-storage-02", "cloud": "c1", "region": "R1", "services": [], "bmc": None}]
+    entries = plan([snap], from_map)
+    assert entries["lab-network"]["hostvars"]["fleet"]["bmc"] == from_map["lab-network"]
+    assert entries["lab-storage-01"]["hostvars"]["fleet"]["bmc"] == ironic
+    assert entries["lab-storage-02"]["hostvars"]["fleet"]["bmc"] is None
+    # a compute host that runs an agent stays one entry, its BMC the hypervisor's
+    assert entries["compute-01"]["hostvars"]["fleet"]["bmc"] == from_map["compute-01"]
+    assert "password" not in str(entries)
+
+
 @pytest.mark.parametrize("entry, field", [
     ({"h": {"address": "ftp://x"}}, "address"),
     ({"h": {"username": "u"}}, "bmc_map"),

@@ -112,3 +112,33 @@ def test_a_cloud_without_neutron_warns_and_returns_the_rest(module_main, cloud, 
     assert "failed" not in out and out["network_nodes"] == [] and len(out["storage_nodes"]) == 3
     assert len(out["hosts"]) == 2 and not stub.calls("network")
     assert warned == ["lab/RegionOne: network nodes not read: the catalog has no network (Neutron) endpoint"]
+
+
+def test_network_and_storage_nodes_get_their_bmc_from_ironic_in_the_same_listing(module_main, cloud):
+    _compute, ironic = cloud
+
+    def node(name, n, address):
+        return dict(NODE, uuid="5f3c1c5e-0000-4000-8000-00000000000%d" % n, name=name,
+                    driver_info=dict(NODE["driver_info"], redfish_address=address))
+    ironic.nodes += [node("lab-network", 2, "https://10.0.0.21"), node("lab-storage", 3, "https://10.0.0.31")]
+    out = run(module_main)
+    assert len(ironic.requests) == 1  # one node listing for every kind of node
+    network = {n["name"]: n for n in out["network_nodes"]}
+    storage = {n["name"]: n for n in out["storage_nodes"]}
+    assert network["lab-network"]["bmc"]["address"].startswith("redfish+https://10.0.0.21")
+    assert storage["lab-storage"]["bmc"]["address"].startswith("redfish+https://10.0.0.31")
+    assert network["compute-02"]["bmc"] == out["hosts"]["compute-02"]["bmc"]  # a compute host's node too
+    assert network["compute-01"]["bmc"] is None and storage["old-storage"]["bmc"] is None
+    assert "password" not in str(out["network_nodes"]) and "******" not in str(out["storage_nodes"])
+
+
+def test_hardware_results_give_utilization_without_prometheus(module_main, cloud):
+    hardware = {"lab-network": {"status": "ok", "read_at": "2026-12-03T10:00:00Z",
+                                "state": {"power_draw_watts": 150, "cpu_bandwidth_percent": 22.0}},
+                "compute-01": {"status": "unreachable", "state": None}}
+    out = run(module_main, hardware=hardware)
+    network = {n["name"]: n for n in out["network_nodes"]}
+    assert network["lab-network"]["utilization"]["power_watts"]["source"] == "bmc"
+    assert network["lab-network"]["utilization"]["cpu_percent"]["value"] == 22.0
+    assert out["hosts"]["compute-01"]["utilization"] == {}
+    assert out["utilization"]["sources"] == ["bmc"]

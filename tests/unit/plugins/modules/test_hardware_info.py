@@ -42,7 +42,7 @@ def test_a_bad_log_since_fails_naming_it_before_any_bmc_request(monkeypatch, mod
 
 def test_gather_defaults_to_everything(run, bmc):
     run()
-    assert bmc.calls[0][1] == ("power", "identity", "sensors", "log", "firmware", "boot")
+    assert bmc.calls[0][1] == ("power", "identity", "sensors", "log", "firmware", "boot", "utilization")
 
 
 @pytest.mark.parametrize("exc, error_type", [

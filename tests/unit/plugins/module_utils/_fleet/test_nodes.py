@@ -7,10 +7,10 @@ import pytest
 from ansible_collections.osfleet.day2.plugins.module_utils._fleet.nodes import network_nodes, storage_nodes
 from ansible_collections.osfleet.day2.tests.unit.plugins.module_utils._fleet.node_fixtures import load
 
-NETWORK_KEYS = {"name", "cloud", "region", "zone", "kind", "network_node", "roles", "state", "agents"}
+NETWORK_KEYS = {"name", "cloud", "region", "zone", "kind", "network_node", "roles", "state", "agents", "bmc"}
 AGENT_KEYS = {"id", "type", "binary", "alive", "admin_state_up", "heartbeat", "started", "zone", "routers",
               "networks"}
-STORAGE_KEYS = {"name", "cloud", "region", "zone", "kind", "state", "services", "pools"}
+STORAGE_KEYS = {"name", "cloud", "region", "zone", "kind", "state", "services", "pools", "bmc"}
 SERVICE_KEYS = {"binary", "host", "backend", "zone", "state", "status", "updated_at", "disabled_reason"}
 POOL_KEYS = {"name", "backend", "total_gb", "free_gb", "capacity_text", "allocated_gb", "provisioned_gb",
              "reserved_percentage", "thin_provisioning", "max_over_subscription_ratio", "over_subscription"}

@@ -3,6 +3,7 @@
 source and age of each figure, one fleet-wide query per figure, failures as warnings."""
 from __future__ import annotations
 
+import time
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -81,7 +82,8 @@ def test_prometheus_first_then_the_bmc_for_power():
         FakePrometheus(m, answers())
         got = utilization(NODES, prometheus=Prometheus(URL), hardware=hardware).to_dict()
     assert got["nodes"]["compute-01"]["power_watts"]["source"] == "prometheus"  # the better source wins
-    assert got["nodes"]["compute-02"]["power_watts"] == {"value": 180.5, "source": "bmc", "age_seconds": None}
+    assert got["nodes"]["compute-02"]["power_watts"] == {"value": 180.5, "source": "bmc", "age_seconds": None,
+                                                         "measure": "PowerControl / EnvironmentMetrics / DCMI"}
     assert "power_watts" not in got["nodes"].get("lab-storage", {})
     assert got["sources"] == ["prometheus", "bmc"]
 
@@ -134,3 +136,20 @@ def test_an_ambiguous_short_name_places_nothing():
     names = NodeNames(["compute-01.site-a.example.org", "compute-01.site-b.example.org"])
     assert names.place({"instance": "compute-01:9100"}) is None
     assert names.place({"instance": "compute-01.site-b.example.org:9100"}) == "compute-01.site-b.example.org"
+
+
+def test_the_bmc_gives_cpu_and_memory_bandwidth_with_the_age_of_its_reading():
+    read_at = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() - 30))
+    hardware = {"compute-01": {"status": "ok", "read_at": read_at,
+                               "state": {"power_draw_watts": 212, "cpu_bandwidth_percent": 41.5,
+                                         "memory_bandwidth_percent": 9.0}},
+                "lab-network": {"status": "ok", "read_at": read_at,
+                                "state": {"power_draw_watts": None, "cpu_bandwidth_percent": 3.0}}}
+    got = utilization(NODES, hardware=hardware).to_dict()
+    cpu = got["nodes"]["compute-01"]["cpu_percent"]
+    assert (cpu["value"], cpu["source"], cpu["measure"]) == (41.5, "bmc", "ProcessorMetrics.BandwidthPercent")
+    assert 29 <= cpu["age_seconds"] <= 60
+    assert got["nodes"]["compute-01"]["memory_bandwidth_percent"]["value"] == 9.0
+    assert "memory_percent" not in got["nodes"]["compute-01"]  # bandwidth is not memory in use
+    assert set(got["nodes"]["lab-network"]) == {"cpu_percent"}  # no power reading: no figure, never 0
+    assert got["sources"] == ["bmc"] and got["queries"] == 0
