@@ -30,10 +30,12 @@ options:
   gather:
     description:
       - Which parts to read. Fewer parts mean fewer requests; V(sensors) and V(log) cost the most.
+      - V(utilization) reads the system summary's Redfish C(ProcessorMetrics) and C(MemoryMetrics) where the
+        System links them (one request each, none where it does not); IPMI has no such figure.
     type: list
     elements: str
-    choices: [power, identity, sensors, log, firmware, boot]
-    default: [power, identity, sensors, log, firmware, boot]
+    choices: [power, identity, sensors, log, firmware, boot, utilization]
+    default: [power, identity, sensors, log, firmware, boot, utilization]
   log_since:
     description:
       - Only return event log entries at or after this ISO 8601 time, for example V(2026-11-20T00:00:00Z)
@@ -126,6 +128,17 @@ hardware:
       elements: dict
     power_draw_watts:
       description: Power the server draws now.
+      type: float
+    cpu_bandwidth_percent:
+      description:
+        - With V(utilization) in O(gather), the CPUs' C(BandwidthPercent) from Redfish C(ProcessorMetrics) (the
+          system summary's C(ProcessorSummary.Metrics)), what the BMC sees of how busy they are; null when the BMC
+          does not offer it, and always with IPMI.
+      type: float
+    memory_bandwidth_percent:
+      description:
+        - With V(utilization) in O(gather), the memory bus's C(BandwidthPercent) from Redfish C(MemoryMetrics)
+          (C(MemorySummary.Metrics)) - bandwidth, not memory in use, which only the operating system knows.
       type: float
     log:
       description:

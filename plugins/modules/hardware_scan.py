@@ -67,7 +67,7 @@ options:
       - Which parts of the hardware state to read from each BMC (see M(osfleet.day2.hardware_info)).
     type: list
     elements: str
-    choices: [power, identity, sensors, log, firmware, boot]
+    choices: [power, identity, sensors, log, firmware, boot, utilization]
     default: [power, sensors]
   validate_certs:
     description:
@@ -150,6 +150,12 @@ results:
     elapsed:
       description: Seconds the scan of this BMC took.
       type: float
+    read_at:
+      description:
+        - When the reading of this BMC ended (UTC, C(YYYY-MM-DDTHH:MM:SSZ)); absent for a BMC cut off by the
+          scan's deadline. M(osfleet.day2.fleet_info)'s O(osfleet.day2.fleet_info#module:hardware) ages the
+          figures by it.
+      type: str
   sample:
     compute-01:
       status: ok
@@ -157,6 +163,7 @@ results:
       address: redfish+https://10.0.0.11
       protocol: redfish
       elapsed: 0.21
+      read_at: "2026-12-03T10:00:00Z"
       state: {power_state: "on", health: ok, temperatures: [{name: CPU1 Temp, reading_celsius: 52, status: ok}]}
     compute-03:
       status: auth_failed

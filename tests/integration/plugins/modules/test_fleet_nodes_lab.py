@@ -1,7 +1,8 @@
 # -*- coding: utf-8 -*-
 """The whole fleet on the lab: its network node (lab-network, a real neutron-metadata-agent reporting over
-RabbitMQ), its two storage nodes (cinder-volume on lab-storage and lab-storage-02) and every node's utilization
-from the lab's real Prometheus (node_exporter), through `fleet_info` as a playbook calls it. Stopping the agent
+RabbitMQ), its two storage nodes (cinder-volume on lab-storage and lab-storage-02), every node's BMC (the node
+BMCs of bmcs-all.yml) and every node's utilization from the lab's real Prometheus (node_exporter) or from its
+BMC, through `fleet_info` as a playbook calls it. Stopping the agent
 or the second cinder-volume makes that node `down` in the next run; started again, it is `up`.
 """
 from __future__ import annotations
@@ -77,6 +78,39 @@ def test_network_and_storage_nodes_and_what_every_node_uses(run_module, alerting
     assert result["utilization"]["queries"] == 6 and result["utilization"]["warnings"] == []
 
 
+def test_every_kind_of_node_has_its_bmc_and_what_the_bmc_measures(run_module):
+    """No Prometheus: the whole lab map (bmcs-all.yml) scanned with `utilization`, then fleet_info with that map and
+    those results. Every node has its BMC, its hardware and its use from the BMC - the Redfish emulator's figures
+    per host (its scenario), power only from the IPMI ones."""
+    import json
+    bmc_map = str(LAB_DIR / "bmcs-all.yml")
+    scan = run_module("hardware_scan", bmc_map=bmc_map, gather=["power", "sensors", "utilization"])
+    assert not scan["failed"], scan.get("msg")
+    every = COMPUTES + ["lab-network", "lab-storage", "lab-storage-02"]
+    assert sorted(scan["results"]) == sorted(every)
+    assert {h: r["status"] for h, r in scan["results"].items()} == {h: "ok" for h in every}
+    for node in ("lab-network", "lab-storage", "lab-storage-02"):
+        state = scan["results"][node]["state"]
+        assert state["power_state"] == "on" and state["temperatures"] and state["power_supplies"], (node, state)
+
+    result = run_module("fleet_info", bmc_map=bmc_map, hardware=scan["results"])
+    assert not result["failed"], result.get("msg")
+    net, storage = nodes(result, "network_nodes"), nodes(result, "storage_nodes")
+    for node in [net["lab-network"], storage["lab-storage"], storage["lab-storage-02"]]:
+        assert node["bmc"]["credentials_ref"] == "%s#%s" % (bmc_map, node["name"]), node["bmc"]
+        assert "password" not in node["bmc"]
+        scenario = json.loads((LAB_DIR / "bmc" / node["name"] / "scenario.json").read_text())
+        used = node["utilization"]
+        assert used["cpu_percent"]["source"] == "bmc" and used["cpu_percent"]["measure"].startswith("ProcessorMetrics")
+        assert used["cpu_percent"]["value"] == scenario["cpu_bandwidth_percent"], (node["name"], used)
+        assert used["memory_bandwidth_percent"]["value"] == scenario["memory_bandwidth_percent"], (node["name"], used)
+        assert used["power_watts"]["value"] == scenario["power_consumed_watts"] and used["power_watts"]["age_seconds"] < 120
+        assert "memory_percent" not in used  # no BMC knows memory in use
+    for name in ("compute-03", "compute-04"):  # IPMI: power only
+        assert set(result["hosts"][name]["utilization"]) == {"power_watts"}, result["hosts"][name]["utilization"]
+    assert result["utilization"]["sources"] == ["bmc"] and result["utilization"]["queries"] == 0
+
+
 def test_a_stopped_agent_or_volume_service_makes_its_node_down_in_the_next_run(run_module):
     def states():
         r = run_module("fleet_info", node_kinds=["network", "storage"])
@@ -109,7 +143,7 @@ def test_the_fleet_report_page_shows_every_lab_node_with_its_state_and_use(lab, 
     out = tmp_path / "reports"
     rc, tasks, _stats = Playbooks(tmp_path).run(
         "fleet_report", osfleet_cloud="lab-admin", osfleet_clouds_yaml=str(LAB_DIR / "clouds.yaml"),
-        osfleet_bmc_map=str(LAB_DIR / "bmcs.yml"), osfleet_prometheus_url=PROMETHEUS, osfleet_report_dir=str(out))
+        osfleet_bmc_map=str(LAB_DIR / "bmcs-all.yml"), osfleet_prometheus_url=PROMETHEUS, osfleet_report_dir=str(out))
     assert rc == 0, {k: v.get("msg") for k, v in tasks.items() if v.get("failed")}
     page = out / "fleet.html"
     dom = Dom()
@@ -120,6 +154,9 @@ def test_the_fleet_report_page_shows_every_lab_node_with_its_state_and_use(lab, 
                                                      "lab-storage-02": ("storage", "up")})
     text = page.read_text()
     assert "prometheus" in text and "lab-storage-02@labpool#labpool" in text
+    # every node's hardware from its BMC (the network and storage nodes' too), and a figure only the BMC gives
+    assert text.count("Hardware (BMC, redfish)") == 5 and text.count("Hardware (BMC, ipmi)") == 2
+    assert "bmc: MemoryMetrics.BandwidthPercent" in text
     shot = tmp_path / "fleet-lab.png"
     chromium(tmp_path, "--screenshot=%s" % shot, "--hide-scrollbars", page.as_uri())
     assert shot.stat().st_size > 20000
