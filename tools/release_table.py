@@ -263,7 +263,8 @@ def build_table(data: Dict[str, Any]) -> Dict[str, Any]:
 HEADER = '''# -*- coding: utf-8 -*-
 # GENERATED FILE - do not edit. Made by tools/release_table.py build from tools/release-data/upstream.json
 # (regenerate: docs/sites.md, "Currency").
-# Data from openstack/releases {releases} and openstack/service-types-authority {authority},
+# Data from openstack/releases {releases}
+# and openstack/service-types-authority {authority},
 # Apache License 2.0 (https://www.apache.org/licenses/LICENSE-2.0); see SOURCES for every repository used.
 """The OpenStack release table: series, the service deliverables' releases per series, and API maxima.
 
@@ -285,23 +286,43 @@ DOCS = {
 
 
 def _literal(value: Any, indent: int = 0) -> str:
-    """Deterministic, compact Python literal: one line per inner mapping."""
-    pad = " " * indent
-    if isinstance(value, dict) and value and any(isinstance(v, (dict, list)) for v in value.values()) and indent < 4:
-        inner = ",\n".join("%s    %r: %s" % (pad, key, _literal(item, indent + 4)) for key, item in value.items())
-        return "{\n%s,\n%s}" % (inner, pad)
-    if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
-        inner = ",\n".join("%s    %s" % (pad, _literal(item, indent + 4)) for item in value)
-        return "(\n%s,\n%s)" % (inner, pad)
-    if isinstance(value, list):
-        return repr(tuple(value))
-    return repr(value)
+    """Deterministic Python literal in upstream's order: a mapping or sequence on one line when it fits
+    in pep8's 160 columns (ansible-test), else one item per line under a hanging indent."""
+    flat = repr(value)
+    if len(flat) + indent + 8 <= 150 or not isinstance(value, (dict, tuple)) or not value:
+        return flat
+    pad = " " * (indent + 4)
+    if isinstance(value, dict):
+        items = ["%r: %s," % (key, _literal(item, indent + 4)) for key, item in value.items()]
+        return "{\n%s\n%s}" % (_pack(items, pad), " " * indent)
+    items = ["%s," % _literal(item, indent + 4) for item in value]
+    return "(\n%s\n%s)" % (_pack(items, pad), " " * indent)
+
+
+def _pack(items: Sequence[str], pad: str) -> str:
+    """Items on as few lines as fit in 150 columns; an item that is itself several lines stands alone."""
+    lines: List[str] = []
+    for item in items:
+        if "\n" not in item and lines and "\n" not in lines[-1] and len(lines[-1]) + 1 + len(item) <= 150:
+            lines[-1] += " " + item
+        else:
+            lines.append(pad + item)
+    return "\n".join(lines)
+
+
+def _tuples(value: Any) -> Any:
+    """Lists become tuples: the shipped table is read-only data."""
+    if isinstance(value, dict):
+        return {key: _tuples(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return tuple(_tuples(item) for item in value)
+    return value
 
 
 def render_table(table: Dict[str, Any]) -> str:
     out = [HEADER.format(releases=table["SOURCES"]["releases"]["commit"], authority=table["SOURCES"]["service-types-authority"]["commit"])]
     for name in ("SOURCES", "SERIES", "DELIVERABLES", "SERVICE_TYPES", "IRONIC_API", "MAX_MICROVERSION"):
-        out.append("\n%s = %s\n%s\n" % (name, _literal(table[name]), '"""%s"""' % DOCS[name]))
+        out.append("\n%s = %s\n%s\n" % (name, _literal(_tuples(table[name])), '"""%s"""' % DOCS[name]))
     return "\n".join(out)
 
 

@@ -108,7 +108,7 @@ def test_small_extract_builds(tool):
     assert table["SERVICE_TYPES"] == {"compute": "nova"}  # cinder had no final release in the window
     assert table["IRONIC_API"] == {"1.80": ["zed"], "1.82": ["2023.1"]}
     assert table["MAX_MICROVERSION"] == {"nova": {"zed": "2.93"}}
-    assert "abc" in tool.render_table(table).splitlines()[3]
+    assert "abc" in tool.render_table(table).splitlines()[3] and "def" in tool.render_table(table).splitlines()[4]
 
 
 def test_extract_reads_a_checkout(tool, tmp_path):
@@ -134,9 +134,8 @@ def test_extract_reads_a_checkout(tool, tmp_path):
         path.write_text(body, encoding="utf-8")
     authority = tmp_path / "authority"
     authority.mkdir()
-    (authority / "service-types.yaml").write_text("services:\n- service_type: compute\n  project: nova\n"
-                                                  "- service_type: block-storage\n  project: cinder\n  aliases: [volumev3]\n",
-                                                  encoding="utf-8")
+    types = "services:\n- service_type: compute\n  project: nova\n- service_type: block-storage\n  project: cinder\n  aliases: [volumev3]\n"
+    (authority / "service-types.yaml").write_text(types, encoding="utf-8")
     ironic = tmp_path / "ironic"
     (ironic / "ironic" / "common").mkdir(parents=True)
     (ironic / "ironic" / "common" / "release_mappings.py").write_text(textwrap.dedent("""\
