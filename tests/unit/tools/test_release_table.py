@@ -96,8 +96,8 @@ def test_small_extract_builds(tool):
         "sources": {"releases": {"commit": "abc"}, "service-types-authority": {"commit": "def"}},
         "series": SERIES,
         "deliverables": {
-            "nova": {"service_type": "compute", "aliases": [], "versions": {"zed": ["26.0.0.0rc1", "26.0.0", "26.3.0", "zed-eom"],
-                                                                           "2023.1": ["27.0.0", "27.5.1"]}},
+            "nova": {"service_type": "compute", "aliases": [],
+                     "versions": {"zed": ["26.0.0.0rc1", "26.0.0", "26.3.0", "zed-eom"], "2023.1": ["27.0.0", "27.5.1"]}},
             "cinder": {"service_type": "block-storage", "aliases": ["volumev3", "volume"], "versions": {"zed": ["zed-eol"]}},
         },
         "ironic_release_mapping": {"21.1": "1.80", "zed": "1.80", "2023.1": "1.82", "antelope": "1.82", "master": "1.99"},
