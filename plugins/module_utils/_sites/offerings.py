@@ -26,7 +26,8 @@ The shape (``offerings`` of a site snapshot)::
      "errors": {"<category>" or "<category>.<service>": "<message>"}}
 
 ``flavors``, ``images``, ``networks`` and ``service_types`` are lists sorted by name
-(``None`` when unreadable); in ``availability_zones`` and ``quotas`` each service's
+(``None`` when unreadable); ``networks`` are the shared and external ones (every
+project's own networks are workloads, not offerings, and an admin sees all of them); in ``availability_zones`` and ``quotas`` each service's
 entry is ``None`` on its own when that service could not be read or is not in the
 catalog. Zones are those the service reports available. Ids, URLs, timestamps,
 project ids and counts are left out on purpose: they differ between any two sites.
@@ -135,6 +136,8 @@ def _networks(cloud: Any) -> List[Dict[str, Any]]:
             "enable_dhcp": raw.get("enable_dhcp"), "ip_version": raw.get("ip_version")})
     found = []
     for raw in cloud.neutron.list_networks_json():
+        if not (raw.get("shared") or raw.get("router:external")):
+            continue  # a project's own network is a workload, not something the site offers every user
         found.append({
             "name": raw.get("name"), "external": raw.get("router:external"), "shared": raw.get("shared"),
             "provider_network_type": raw.get("provider:network_type"), "mtu": raw.get("mtu"),

@@ -30,12 +30,16 @@ NETWORKS = {"networks": [
     {"id": "n-2", "name": "public", "router:external": True, "shared": False, "mtu": 1500,
      "provider:network_type": "flat", "provider:physical_network": "physnet1", "status": "ACTIVE"},
     {"id": "n-1", "name": "private", "router:external": False, "shared": True, "mtu": 1450,
-     "provider:network_type": "geneve"}]}
+     "provider:network_type": "geneve"},
+    {"id": "n-3", "name": "shop-net", "router:external": False, "shared": False, "mtu": 1450,
+     "provider:network_type": "geneve", "project_id": "p-shop"}]}
 SUBNETS = {"subnets": [
     {"id": "s-1", "network_id": "n-1", "name": "private-v4", "cidr": "10.0.0.0/24", "gateway_ip": "10.0.0.1",
      "enable_dhcp": True, "ip_version": 4},
     {"id": "s-2", "network_id": "n-2", "name": "public-v4", "cidr": "203.0.113.0/24", "gateway_ip": "203.0.113.1",
-     "enable_dhcp": False, "ip_version": 4}]}
+     "enable_dhcp": False, "ip_version": 4},
+    {"id": "s-3", "network_id": "n-3", "name": "shop-v4", "cidr": "10.9.0.0/24", "gateway_ip": "10.9.0.1",
+     "enable_dhcp": True, "ip_version": 4}]}
 NOVA_AZ = {"availabilityZoneInfo": [{"zoneName": "az1", "zoneState": {"available": True}, "hosts": None},
                                     {"zoneName": "az-broken", "zoneState": {"available": False}, "hosts": None}]}
 CINDER_AZ = {"availabilityZoneInfo": [{"zoneName": "nova", "zoneState": {"available": True}}]}
@@ -90,6 +94,7 @@ def test_every_category_in_the_shape_the_comparison_reads(stub, cloud):
         {"name": "public", "external": True, "shared": False, "provider_network_type": "flat", "mtu": 1500,
          "subnets": [{"name": "public-v4", "cidr": "203.0.113.0/24", "gateway_ip": "203.0.113.1", "enable_dhcp": False,
                       "ip_version": 4}]}]
+    assert "shop-net" not in [n["name"] for n in found["networks"]]  # a project's own network is not an offering
     assert found["availability_zones"] == {"compute": ["az1"], "volume": ["nova"], "network": ["nova"]}
     assert found["quotas"] == {"compute": {"cores": 20, "instances": 10, "ram": 51200},
                                "volume": {"gigabytes": 1000, "volumes": 10},
