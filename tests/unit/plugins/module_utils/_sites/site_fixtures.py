@@ -22,7 +22,7 @@ def service(kind: str, name: str, url: str, series=None, candidates=(), currency
                    "evidence": "%s max microversion %s first appeared in %s" % (kind, max_mv, series)}
     elif candidates:
         release = {"series": None, "candidates": list(candidates), "confidence": "range",
-                   "evidence": "%s max microversion %s is the maximum of %s" % (kind, max_mv, " and ".join(candidates))}
+                   "evidence": "%s API extensions are those of %s" % (kind, " and ".join(candidates))}
     else:
         release = {"series": None, "candidates": [], "confidence": "unknown", "evidence": "no microversion"}
     return {
@@ -98,6 +98,25 @@ def new_site() -> Dict[str, Any]:
             ep["latency_ms"] = {"p50": 40.2, "p95": 61.0}
     site["agents"][0].update(host="edge-compute-07", updated_at="2026-12-03T09:58:30Z")
     site["offerings"]["networks"][0]["subnets"][0].update(cidr="198.51.100.0/24", gateway_ip="198.51.100.1")
+    return site
+
+
+def drifted():
+    """A new site that differs from production in one way per category."""
+    site = new_site()
+    offers = site["offerings"]
+    offers["flavors"] = [f for f in offers["flavors"] if f["name"] != "gpu.a100"]          # a flavor lacking
+    by_name(offers["flavors"], "m1.large")["ram"] = 4096                                 # different ram
+    by_name(offers["flavors"], "m1.small")["extra_specs"]["hw:cpu_policy"] = "dedicated"  # a different extra spec
+    by_name(offers["images"], "ubuntu-24.04")["os_hash_value"] = "sha-rebuilt"           # another build of the image
+    offers["networks"] = [n for n in offers["networks"] if n["name"] != "shared-net"]      # a network missing
+    offers["quotas"]["compute"]["cores"] = 8                                             # a quota different
+    offers["availability_zones"]["compute"] = ["az1"]
+    site["services"].append(service("load-balancer", "octavia", "https://lb.edge.example:9876", version="v2.0"))
+    nova = by_name(site["services"], "compute")                                          # an older series
+    nova["release"] = {"series": "2024.1", "candidates": ["2024.1"], "confidence": "exact", "evidence": "2.96"}
+    nova["version"]["max_microversion"] = "2.96"
+    nova["currency"]["status"] = "older"
     return site
 
 

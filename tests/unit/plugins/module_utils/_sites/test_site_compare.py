@@ -9,6 +9,7 @@ from ansible_collections.osfleet.day2.plugins.module_utils._common.errors import
 from ansible_collections.osfleet.day2.plugins.module_utils._sites.compare import CATEGORIES, compare_release, compare_sites
 from ansible_collections.osfleet.day2.tests.unit.plugins.module_utils._sites.site_fixtures import (
     by_name,
+    drifted,
     new_site,
     production,
     service,
@@ -18,24 +19,6 @@ from ansible_collections.osfleet.day2.tests.unit.plugins.module_utils._sites.sit
 def only(result):
     assert len(result["sites"]) == 1
     return result["sites"][0]
-
-
-def drifted():
-    """A new site that differs from production in one way per category."""
-    site = new_site()
-    offers = site["offerings"]
-    offers["flavors"] = [f for f in offers["flavors"] if f["name"] != "gpu.a100"]          # a flavor lacking
-    by_name(offers["flavors"], "m1.large")["ram"] = 4096                                 # different ram
-    by_name(offers["flavors"], "m1.small")["extra_specs"]["hw:cpu_policy"] = "dedicated"  # a different extra spec
-    by_name(offers["images"], "ubuntu-24.04")["os_hash_value"] = "sha-rebuilt"           # another build of the image
-    offers["networks"] = [n for n in offers["networks"] if n["name"] != "shared-net"]      # a network missing
-    offers["quotas"]["compute"]["cores"] = 8                                             # a quota different
-    offers["availability_zones"]["compute"] = ["az1"]
-    site["services"].append(service("load-balancer", "octavia", "https://lb.edge.example:9876", version="v2.0"))
-    nova = by_name(site["services"], "compute")                                          # an older series
-    nova["release"] = {"series": "2024.1", "candidates": ["2024.1"], "confidence": "exact", "evidence": "2.96"}
-    nova["version"]["max_microversion"] = "2.96"
-    return site
 
 
 def test_a_copy_with_its_own_urls_ids_and_addresses_is_identical():
