@@ -332,7 +332,6 @@ class Nova:
         return list_json(self.compute, "/os-server-groups", "server_groups", "list server groups",
                          SERVER_GROUP_MICROVERSION, params={"all_projects": 1})
 
-
     # -- what the site offers its users (the site comparison's; raw JSON, one listing each) ----------------
     def list_flavors_json(self) -> List[Dict[str, Any]]:
         """Every flavor, public and private (``is_public=None``), at 2.61: the listing carries ``extra_specs``.

@@ -98,8 +98,8 @@ def _version(service: Dict[str, Any]) -> str:
         return '<span class=muted>not read</span>'
     mv = ""
     if version.get("max_microversion"):
-        mv = ' <span class=muted>microversions %s to %s</span>' % (_e(version.get("min_microversion")),
-                                                                  _e(version.get("max_microversion")))
+        mv = ' <span class=muted>microversions %s to %s</span>' % (
+            _e(version.get("min_microversion")), _e(version.get("max_microversion")))
     return "%s%s" % (_e(version.get("id")), mv)
 
 

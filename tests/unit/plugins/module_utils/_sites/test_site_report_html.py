@@ -55,8 +55,8 @@ def test_a_release_is_shown_only_as_exact_as_it_is_known():
     assert 'data-currency="unknown"' in row["network"] and '<span class="badge unknown">unknown</span>' in row["network"]
     # a series claimed without confidence "exact" is not shown as exact
     claimed = copy.deepcopy(site)
-    by_name(claimed["services"], "image")["release"] = {"series": None, "candidates": ["2023.1", "2023.2", "2024.1"],
-                                                       "confidence": "exact"}
+    claimed_release = {"series": None, "candidates": ["2023.1", "2023.2", "2024.1"], "confidence": "exact"}
+    by_name(claimed["services"], "image")["release"] = claimed_release
     assert "2023.1 to 2024.1" in page([claimed]) and 'badge exact">exact</span>' not in \
         re.search(r'<tr data-service-type="image".*?</tr>', page([claimed])).group(0)
 
