@@ -224,7 +224,11 @@ def _comparison(comparison: Optional[Dict[str, Any]]) -> str:
             _e(summary.get("uncertain", 0)),
             " &middot; not compared: %s" % _e(", ".join(summary.get("unknown") or [])) if summary.get("unknown") else ""))
         cats = site.get("categories") or {}
-        body = "".join(_category(name, cats[name]) for name in CATEGORIES if isinstance(cats.get(name), dict))
+        if summary.get("identical"):
+            body = '<p class=muted>every category compared (%s): no difference</p>' % _e(", ".join(
+                TITLES.get(name, name).lower() for name in CATEGORIES))
+        else:
+            body = "".join(_category(name, cats[name]) for name in CATEGORIES if isinstance(cats.get(name), dict))
         articles.append('<article class="comparison %s" data-site="%s" data-identical="%s"><div class=ah><h3>%s against %s</h3>'
                         '%s %s</div><div class=ab>%s</div></article>' % (
                             _e(state), _e(site.get("site")), "true" if summary.get("identical") else "false",
