@@ -287,7 +287,7 @@ def _checksum(image: Dict[str, Any]) -> Any:
 
 
 def _one_or_list(values) -> Any:
-    distinct = sorted({v for v in values}, key=lambda v: (v is None, str(v)))
+    distinct = sorted(set(values), key=lambda v: (v is None, str(v)))
     return distinct[0] if len(distinct) == 1 else distinct
 
 

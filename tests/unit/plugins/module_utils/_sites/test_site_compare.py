@@ -12,7 +12,6 @@ from ansible_collections.osfleet.day2.tests.unit.plugins.module_utils._sites.sit
     drifted,
     new_site,
     production,
-    service,
 )
 
 
