@@ -17,7 +17,7 @@ from typing import Any, Dict, Iterable, List, Optional
 
 from ansible_collections.osfleet.day2.plugins.module_utils._common.errors import NotFoundError
 from ansible_collections.osfleet.day2.plugins.module_utils._openstack.errors import api_call
-from ansible_collections.osfleet.day2.plugins.module_utils._openstack.listing import list_json
+from ansible_collections.osfleet.day2.plugins.module_utils._openstack.listing import get_page, list_json
 
 #: Cinder's default osapi_max_limit
 PAGE_SIZE = 1000
@@ -159,3 +159,15 @@ class Cinder:
         """The scheduler's pools with their capabilities (capacity, provisioning, over-subscription)."""
         return list_json(self.block_storage, "/scheduler-stats/get_pools", "pools", "list storage pools",
                          params={"detail": "True"})
+
+    # -- what the site offers its users (the site comparison's; raw JSON) ----------------------------------
+    def list_availability_zones_json(self) -> List[Dict[str, Any]]:
+        """Cinder's availability zones (``zoneName``, ``zoneState.available``)."""
+        return list_json(self.block_storage, "/os-availability-zone", "availabilityZoneInfo",
+                         "list volume availability zones")
+
+    def default_quotas_json(self) -> Dict[str, Any]:
+        """The default quota class (``os-quota-class-sets/default``): what a new project gets."""
+        body = get_page(self.block_storage, "/os-quota-class-sets/default", "show default volume quotas", None, {},
+                        "default")
+        return dict(body.get("quota_class_set") or {})

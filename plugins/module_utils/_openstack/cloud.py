@@ -16,6 +16,7 @@ from typing import Any, Optional
 
 from ansible_collections.osfleet.day2.plugins.module_utils._openstack.cinder import Cinder
 from ansible_collections.osfleet.day2.plugins.module_utils._openstack.connection import requests_made
+from ansible_collections.osfleet.day2.plugins.module_utils._openstack.errors import api_call
 from ansible_collections.osfleet.day2.plugins.module_utils._openstack.glance import Glance
 from ansible_collections.osfleet.day2.plugins.module_utils._openstack.ironic import Ironic
 from ansible_collections.osfleet.day2.plugins.module_utils._openstack.keystone import Keystone
@@ -87,3 +88,9 @@ class Cloud:
     @property
     def ironic(self) -> Ironic:
         return self._facade("ironic", lambda: Ironic(self.conn.baremetal, self.label))
+
+    def catalog_service_types(self) -> list:
+        """The service types the token's catalog lists, sorted (Keystone's answer to the authentication, no API call)."""
+        with api_call("read the service catalog", self.label):
+            catalog = self.conn.service_catalog or []
+        return sorted({str(entry.get("type")) for entry in catalog if isinstance(entry, dict) and entry.get("type")})

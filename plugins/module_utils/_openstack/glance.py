@@ -146,3 +146,8 @@ class Glance:
         ``member_status=all`` so shared images are listed whatever their members answered."""
         return list_json(self.image, "/images", "images", "list images", params={"member_status": "all"},
                          page_size=page_size)
+
+    def list_images_visible_json(self, visibility: str, page_size: int = 1000) -> List[Dict[str, Any]]:
+        """The images of one ``visibility`` (``public``, ``community``...): what every project of the site can boot."""
+        return list_json(self.image, "/images", "images", "list %s images" % visibility,
+                         params={"visibility": visibility}, page_size=page_size)

@@ -17,7 +17,7 @@ from typing import Any, Dict, Iterable, List, Optional
 
 from ansible_collections.osfleet.day2.plugins.module_utils._common.errors import NotFoundError
 from ansible_collections.osfleet.day2.plugins.module_utils._openstack.errors import api_call
-from ansible_collections.osfleet.day2.plugins.module_utils._openstack.listing import list_json
+from ansible_collections.osfleet.day2.plugins.module_utils._openstack.listing import get_page, list_json
 
 
 #: Neutron pages with ``limit``/``marker`` and ``<key>_links`` like Nova
@@ -164,3 +164,22 @@ class Neutron:
         """The networks a DHCP agent serves (``GET /v2.0/agents/{id}/dhcp-networks``)."""
         return list_json(self.network, "/agents/%s/dhcp-networks" % agent_id, "networks",
                          "list networks of DHCP agent", resource=agent_id)
+
+    # -- what the site offers its users (the site comparison's; raw JSON, one listing each) ----------------
+    def list_networks_json(self, page_size: int = PAGE_SIZE) -> List[Dict[str, Any]]:
+        """Every network the credentials see, with ``router:external``, ``shared``, ``mtu`` and ``provider:*``."""
+        return list_json(self.network, "/networks", "networks", "list networks", page_size=page_size)
+
+    def list_subnets_json(self, page_size: int = PAGE_SIZE) -> List[Dict[str, Any]]:
+        """Every subnet the credentials see (one listing for all networks, matched by ``network_id``)."""
+        return list_json(self.network, "/subnets", "subnets", "list subnets", page_size=page_size)
+
+    def list_availability_zones_json(self) -> List[Dict[str, Any]]:
+        """Neutron's availability zones (``name``, ``resource``: network or router, ``state``)."""
+        return list_json(self.network, "/availability_zones", "availability_zones", "list network availability zones")
+
+    def default_quotas_json(self, project_id: str) -> Dict[str, Any]:
+        """The quotas a project gets by default (``/quotas/{project}/default``); Neutron has no quota class."""
+        body = get_page(self.network, "/quotas/%s/default" % project_id, "show default network quotas", None, {},
+                        project_id)
+        return dict(body.get("quota") or {})

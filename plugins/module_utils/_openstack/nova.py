@@ -42,7 +42,7 @@ from ansible_collections.osfleet.day2.plugins.module_utils._common.errors import
     NotFoundError,
 )
 from ansible_collections.osfleet.day2.plugins.module_utils._openstack.errors import api_call
-from ansible_collections.osfleet.day2.plugins.module_utils._openstack.listing import list_json, list_json_sliced
+from ansible_collections.osfleet.day2.plugins.module_utils._openstack.listing import get_page, list_json, list_json_sliced
 
 try:
     from openstack.compute.v2.server import Server
@@ -66,6 +66,8 @@ HYPERVISOR_MICROVERSION = "2.87"
 SERVICE_MICROVERSION = "2.53"
 #: server groups with ``project_id``/``user_id`` and the 2.64 policy/rules shape
 SERVER_GROUP_MICROVERSION = "2.64"
+#: flavors with their ``extra_specs`` in the listing (2.61), so no call per flavor
+FLAVOR_MICROVERSION = "2.61"
 #: Nova's default [api]max_limit
 PAGE_SIZE = 1000
 
@@ -329,6 +331,26 @@ class Nova:
     def list_server_groups_json(self) -> List[Dict[str, Any]]:
         return list_json(self.compute, "/os-server-groups", "server_groups", "list server groups",
                          SERVER_GROUP_MICROVERSION, params={"all_projects": 1})
+
+    # -- what the site offers its users (the site comparison's; raw JSON, one listing each) ----------------
+    def list_flavors_json(self) -> List[Dict[str, Any]]:
+        """Every flavor, public and private (``is_public=None``), at 2.61: the listing carries ``extra_specs``.
+
+        Before 2.61 the extra specs are one call per flavor; the comparison
+        needs them for every flavor of every site, so it asks at 2.61.
+        """
+        return list_json(self.compute, "/flavors/detail", "flavors", "list flavors", FLAVOR_MICROVERSION,
+                         params={"is_public": "None"}, page_size=PAGE_SIZE)
+
+    def list_availability_zones_json(self) -> List[Dict[str, Any]]:
+        """Nova's availability zones (``zoneName``, ``zoneState.available``), without the hosts of ``detail``."""
+        return list_json(self.compute, "/os-availability-zone", "availabilityZoneInfo", "list compute availability zones",
+                         None)
+
+    def default_quotas_json(self) -> Dict[str, Any]:
+        """The default quota class (``os-quota-class-sets/default``): what a new project gets."""
+        body = get_page(self.compute, "/os-quota-class-sets/default", "show default compute quotas", None, {}, "default")
+        return dict(body.get("quota_class_set") or {})
 
 
 def _migration_order(migration: Any):

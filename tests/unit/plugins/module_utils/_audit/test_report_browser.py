@@ -5,7 +5,6 @@ screenshot is kept in tests/output/audit/ for a person to look at."""
 from __future__ import annotations
 
 import shutil
-import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -14,22 +13,11 @@ import pytest
 from ansible_collections.osfleet.day2.plugins.module_utils._audit import diff as diff_mod
 from ansible_collections.osfleet.day2.plugins.module_utils._audit.report import html
 from ansible_collections.osfleet.day2.tests.unit.plugins.module_utils._audit.audit_fixtures import faulty, fresh_cloud, run
+from ansible_collections.osfleet.day2.tests.unit.plugins.module_utils.headless_chromium import chromium, needs_chromium
 
-CHROMIUM = next((shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome") if shutil.which(n)), None)
 OUTPUT = Path(__file__).resolve().parents[5] / "tests" / "output" / "audit"
-
-NO_CHROMIUM = ("no headless Chromium: apt-get install --no-install-recommends chromium fonts-liberation "
-               "(the CI path installs it: docs/audit.md, Tests)")
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason=NO_CHROMIUM)
-
-
-def chromium(tmp_path, *args):
-    cmd = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-           "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-extensions",
-           "--user-data-dir=%s" % (tmp_path / "profile"), "--window-size=1400,2400", *args]
-    done = subprocess.run(cmd, capture_output=True, text=True, timeout=120, check=False)
-    assert done.returncode == 0, done.stderr[-2000:]
-    return done.stdout
+WINDOW = "1400,2400"
+pytestmark = needs_chromium
 
 
 class Dom(HTMLParser):
@@ -76,7 +64,7 @@ def page(tmp_path_factory):
 
 def test_the_page_runs_its_script_and_shows_the_failures(page, tmp_path):
     path, doc = page
-    dom = dom_of(chromium(tmp_path, "--dump-dom", path.as_uri()))
+    dom = dom_of(chromium(tmp_path, "--dump-dom", path.as_uri(), window_size=WINDOW))
     assert dom.body.get("data-ready") == "1", "the page's script did not run"
     failing = {(r["data-rule"], r["data-target"]) for r in dom.rows if r["data-status"] == "fail" and "hidden" not in r}
     assert failing == {(r["rule"], r["target"]) for r in doc["results"] if r["status"] == "fail"}
@@ -92,10 +80,10 @@ def test_the_page_runs_its_script_and_shows_the_failures(page, tmp_path):
 
 def test_a_filter_in_the_url_is_applied(page, tmp_path):
     path, _doc = page
-    dom = dom_of(chromium(tmp_path, "--dump-dom", path.as_uri() + "#q=compute-02&status=fail"))
+    dom = dom_of(chromium(tmp_path, "--dump-dom", path.as_uri() + "#q=compute-02&status=fail", window_size=WINDOW))
     visible = [(r["data-rule"], r["data-target"]) for r in dom.rows if "hidden" not in r]
     assert visible == [("HW-14", "compute-02")]
-    dom = dom_of(chromium(tmp_path, "--dump-dom", path.as_uri() + "#severity=high&kind=host"))
+    dom = dom_of(chromium(tmp_path, "--dump-dom", path.as_uri() + "#severity=high&kind=host", window_size=WINDOW))
     visible = {(r["data-rule"], r["data-target"], r["data-status"]) for r in dom.rows if "hidden" not in r}
     assert ("HW-14", "compute-02", "fail") in visible and all(int(r["data-sev"]) >= 3 for r in dom.rows
                                                               if "hidden" not in r)
@@ -108,7 +96,7 @@ def test_screenshot_for_a_person_to_read(page, tmp_path):
     shot = OUTPUT / "compliance.png"
     if shot.exists():
         shot.unlink()
-    chromium(tmp_path, "--screenshot=%s" % shot, "--hide-scrollbars", path.as_uri())
+    chromium(tmp_path, "--screenshot=%s" % shot, "--hide-scrollbars", path.as_uri(), window_size=WINDOW)
     assert shot.stat().st_size > 20000  # a rendered page, not a blank one
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     shutil.copy(path, OUTPUT / "compliance.html")

@@ -4,7 +4,6 @@ every node with its state, and a screenshot is kept for a person to look at (/tm
 from __future__ import annotations
 
 import shutil
-import subprocess
 from html.parser import HTMLParser
 
 import pytest
@@ -15,18 +14,9 @@ from ansible_collections.osfleet.day2.tests.unit.plugins.module_utils._fleet.rep
     fleet,
     hardware,
 )
+from ansible_collections.osfleet.day2.tests.unit.plugins.module_utils.headless_chromium import chromium, needs_chromium
 
-CHROMIUM = next((shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome") if shutil.which(n)), None)
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no headless Chromium: apt-get install chromium fonts-liberation")
-
-
-def chromium(tmp_path, *args):
-    cmd = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-           "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-extensions",
-           "--user-data-dir=%s" % (tmp_path / "profile"), "--window-size=1400,2600", *args]
-    done = subprocess.run(cmd, capture_output=True, text=True, timeout=120, check=False)
-    assert done.returncode == 0, done.stderr[-2000:]
-    return done.stdout
+pytestmark = needs_chromium
 
 
 class Dom(HTMLParser):
