@@ -28,10 +28,14 @@ os.environ["OS_CLIENT_CONFIG_FILE"] = str(LAB / "clouds.yaml")  # the lab's clou
 
 # osfleet.day2.fleet with its defaults (what a user gets without tuning), and with server_slices
 SLICED = "osfleet.day2.fleet server_slices=4"
+# the fleet as it was before network and storage nodes (node_kinds: [compute]): the cost of the new listings
+COMPUTE_ONLY = "osfleet.day2.fleet node_kinds=compute"
 OSFLEET_SLICES = 4
 CONFIGS = {
     "osfleet.day2.fleet": ("bench.fleet.yml", {
         "plugin": "osfleet.day2.fleet", "clouds": ["lab-admin"], "vms": True}),
+    COMPUTE_ONLY: ("bench-compute.fleet.yml", {
+        "plugin": "osfleet.day2.fleet", "clouds": ["lab-admin"], "vms": True, "node_kinds": ["compute"]}),
     SLICED: ("bench-sliced.fleet.yml", {
         "plugin": "osfleet.day2.fleet", "clouds": ["lab-admin"], "vms": True, "server_slices": OSFLEET_SLICES}),
     "openstack.cloud.openstack": ("bench.openstack.yml", {

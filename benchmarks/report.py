@@ -24,7 +24,7 @@ def inventory_section(results):
              "`ansible-inventory --list` over the lab's admin cloud, every server of every project, no cache;",
              "HTTP requests counted in-process by `benchmarks/sitecustomize` (same hook for both).",
              "openstack.cloud returns servers only; osfleet.day2.fleet also returns the compute hosts with",
-             "service state, capacity and allocation ratios.", "",
+             "service state, capacity and allocation ratios, and (since node_kinds) the network and storage nodes.", "",
              "| lab | runs | osfleet.day2.fleet median | requests | inventory hosts "
              "| openstack.cloud median | requests | inventory hosts | openstack.cloud / osfleet |",
              "|---|---|---|---|---|---|---|---|---|"]
@@ -47,6 +47,13 @@ def inventory_section(results):
             lines.append("  osfleet with `server_slices: 4` (same runs, alternated): median %.2f s (%s), %d requests, "
                          "%.1f× openstack.cloud." % (sliced["median"], ", ".join("%.2f" % s for s in sliced["seconds"]),
                                                      sliced["requests"], t["median"] / sliced["median"]))
+        compute = r["results"].get("osfleet.day2.fleet node_kinds=compute")
+        if compute:
+            lines.append("  osfleet with `node_kinds: [compute]` (the fleet before network and storage nodes; same "
+                         "runs, alternated): median %.2f s (%s), %d requests, %d inventory hosts; the network and "
+                         "storage listings cost %+.2f s and %+d requests." % (
+                             compute["median"], ", ".join("%.2f" % s for s in compute["seconds"]), compute["requests"],
+                             compute["hosts"], o["median"] - compute["median"], o["requests"] - compute["requests"]))
         state = r.get("lab_before")
         if state:
             lines.append("  Lab: servers %s; nova-api workers %s; %s CPUs; load average %s at the start, %s at "
