@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
+from ansible_collections.osfleet.day2.plugins.module_utils._openstack.catalog import Catalog
 from ansible_collections.osfleet.day2.plugins.module_utils._openstack.cinder import Cinder
 from ansible_collections.osfleet.day2.plugins.module_utils._openstack.connection import requests_made
 from ansible_collections.osfleet.day2.plugins.module_utils._openstack.glance import Glance
@@ -87,3 +88,8 @@ class Cloud:
     @property
     def ironic(self) -> Ironic:
         return self._facade("ironic", lambda: Ironic(self.conn.baremetal, self.label))
+
+    @property
+    def catalog(self) -> Catalog:
+        """The token's catalog, version data and plain requests, for probing services without a facade."""
+        return self._facade("catalog", lambda: Catalog(self.conn, self.label))
