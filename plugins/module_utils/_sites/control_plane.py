@@ -12,11 +12,14 @@ error when it passes, and never holds the others' answers back.
 
 from __future__ import annotations
 
+import math
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Callable, Dict, List, Optional
 
-from ansible_collections.osfleet.day2.plugins.module_utils._common.errors import Day2Error
+from ansible_collections.osfleet.day2.plugins.module_utils._common.errors import Day2Error, ValidationError
+from ansible_collections.osfleet.day2.plugins.module_utils._openstack.connection import CloudOptions, connect_cloud
+from ansible_collections.osfleet.day2.plugins.module_utils._sites.currency import currency_of, default_current_series
 from ansible_collections.osfleet.day2.plugins.module_utils._sites.parallel import run_parallel
 from ansible_collections.osfleet.day2.plugins.module_utils._sites.site import HEALTH, ProbeOptions, empty_site, read_site
 
@@ -40,7 +43,14 @@ Connect = Callable[[SiteSpec, Optional[str]], Any]
 
 def read_sites(specs: List[SiteSpec], connect: Connect, options: ProbeOptions,
                regions: Optional[List[str]] = None) -> Dict[str, Any]:
-    """``{"sites": [...], "summary": {...}}`` for every cloud and region; never raises for one site's failure."""
+    """``{"sites": [...], "summary": {...}}`` for every cloud and region; never raises for one site's failure.
+
+    A ``current_series`` the release table does not know is refused before any
+    cloud is asked (ValidationError naming it); None is the table's current one.
+    """
+    if options.current_series is None:
+        options.current_series = default_current_series()
+    currency_of({"confidence": "unknown", "candidates": []}, options.current_series)  # refuses an unknown series
     deadline = time.monotonic() + options.timeout
     outcomes = run_parallel([(lambda s=s: _read_cloud(s, connect, options, regions, deadline)) for s in specs],
                             deadline + GRACE_SECONDS)
@@ -59,6 +69,7 @@ def read_sites(specs: List[SiteSpec], connect: Connect, options: ProbeOptions,
 def _read_cloud(spec: SiteSpec, connect: Connect, options: ProbeOptions, regions: Optional[List[str]],
                 deadline: float) -> List[Dict[str, Any]]:
     started = time.monotonic()
+    listed: List[str] = []
     try:
         first = connect(spec, spec.region)
         label = first.name or spec.label
@@ -69,7 +80,7 @@ def _read_cloud(spec: SiteSpec, connect: Connect, options: ProbeOptions, regions
             wanted = [r for r in regions if r] if regions else (listed or [first.region])
     except Day2Error as exc:
         return [empty_site(spec.label, spec.region, exc.message, time.monotonic() - started)]
-    listed_set = set(first.catalog.regions()) if not spec.region and regions else None
+    listed_set = set(listed) if not spec.region and regions else None
 
     def one(region: Optional[str]) -> Dict[str, Any]:
         began = time.monotonic()
@@ -102,3 +113,51 @@ def summarize(sites: List[Dict[str, Any]]) -> Dict[str, Any]:
             currency[status] = currency.get(status, 0) + 1
     return {"sites": len(sites), "sites_ok": sum(1 for s in sites if s["ok"]),
             "sites_failed": sum(1 for s in sites if not s["ok"]), "health": health, "currency": currency}
+
+
+#: the options of the module's own cloud that every listed cloud keeps: how to talk TLS and which endpoints
+SHARED_OPTIONS = ("validate_certs", "ca_cert", "client_cert", "client_key", "interface", "api_timeout")
+
+
+def site_specs(clouds: Optional[List[Any]], own: CloudOptions) -> List[SiteSpec]:
+    """The sites asked for: each ``clouds`` item (a clouds.yaml name or ``{cloud, region_name}``), else the module's own.
+
+    A bad item is a ValidationError naming ``clouds``.
+    """
+    if not clouds:
+        label = own.cloud if isinstance(own.cloud, str) else None
+        return [SiteSpec(label=label, cloud=own.cloud, region=own.region_name)]
+    specs = []
+    for number, item in enumerate(clouds):
+        if isinstance(item, str) and item:
+            specs.append(SiteSpec(label=item, cloud=item))
+            continue
+        if not isinstance(item, dict) or not item.get("cloud") or set(item) - {"cloud", "region_name"}:
+            raise ValidationError("clouds[%d] must be a cloud name or a dict with cloud and optionally region_name"
+                                  % number, field="clouds")
+        cloud = item["cloud"]
+        label = cloud if isinstance(cloud, str) else None
+        specs.append(SiteSpec(label=label, cloud=cloud, region=item.get("region_name") or None))
+    return specs
+
+
+def connector(own: CloudOptions, listed: bool, timeout: float) -> Connect:
+    """``connect(spec, region)`` for :func:`read_sites`: the access layer connected to that cloud and region.
+
+    The module's own cloud keeps all its options; a listed cloud takes its
+    credentials from clouds.yaml and only :data:`SHARED_OPTIONS` from the
+    module. Every request times out at ``timeout`` (unless ``api_timeout``
+    says otherwise), so a thread left behind at the deadline ends too.
+    """
+    def connect(spec: SiteSpec, region: Optional[str]) -> Any:
+        if listed:
+            options = CloudOptions(**{name: getattr(own, name) for name in SHARED_OPTIONS})
+            options.extra = dict(own.extra)
+        else:
+            options = replace(own, extra=dict(own.extra))
+        options.cloud = spec.cloud
+        options.region_name = region or spec.region
+        if options.api_timeout is None:
+            options.api_timeout = max(1, int(math.ceil(timeout)))
+        return connect_cloud(options)
+    return connect

@@ -76,6 +76,6 @@ def serve_site(stub: Any) -> List[Dict[str, Any]]:
     stub.route("GET", "block-storage", "/os-services", {"services": CINDER_SERVICES})
     stub.route("GET", "baremetal", "/conductors", {"conductors": CONDUCTORS})
     stub.route("GET", "compute", "/os-hypervisors/detail", {"hypervisors": HYPERVISORS})
-    for url in (DNS, DNS + "/"):
+    for url in (DNS, DNS + "/", DNS + "/v2"):
         stub.mocker.get(url, json=DNS_DOC, headers={"Content-Type": "application/json"})
     return extra
