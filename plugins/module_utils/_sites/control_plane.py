@@ -159,5 +159,8 @@ def connector(own: CloudOptions, listed: bool, timeout: float) -> Connect:
         options.region_name = region or spec.region
         if options.api_timeout is None:
             options.api_timeout = max(1, int(math.ceil(timeout)))
-        return connect_cloud(options)
+        cloud = connect_cloud(options)
+        if spec.label:  # a clouds.yaml name; a dict of settings keeps the SDK's name for it
+            cloud.name = spec.label
+        return cloud
     return connect
