@@ -9,11 +9,14 @@ other back.
 """
 from __future__ import annotations
 
+import re
+import socket
 import threading
 import time
 
 import pytest
 import requests
+import requests_mock
 
 from ansible_collections.osfleet.day2.plugins.module_utils._common.errors import ValidationError
 from ansible_collections.osfleet.day2.plugins.module_utils._openstack.connection import CloudOptions
@@ -94,7 +97,7 @@ def test_a_service_added_to_the_catalog_appears_in_the_next_run(site_stub):
     second = one_site()
     dns = by_type(second)["dns"]
     assert dns["name"] == "designate" and dns["health"] == "up"
-    assert dns["version"]["id"] == "v2"
+    assert dns["version"]["id"] == "v2.0"  # keystoneauth normalizes "v2"
     assert dns["round_trip"]["ok"] is True and dns["round_trip"]["call"] == "GET /"
     assert any(r.url.startswith(DNS) and r.headers.get("X-Auth-Token") for r in site_stub.mocker.request_history)
 
@@ -200,22 +203,47 @@ def test_a_region_the_catalog_lacks_is_a_failed_site(site_stub):
 
 @pytest.fixture
 def hanging_keystone(site_stub):
-    """A second cloud whose Keystone takes the token request and does not answer (until the test ends)."""
-    release = threading.Event()
+    """A Keystone that takes the connection and never answers: a real socket on 127.0.0.1, closed at the end.
 
-    def hang(request, context):
-        release.wait(10)
-        context.status_code = 503
-        return "gone"
+    A real one because requests-mock answers one request at a time (a global lock around its send), so a
+    callback that waits would hold every other site back too; a request routed with ``real_http`` goes
+    out of that lock to this socket.
+    """
+    server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    server.bind(("127.0.0.1", 0))
+    server.listen(8)
+    port = server.getsockname()[1]
+    assert not 18000 <= port <= 18999
+    held = []
+    stop = threading.Event()
 
-    site_stub.mocker.post(HANG_KEYSTONE + "/auth/tokens", text=hang)
-    yield
-    release.set()
+    def accept():
+        server.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                held.append(server.accept()[0])
+            except OSError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    url = "http://127.0.0.1:%d/v3" % port
+    site_stub.mocker.register_uri(requests_mock.ANY, re.compile(re.escape("http://127.0.0.1:%d" % port)),
+                                  real_http=True)
+    yield url
+    stop.set()
+    thread.join(2)
+    for conn in held:
+        conn.close()
+    server.close()
 
 
 def test_a_hanging_site_is_reported_at_its_deadline_and_the_other_is_still_read(site_stub, hanging_keystone):
     started = time.monotonic()
-    out = read([SiteSpec("lab", cloud=lab_cloud()), SiteSpec("hung", cloud=lab_cloud(HANG_KEYSTONE))], timeout=1.0)
+    own = CloudOptions(api_timeout=10, extra=dict(NO_FILES))  # the socket would wait longer than the deadline
+    out = read_sites([SiteSpec("lab", cloud=lab_cloud()), SiteSpec("hung", cloud=lab_cloud(hanging_keystone))],
+                     connector(own, listed=True, timeout=1.0),
+                     ProbeOptions(probes=2, timeout=1.0, current_series="2025.1"))
     took = time.monotonic() - started
     assert took < 3.0, took
     good, hung = out["sites"]
@@ -228,6 +256,9 @@ def test_a_hanging_site_is_reported_at_its_deadline_and_the_other_is_still_read(
 
 
 def test_a_cloud_that_refuses_the_login_is_a_failed_site(site_stub):
+    for url in (HANG_KEYSTONE, HANG_KEYSTONE + "/"):
+        site_stub.mocker.get(url, json={"version": {"id": "v3.14", "status": "stable",
+                                                    "links": [{"rel": "self", "href": HANG_KEYSTONE + "/"}]}})
     site_stub.mocker.post(HANG_KEYSTONE + "/auth/tokens", status_code=401,
                           json={"error": {"code": 401, "message": "The request you have made requires authentication."}})
     out = read([SiteSpec("lab", cloud=lab_cloud()), SiteSpec("bad", cloud=lab_cloud(HANG_KEYSTONE))])
