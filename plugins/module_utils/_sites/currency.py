@@ -156,7 +156,7 @@ def _ironic_by_version(maximum: Any, table: Any) -> Optional[Dict[str, Any]]:
         return found
     ordered = sorted(by_version.items(), key=lambda item: parse_version(item[0]) or ())
     for index, (version, series) in enumerate(ordered):
-        if index and wanted < parse_version(version):
+        if index and parse_version(ordered[index - 1][0]) < wanted < parse_version(version):
             return _release(series[0], series[:1], "Bare Metal API version %s is above %s's %s and below %s's %s: an intermediate release of the %s cycle"
                             % (maximum, ordered[index - 1][1][-1], ordered[index - 1][0], series[0], version, series[0]))
     return found
