@@ -56,24 +56,23 @@ def ironic_conductors(items: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
             for c in items]
 
 
-#: official service type -> (the access layer's listing, its mapping, what it lists)
-def _listings(cloud: Any) -> Dict[str, Tuple[Callable[[], list], Callable[[list], list], str]]:
-    return {
-        "compute": (lambda: cloud.nova.list_services_json(), nova_services, "compute services"),
-        "network": (lambda: cloud.neutron.list_agents_json(), neutron_agents, "network agents"),
-        "block-storage": (lambda: cloud.cinder.list_services_json(), cinder_services, "volume services"),
-        "baremetal": (lambda: cloud.ironic.list_conductors_json(), ironic_conductors, "baremetal conductors"),
-    }
+#: official service type -> (the access layer's facade and listing, its mapping, what it lists); the facade is
+#: named, not built, so a type missing from the catalog never makes its proxy
+LISTINGS: Dict[str, Tuple[str, str, Callable[[list], list], str]] = {
+    "compute": ("nova", "list_services_json", nova_services, "compute services"),
+    "network": ("neutron", "list_agents_json", neutron_agents, "network agents"),
+    "block-storage": ("cinder", "list_services_json", cinder_services, "volume services"),
+    "baremetal": ("ironic", "list_conductors_json", ironic_conductors, "baremetal conductors"),
+}
 
 
 def agent_readers(cloud: Any, service_types: List[str]) -> List[Tuple[str, Callable[[], List[Dict[str, Any]]]]]:
     """(what, reader) for each service type in the catalog that has agents; a reader raises Day2Error."""
     out = []
-    listings = _listings(cloud)
     for service_type in service_types:
-        if service_type in listings:
-            call, mapping, what = listings[service_type]
-            out.append((what, lambda call=call, mapping=mapping: mapping(call())))
+        if service_type in LISTINGS:
+            facade, method, mapping, what = LISTINGS[service_type]
+            out.append((what, lambda f=facade, m=method, mp=mapping: mp(getattr(getattr(cloud, f), m)())))
     return out
 
 
