@@ -13,6 +13,7 @@ of its endpoint with the token.
 from __future__ import annotations
 
 from typing import Any, Dict, Optional, Tuple
+from urllib.parse import urlparse
 
 #: official service type -> (the version prefix the catalog URL may lack, the path below it, method)
 ROUND_TRIPS: Dict[str, Tuple[str, str, str]] = {
@@ -48,6 +49,8 @@ def round_trip(catalog: Any, service_type: str, endpoint_url: str, project_id: O
     """The ``round_trip`` entry of a service: ``ok``, ``call``, ``status``, ``ms``, ``error``."""
     prefix, path, method = ROUND_TRIPS.get(service_type, ("", "", "GET"))
     url, shown = call_url(endpoint_url, prefix, path.replace("{project_id}", project_id or ""))
+    if not path:  # the endpoint itself (Swift's account, an unknown type's root): name it by its path
+        shown = urlparse(endpoint_url).path.rstrip("/") or "/"
     got = catalog.request(method, url, timeout=timeout, authenticated=True)
     ok = got["status"] is not None and got["status"] < 400
     return {"ok": ok, "call": "%s %s" % (method, shown or "/"), "status": got["status"], "ms": got["ms"],

@@ -79,3 +79,17 @@ def serve_site(stub: Any) -> List[Dict[str, Any]]:
     for url in (DNS, DNS + "/", DNS + "/v2"):
         stub.mocker.get(url, json=DNS_DOC, headers={"Content-Type": "application/json"})
     return extra
+
+
+SWIFT = "http://swift.example.test:8080"
+SWIFT_ACCOUNT = SWIFT + "/v1/AUTH_" + PROJECT_ID
+
+
+def swift_service(stub: Any) -> Dict[str, Any]:
+    """Swift's catalog entry, its account (HEAD), its version root and its unauthenticated /info (release 2.33.0)."""
+    stub.mocker.head(SWIFT_ACCOUNT, status_code=204, headers={"X-Account-Container-Count": "0"})
+    stub.mocker.get(SWIFT + "/info", json={"swift": {"version": "2.33.0", "max_file_size": 5368709122}})
+    stub.mocker.get(SWIFT + "/v1/", status_code=412, text="Precondition Failed")
+    return {"id": "svc-swift", "type": "object-store", "name": "swift", "endpoints": [
+        {"id": "ep-swift-%s" % i, "interface": i, "region": "RegionOne", "region_id": "RegionOne", "url": SWIFT_ACCOUNT}
+        for i in ("public", "internal", "admin")]}

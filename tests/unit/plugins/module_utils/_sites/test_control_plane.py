@@ -30,8 +30,10 @@ from ansible_collections.osfleet.day2.plugins.module_utils._sites.site import Pr
 from ansible_collections.osfleet.day2.tests.unit.plugins.module_utils._openstack.stub_cloud import KEYSTONE, NOVA
 from ansible_collections.osfleet.day2.tests.unit.plugins.module_utils._sites.site_fixtures import (
     DNS,
+    SWIFT_ACCOUNT,
     dns_service,
     serve_site,
+    swift_service,
 )
 
 NO_FILES = {"load_yaml_config": False, "load_envvars": False}
@@ -100,6 +102,18 @@ def test_a_service_added_to_the_catalog_appears_in_the_next_run(site_stub):
     assert dns["version"]["id"] == "v2.0"  # keystoneauth normalizes "v2"
     assert dns["round_trip"]["ok"] is True and dns["round_trip"]["call"] == "GET /"
     assert any(r.url.startswith(DNS) and r.headers.get("X-Auth-Token") for r in site_stub.mocker.request_history)
+
+
+def test_swift_is_a_head_of_its_account_and_its_release_is_from_info(site_stub):
+    site_stub.extra.append(swift_service(site_stub))
+    swift = by_type(one_site())["object-store"]
+    assert swift["health"] == "up"
+    assert swift["round_trip"]["call"] == "HEAD " + SWIFT_ACCOUNT.split(":8080", 1)[1]
+    assert swift["round_trip"]["status"] == 204
+    assert swift["version"]["exact"] == "2.33.0" and swift["version"]["id"]
+    assert swift["release"]["confidence"] == "exact" and swift["release"]["series"]
+    heads = [r for r in site_stub.mocker.request_history if r.method == "HEAD"]
+    assert len(heads) == 1 and heads[0].headers.get("X-Auth-Token")
 
 
 def test_an_unreachable_endpoint_is_down_and_the_others_are_not(site_stub):
