@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
+from ansible_collections.osfleet.day2.plugins.module_utils._openstack.catalog import Catalog
 from ansible_collections.osfleet.day2.plugins.module_utils._openstack.cinder import Cinder
 from ansible_collections.osfleet.day2.plugins.module_utils._openstack.connection import requests_made
 from ansible_collections.osfleet.day2.plugins.module_utils._openstack.errors import api_call
@@ -94,3 +95,8 @@ class Cloud:
         with api_call("read the service catalog", self.label):
             catalog = self.conn.service_catalog or []
         return sorted({str(entry.get("type")) for entry in catalog if isinstance(entry, dict) and entry.get("type")})
+
+    @property
+    def catalog(self) -> Catalog:
+        """The token's catalog, version data and plain requests, for probing services without a facade."""
+        return self._facade("catalog", lambda: Catalog(self.conn, self.label))

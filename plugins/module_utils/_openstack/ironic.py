@@ -12,9 +12,9 @@ behind a TLS proxy is often not the catalog's).
 
 from __future__ import annotations
 
-from typing import Any, Dict, Iterable, Iterator, Optional
+from typing import Any, Dict, Iterable, Iterator, List, Optional
 
-from ansible_collections.osfleet.day2.plugins.module_utils._openstack.listing import iter_json
+from ansible_collections.osfleet.day2.plugins.module_utils._openstack.listing import iter_json, list_json
 
 # 1.42 is the oldest microversion that has every field read here: ``fields`` (1.8), node names (1.5) and
 # ``fault`` (1.42, why Ironic itself put a node in maintenance). It is Rocky's (2018), so every supported
@@ -26,6 +26,8 @@ NODE_FIELDS = ("uuid", "name", "driver", "driver_info", "extra", "power_state", 
 #: Ironic's default [api]max_limit; a smaller server limit just means more pages
 PAGE_SIZE = 1000
 LIST_CALL = "list baremetal nodes"
+#: the conductor listing came with 1.49 (Stein)
+CONDUCTOR_MICROVERSION = "1.49"
 
 
 class Ironic:
@@ -43,3 +45,8 @@ class Ironic:
         params = {"fields": ",".join(fields)}
         return iter_json(self.adapter, "/nodes", "nodes", LIST_CALL, NODE_MICROVERSION, params=params,
                          page_size=page_size, resource=self.label)
+
+    def list_conductors_json(self) -> List[Dict[str, Any]]:
+        """Every conductor with ``hostname``, ``conductor_group`` and ``alive`` (Ironic 1.49, Stein)."""
+        return list_json(self.adapter, "/conductors", "conductors", "list baremetal conductors",
+                         CONDUCTOR_MICROVERSION, resource=self.label)

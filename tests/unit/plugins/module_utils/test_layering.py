@@ -35,13 +35,17 @@ ALLOWED = {
     # the exporter reads the fleet snapshot and the hardware scan, and connects (it is its own process); triage
     # matches runbooks
     "_alerts": {"_openstack", "_fleet", "_hardware", "_remediation"},
+    # sites reads each cloud's control plane through the access layer, and nothing else
+    "_sites": {"_openstack"},
 }
 #: files with a wider allowance than their package: the module base is the modules' glue, it merges the
 #: cloud options and connects
 ALLOWED_FILES = {"_common/module_base.py": {"_openstack"},
                  # the audit's gatherer reads through the capabilities that gather (docs/architecture.md)
                  "_audit/gather.py": {"_fleet", "_hardware", "_maintenance", "_quarantine"},
-                 "_audit/bmc_settings.py": {"_hardware", "_hardware.redfish"}}
+                 "_audit/bmc_settings.py": {"_hardware", "_hardware.redfish"},
+                 # the control-plane metrics are written by the one exposition writer, not a second one
+                 "_sites/metrics.py": {"_alerts"}}
 #: what the Redfish and IPMI backends (adapters) may use of _hardware: the interface, not the core
 INTERFACE = {"bmc", "address", "errors", "deadline", "state", "library_versions"}
 #: SDK proxies and raw service adapters of an openstacksdk connection
@@ -93,6 +97,8 @@ def test_module_utils_imports_keep_the_layering(path):
         if target in ("_common", package):
             continue
         allowed = ALLOWED[package] | ALLOWED_FILES.get(str(path.relative_to(MU)), set())
+        if package == "_sites" and target == "_alerts":
+            assert module.endswith("._alerts.exposition"), "%s: sites uses only the exposition writer of _alerts" % where
         if target == "_hardware" and "_hardware.interface" in allowed:
             assert submodule in INTERFACE, "%s: a BMC backend uses only the interface (%s)" % (
                 where, ", ".join(sorted(INTERFACE)))
