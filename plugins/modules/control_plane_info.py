@@ -18,7 +18,7 @@ description:
     from the endpoint's own version document where that has nothing.
   - Per service, one real authenticated API read (the round trip) - compute C(GET /flavors?limit=1), network
     C(GET /v2.0/networks?limit=1), volume C(GET /types), image C(GET /v2/images?limit=1), identity the token's
-    own project, placement C(GET /resource_classes), baremetal C(GET /v1/drivers), object-store an account
+    own project, placement C(GET /resource_providers?name=...), baremetal C(GET /v1/nodes?limit=1), object-store an account
     C(HEAD) (and its C(/info) for the Swift release); other types a GET of the endpoint with the token.
   - The services' agents, one fleet-wide listing each - Nova's services, Neutron's agents, Cinder's services,
     Ironic's conductors - with C(up), C(enabled) and C(forced_down) kept apart; Nova's hypervisors with their

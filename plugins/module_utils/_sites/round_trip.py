@@ -22,8 +22,11 @@ ROUND_TRIPS: Dict[str, Tuple[str, str, str]] = {
     "block-storage": ("/v3", "/types", "GET"),
     "image": ("/v2", "/images?limit=1", "GET"),
     "identity": ("/v3", "/projects/{project_id}", "GET"),
-    "placement": ("", "/resource_classes", "GET"),
-    "baremetal": ("/v1", "/drivers", "GET"),
+    # at the microversion a request without a header gets (Placement 1.0, Ironic 1.1): /resource_classes is a 404
+    # before Placement 1.2; /v1/drivers needs a system-scoped token under Ironic's scoped policies (the lab's
+    # project-scoped admin got HTTP 500 for it), a node listing answers any reader, empty or not
+    "placement": ("", "/resource_providers?name=osfleet-round-trip", "GET"),
+    "baremetal": ("/v1", "/nodes?limit=1", "GET"),
     "object-store": ("", "", "HEAD"),
 }
 
