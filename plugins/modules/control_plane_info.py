@@ -79,6 +79,14 @@ options:
         (unless O(api_timeout) is set).
     type: float
     default: 30
+  offerings:
+    description:
+      - Also read what each site offers its users, for comparing sites (the filter P(osfleet.day2.site_compare#filter))
+        - flavors with their extra specs, public and community images, shared and external networks with their
+        subnets, availability zones, default quotas and the catalog's service types; one listing each, under the
+        site's deadline. A category a site refuses is null, with the reason in C(offerings.errors).
+    type: bool
+    default: false
   prometheus_path:
     description:
       - Also write the snapshot as Prometheus metrics to this file (for node exporter's textfile collector;
@@ -116,7 +124,8 @@ sites:
   description:
     - One snapshot per cloud and region - C(cloud), C(region), C(ok) (false when the site could not be read, or
       not within O(timeout)), C(error) (why), C(elapsed_seconds), C(services), C(agents), C(hypervisors) and
-      C(warnings) (listings refused or not answered).
+      C(warnings) (listings refused or not answered); with O(offerings), C(offerings) (docs/sites.md, Site
+      comparison; null when not read within O(timeout)).
     - C(services[]) - C(type) and C(name) as the catalog lists them; C(endpoints[]) (C(interface), C(url),
       C(reachable), C(latency_ms.p50) and C(latency_ms.p95) (null when no probe answered), C(probes),
       C(errors), C(error)); C(version) (C(id), C(status), C(min_microversion), C(max_microversion), C(exact));
@@ -175,6 +184,7 @@ from ansible_collections.osfleet.day2.plugins.module_utils._common.module_base i
 from ansible_collections.osfleet.day2.plugins.module_utils._openstack.connection import CloudOptions
 from ansible_collections.osfleet.day2.plugins.module_utils._sites.control_plane import connector, read_sites, site_specs
 from ansible_collections.osfleet.day2.plugins.module_utils._sites.metrics import exposition
+from ansible_collections.osfleet.day2.plugins.module_utils._sites.offerings import read_offerings
 from ansible_collections.osfleet.day2.plugins.module_utils._sites.site import ProbeOptions
 
 
@@ -186,6 +196,7 @@ class ControlPlaneInfoModule(Day2Module):
         probes=dict(type="int", default=5),
         current_series=dict(type="str"),
         timeout=dict(type="float", default=30),
+        offerings=dict(type="bool", default=False),
         prometheus_path=dict(type="path"),
     )
     module_kwargs = dict(mutually_exclusive=[("clouds", "cloud"), ("clouds", "auth")])
@@ -198,7 +209,8 @@ class ControlPlaneInfoModule(Day2Module):
             raise ValidationError("timeout must be more than 0 seconds", field="timeout")
         own = CloudOptions.from_params(p)
         options = ProbeOptions(interface=p["interface"] or "public", probes=p["probes"], timeout=p["timeout"],
-                               current_series=p["current_series"])
+                               current_series=p["current_series"],
+                               offerings=read_offerings if p["offerings"] else None)
         result = read_sites(site_specs(p["clouds"], own), connector(own, bool(p["clouds"]), p["timeout"]),
                             options, regions=p["regions"])
         for site in result["sites"]:

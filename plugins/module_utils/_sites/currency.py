@@ -144,6 +144,24 @@ def _by_api_maximum(label: str, maximum: Any, by_version: Mapping[str, Sequence[
     return _release(None, [], "%s %s is newer than any series in the table (newest: %s in %s)" % (label, maximum, ordered[-1][0], ordered[-1][1][-1]))
 
 
+def _open_ended(by_version: Dict[str, List[str]], by_series: Mapping[str, str], table: Any) -> None:
+    """The newest maximum an API history records holds for every released series after it too.
+
+    A history names a series only when its maximum moves ("3.71 (Maximum in 2024.1 and 2024.2)"); Cinder has
+    stayed at 3.71 since 2024.1 with no later heading, so a 3.71 is any series from 2024.1 on - reading it as
+    2024.1 or 2024.2 only would call a current Cinder "older". Series still in development (no final release)
+    are left out, as everywhere.
+    """
+    if not by_version:
+        return
+    newest = max(by_version, key=lambda v: parse_version(v) or ())
+    keys = _series_keys(table)
+    last = max(keys.index(k) for k in by_series if k in keys)
+    later = [entry["series"] for entry in _part(table, "SERIES")[last + 1:]
+             if entry.get("status") not in ("development", "future")]
+    by_version[newest] = list(by_version[newest]) + [k for k in later if k not in by_version[newest]]
+
+
 def _ironic_by_version(maximum: Any, table: Any) -> Optional[Dict[str, Any]]:
     """Ironic ships intermediate releases between series, each with a higher API version; one between
     series A and B was released in B's cycle, so B is its series."""
@@ -189,6 +207,7 @@ def release_of(service_type: str, version: Mapping[str, Any], table: Any = relea
             for key in _series_keys(table):
                 if key in by_series:
                     by_version.setdefault(by_series[key], []).append(key)
+            _open_ended(by_version, by_series, table)
             attempts.append(lambda: _by_api_maximum("%s max microversion" % service_type, maximum, by_version))
     for attempt in attempts:
         found = attempt()

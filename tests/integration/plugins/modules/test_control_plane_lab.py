@@ -93,3 +93,30 @@ def test_a_stopped_volume_service_is_down_in_the_next_run(run_module):
         print("cinder-volume-02 stopped to down in the next run: %.0f s" % (time.monotonic() - t0))
     finally:
         labctl("service", "start", "cinder-volume-02")
+
+
+def test_site_report_compares_two_sites_and_writes_its_page(lab, tmp_path):
+    """`ansible-playbook osfleet.day2.site_report` over two clouds of the lab: the admin's view of RegionOne (the
+    reference) and tenant-a's. Until the lab has its second site (issue 18), these two views are what differs:
+    tenant-a cannot list agents, and sees only its own and public things."""
+    import json
+    from ansible_collections.osfleet.day2.tests.integration.playbooks.test_maintenance_playbooks_lab import Playbooks
+    out = tmp_path / "reports"
+    rc, tasks, _stats = Playbooks(tmp_path).run(
+        "site_report", osfleet_clouds="lab-admin, tenant-a", osfleet_clouds_yaml=str(LAB_DIR / "clouds.yaml"),
+        osfleet_reference="lab-admin/RegionOne", osfleet_report_dir=str(out))
+    assert rc == 0, {k: v.get("msg") for k, v in tasks.items() if v.get("failed")}
+    report = json.loads((out / "sites.json").read_text())
+    assert [(s["cloud"], s["region"], s["ok"]) for s in report["sites"]] == [
+        ("lab-admin", "RegionOne", True), ("tenant-a", "RegionOne", True)]
+    admin = report["sites"][0]
+    assert admin["offerings"]["flavors"] and admin["offerings"]["networks"] is not None, admin["offerings"]
+    comparison = report["comparison"]
+    assert comparison["reference"] == "lab-admin/RegionOne"
+    [other] = comparison["sites"]
+    assert other["site"] == "tenant-a/RegionOne"
+    assert other["categories"]["services"]["lacks"] == [] and other["categories"]["services"]["extra"] == []
+    assert other["summary"]["identical"] is False  # the tenant's view is not the admin's: something differs or is unknown
+    page = (out / "sites.html").read_text()
+    assert page.startswith("<!DOCTYPE html>") and "tenant-a/RegionOne" in page and "lab-admin/RegionOne" in page
+    assert "osfleet_control_plane_up" in (out / "control-plane.prom").read_text()
