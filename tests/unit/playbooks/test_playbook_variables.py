@@ -93,6 +93,9 @@ def inputs(path: Path) -> Set[str]:
         read |= names_read((path.parent / template).read_text())
     for play in plays:
         made |= {t["register"] for t in tasks(play) if "register" in t}
+        # what set_fact sets is made by the playbook too (its value's expression is still read)
+        made |= {k for t in tasks(play) for module in ("ansible.builtin.set_fact", "set_fact")
+                 for k in (t.get(module) or {}) if isinstance(t.get(module), dict) and k != "cacheable"}
         # a looping task's variable (item, or loop_control.loop_var) is set by Ansible for that task
         made |= {(t.get("loop_control") or {}).get("loop_var", "item") for t in tasks(play)
                  if "loop" in t or any(k.startswith("with_") for k in t)}
