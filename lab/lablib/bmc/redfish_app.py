@@ -340,26 +340,26 @@ def _system(doc, identity):
     return doc
 
 
-@_route(f"{R}/Systems/<identity>/ProcessorSummary/ProcessorMetrics")
-def processor_metrics(identity):
+def _summary_metrics(identity: str, key: str, doc_id: str, name: str, odata_type: str, path: str):
+    """ProcessorMetrics / MemoryMetrics of the system summary: the scenario's ``key`` while powered on, 0 off."""
     s = scen()
-    if s.get("cpu_bandwidth_percent") is None:
+    if s.get(key) is None:
         flask.abort(404)
     on = app.systems.get_power_state(sys_uuid()) == "On"
-    return _doc({"Id": "ProcessorMetrics", "Name": "Processor Summary Metrics",
-                 "BandwidthPercent": s["cpu_bandwidth_percent"] if on else 0},
-                "#ProcessorMetrics.v1_6_1.ProcessorMetrics", f"{R}/Systems/{identity}/ProcessorSummary/ProcessorMetrics")
+    return _doc({"Id": doc_id, "Name": name, "BandwidthPercent": s[key] if on else 0}, odata_type,
+                f"{R}/Systems/{identity}/{path}")
+
+
+@_route(f"{R}/Systems/<identity>/ProcessorSummary/ProcessorMetrics")
+def processor_metrics(identity):
+    return _summary_metrics(identity, "cpu_bandwidth_percent", "ProcessorMetrics", "Processor Summary Metrics",
+                            "#ProcessorMetrics.v1_6_1.ProcessorMetrics", "ProcessorSummary/ProcessorMetrics")
 
 
 @_route(f"{R}/Systems/<identity>/MemorySummary/MemoryMetrics")
 def memory_metrics(identity):
-    s = scen()
-    if s.get("memory_bandwidth_percent") is None:
-        flask.abort(404)
-    on = app.systems.get_power_state(sys_uuid()) == "On"
-    return _doc({"Id": "MemoryMetrics", "Name": "Memory Summary Metrics",
-                 "BandwidthPercent": s["memory_bandwidth_percent"] if on else 0},
-                "#MemoryMetrics.v1_7_0.MemoryMetrics", f"{R}/Systems/{identity}/MemorySummary/MemoryMetrics")
+    return _summary_metrics(identity, "memory_bandwidth_percent", "MemoryMetrics", "Memory Summary Metrics",
+                            "#MemoryMetrics.v1_7_0.MemoryMetrics", "MemorySummary/MemoryMetrics")
 
 
 def _power_hook(action: str, reset_type: str) -> None:
