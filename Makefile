@@ -32,7 +32,11 @@ BENCH_BMCS ?= 200
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 16
 
+# A .venv that is a symlink is someone else's venv (a git worktree sharing the main checkout's): `venv --clear`
+# through it would empty that venv for everyone using it, so it is refused, with what to do instead.
 $(VENV)/.stamp: requirements.txt requirements-dev.txt tools/find-python
+	@if [ -L $(VENV) ]; then echo "[venv] $(VENV) is a symlink to $$(readlink -f $(VENV)): not clearing a shared venv;" \
+	  "rebuild it where it lives (make venv there) or touch $(VENV)/.stamp if it is current" >&2; exit 1; fi
 	@PYTHON="$${PYTHON:-$$(tools/find-python)}" || exit 1; \
 	echo "[venv] toolchain on $$PYTHON"; \
 	"$$PYTHON" -m venv --clear $(VENV) && \
