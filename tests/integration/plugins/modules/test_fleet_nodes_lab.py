@@ -133,11 +133,8 @@ def test_the_fleet_report_page_shows_every_lab_node_with_its_state_and_use(lab, 
     """`ansible-playbook osfleet.day2.fleet_report` as `make demo` runs it; the page it writes opened in headless
     Chromium: every lab node is on it with its state word, and its use with its source."""
     from ansible_collections.osfleet.day2.tests.integration.playbooks.test_maintenance_playbooks_lab import Playbooks
-    from ansible_collections.osfleet.day2.tests.unit.plugins.module_utils._fleet.test_report_html_browser import (
-        CHROMIUM,
-        Dom,
-        chromium,
-    )
+    from ansible_collections.osfleet.day2.tests.unit.plugins.module_utils._fleet.test_report_html_browser import Dom
+    from ansible_collections.osfleet.day2.tests.unit.plugins.module_utils.headless_chromium import CHROMIUM, chromium
     if CHROMIUM is None:
         pytest.fail("no headless Chromium: `make test-deps` installs it")
     out = tmp_path / "reports"
