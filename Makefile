@@ -131,7 +131,7 @@ lab-smoke: lab-up  ## the lab's own smoke tests: every part of the lab answers a
 	.lab/venv-bmc/bin/python -m pytest -q -p no:cacheprovider lab/tests/test_redfish_settings.py  # own process: see its docstring
 
 integration: venv collection-link eda-deps lab-up  ## integration tests against the lab (the alert pipeline's with real ansible-rulebook)
-	cd $(COLL_LINK) && PYTHONPATH=$(COLL_ROOT) $(PY) -m pytest -q -p no:cacheprovider tests/integration
+	cd $(COLL_LINK) && PYTHONPATH=$(COLL_ROOT) $(PY) -m pytest -q -p no:cacheprovider --durations=25 tests/integration
 
 molecule: venv collection-link lab-up  ## molecule scenarios (against the lab, no containers)
 	@set -e; cd $(REPO)/extensions; for s in molecule/*/molecule.yml; do \

@@ -114,7 +114,7 @@ def up() -> None:
         str(TOOLCHAIN_PY), "-m", "ansible_collections.osfleet.day2.plugins.module_utils._alerts.exporter",
         "--cloud", "lab-admin", "--clouds-yaml", str(paths.CLOUDS_YAML),
         "--listen", "127.0.0.1:%d" % EXPORTER_PORT, "--bmc-map", str(bmc.BMCS_HTTPS_YML),
-        "--bmc-ca-path", str(bmc.CA_PEM), "--bmc-timeout", "4", "--interval", "5"],
+        "--bmc-ca-path", str(bmc.CA_PEM), "--bmc-timeout", "10", "--interval", "5"],
         env={"PYTHONPATH": str(COLLECTIONS)})
     procs.start("node-exporter", ["prometheus-node-exporter", "--web.listen-address=127.0.0.1:%d" % NODE_EXPORTER_PORT,
                                   "--collector.textfile.directory=%s" % TEXTFILE_DIR])

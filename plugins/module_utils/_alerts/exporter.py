@@ -27,7 +27,7 @@ import threading
 import time
 import traceback
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Callable, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from ansible_collections.osfleet.day2.plugins.module_utils._alerts.exposition import CONTENT_TYPE, Family, render
 from ansible_collections.osfleet.day2.plugins.module_utils._alerts.fleet_metrics import (
@@ -165,10 +165,17 @@ class HardwareSource(Source):
         self.workers = workers
         self.timeout = timeout
         self.opener = opener
+        self.status: Dict[str, str] = {}
 
     def read(self) -> str:
         results = hardware_scan.scan(self.targets, workers=self.workers, timeout=self.timeout,
                                      gather=HARDWARE_GATHER, ca_path=self.ca_path, opener=self.opener)
+        for host, result in sorted(results.items()):  # a BMC that stops answering, or answers again, is logged once
+            status = result.get("status") or "error"
+            if status != self.status.get(host, "ok"):
+                LOG.warning("hardware: %s %s -> %s%s", host, self.status.get(host, "ok"), status,
+                            (": %s" % result["error"]) if result.get("error") else "")
+            self.status[host] = status
         return hardware_scan.prometheus_text(results, with_log=True)
 
 

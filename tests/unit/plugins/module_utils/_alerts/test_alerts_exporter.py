@@ -186,6 +186,28 @@ def test_the_hardware_scan_is_served_in_its_own_format(stub, running):
         [ln for ln in exporter.sources[1].text.splitlines() if "scan_seconds" not in ln]
 
 
+def test_a_bmc_that_stops_answering_and_comes_back_is_logged_once_each_way(caplog):
+    down = {"now": False}
+
+    def flaky(address, *args, **kwargs):
+        if down["now"]:
+            raise BmcUnreachable("%s: timed out" % address, resource=address)
+        return FakeBmc()
+
+    hardware = exp.HardwareSource(hs.targets_from_map({"compute-0001": BMCS["compute-0001"]}, "bmcs.yml"),
+                                  opener=flaky, timeout=5)
+    with caplog.at_level("WARNING", logger="osfleet.exporter"):
+        hardware.read()
+        down["now"] = True
+        hardware.read()
+        hardware.read()
+        down["now"] = False
+        hardware.read()
+    said = [r.getMessage() for r in caplog.records]
+    assert said == ["hardware: compute-0001 ok -> unreachable: redfish://10.0.0.1: timed out",
+                    "hardware: compute-0001 unreachable -> ok"], said
+
+
 def test_a_bmc_map_file(tmp_path):
     path = tmp_path / "bmcs.yml"
     path.write_text("compute-0001:\n  address: redfish://10.0.0.1\n  username: u\n  password: p\n")
