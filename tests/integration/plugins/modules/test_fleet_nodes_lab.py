@@ -3,7 +3,8 @@
 RabbitMQ), its two storage nodes (cinder-volume on lab-storage and lab-storage-02), every node's BMC (the node
 BMCs of bmcs-all.yml) and every node's utilization from the lab's real Prometheus (node_exporter) or from its
 BMC, through `fleet_info` as a playbook calls it. Stopping the agent
-or the second cinder-volume makes that node `down` in the next run; started again, it is `up`.
+or the second cinder-volume makes that node `down` in the next run (and those services down, still enabled, in
+`control_plane_info`); started again, it is `up`.
 """
 from __future__ import annotations
 
@@ -123,6 +124,16 @@ def test_a_stopped_agent_or_volume_service_makes_its_node_down_in_the_next_run(r
         until("lab-network and lab-storage-02 down", lambda: states() == ("down", "down"), 120)
         print("stopped to down in the next run: %.0f s (agent_down_time 20 s, service_down_time 25 s)"
               % (time.monotonic() - t0))
+        # control_plane_info says the same of the same services: down, and still enabled (kept apart)
+        result = run_module("control_plane_info", probes=1)
+        assert not result["failed"], result.get("msg")
+        [site] = result["sites"]
+        agents = {(a["binary"], a["host"]): a for a in site["agents"]}
+        volume = agents[("cinder-volume", "lab-storage-02@labpool")]
+        assert volume["up"] is False and volume["state"] == "down" and volume["enabled"] is True, volume
+        metadata = [a for (binary, host), a in agents.items() if binary == "neutron-metadata-agent"
+                    and host == "lab-network"]
+        assert metadata and metadata[0]["up"] is False and metadata[0]["enabled"] is True, metadata
     finally:
         labctl("service", "start", "neutron-metadata-agent")
         labctl("service", "start", "cinder-volume-02")
