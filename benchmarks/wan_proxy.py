@@ -17,7 +17,9 @@ held one round trip more (``handshake``, on by default), so that opening a new
 connection costs what it costs at that distance and reusing one pays off.
 
 Counted per listener: connections, exchanges (a client chunk after the server
-spoke, or the first - one request/answer turn) and bytes each way; ``stats()``.
+spoke, or the first - one request/answer turn), the most exchanges one
+connection made (they wait for each other: HTTP/1.1 does not pipeline) and
+bytes each way; ``stats()``.
 
 Importable: ``WanProxy({listen_port: (host, port)}, delay_ms=40).start()`` runs
 the listeners in a background thread (port 0 picks a free port; ``ports`` maps
@@ -47,11 +49,13 @@ class Counters:
     def __init__(self) -> None:
         self.connections = 0
         self.exchanges = 0
+        self.most_exchanges = 0
         self.bytes_up = 0
         self.bytes_down = 0
 
     def as_dict(self) -> Dict[str, int]:
-        return {"connections": self.connections, "exchanges": self.exchanges, "bytes_up": self.bytes_up,
+        return {"connections": self.connections, "exchanges": self.exchanges,
+                "most_exchanges": self.most_exchanges, "bytes_up": self.bytes_up,
                 "bytes_down": self.bytes_down}
 
 
@@ -153,7 +157,8 @@ class WanProxy:
         except OSError:
             client_w.close()
             return
-        turn = {"last": None}  # which side spoke last: an exchange starts when the client speaks after the target
+        # which side spoke last (an exchange starts when the client speaks after the target), and how many
+        turn = {"last": None, "exchanges": 0}
         up = asyncio.Queue(QUEUE_CHUNKS)
         down = asyncio.Queue(QUEUE_CHUNKS)
         tasks = [asyncio.ensure_future(c) for c in (
@@ -188,6 +193,8 @@ class WanProxy:
                     counters.bytes_up += len(chunk)
                     if turn["last"] != "up":
                         counters.exchanges += 1
+                        turn["exchanges"] += 1
+                        counters.most_exchanges = max(counters.most_exchanges, turn["exchanges"])
                 else:
                     counters.bytes_down += len(chunk)
                 turn["last"] = side
