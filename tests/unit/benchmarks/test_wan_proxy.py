@@ -4,6 +4,7 @@ least two one-way delays, bytes arrive whole and in order both ways, and a long 
 chunk by chunk. Local sockets only (an echo server on an ephemeral port), no lab."""
 from __future__ import annotations
 
+import argparse
 import importlib.util
 import os
 import socket
@@ -123,16 +124,17 @@ def test_a_stream_is_delayed_once_not_per_chunk(wan_proxy, echo_port):
 
 
 def test_the_delay_can_change_while_it_runs(wan_proxy, echo_port):
-    with wan_proxy.WanProxy({0: ("127.0.0.1", echo_port)}, delay_ms=DELAY_MS, handshake=False) as proxy:
+    """The benchmark alternates 40 ms and 0 ms on the same proxies."""
+    with wan_proxy.WanProxy({0: ("127.0.0.1", echo_port)}, delay_ms=1000, handshake=False) as proxy:
         proxy.delay_ms = 0
         with socket.create_connection(("127.0.0.1", proxy.ports[0]), timeout=10) as sock:
             started = time.monotonic()
             sock.sendall(b"ping")
             assert _recv_exactly(sock, 4) == b"ping"
-            assert time.monotonic() - started < DELAY_MS / 1000.0
+            assert time.monotonic() - started < 1.0
 
 
 def test_map_arguments_are_parsed_and_refused(wan_proxy):
     assert wan_proxy.parse_map("18710=127.0.0.1:18000") == (18710, ("127.0.0.1", 18000))
-    with pytest.raises(Exception):
+    with pytest.raises(argparse.ArgumentTypeError):
         wan_proxy.parse_map("18710:18000")
