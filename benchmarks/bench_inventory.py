@@ -44,9 +44,9 @@ CONFIGS = {
 }
 
 
-def run_once(bindir: Path, config: Path, counter: Path):
+def run_once(bindir: Path, config: Path, counter: Path, clouds_yaml: Path = LAB / "clouds.yaml"):
     # An inventory source that cannot be parsed must fail the run, not give an empty inventory.
-    env = dict(os.environ, OS_CLIENT_CONFIG_FILE=str(LAB / "clouds.yaml"), OSFLEET_COUNT_REQUESTS=str(counter),
+    env = dict(os.environ, OS_CLIENT_CONFIG_FILE=str(clouds_yaml), OSFLEET_COUNT_REQUESTS=str(counter),
                ANSIBLE_COLLECTIONS_PATH=str(REPO / ".cache" / "collections"), ANSIBLE_INVENTORY_UNPARSED_FAILED="1",
                PYTHONPATH=os.pathsep.join([str(HERE / "sitecustomize"), os.environ.get("PYTHONPATH", "")]))
     start = time.perf_counter()

@@ -187,6 +187,81 @@ def drain_section(results):
     return "\n".join(lines) + "\n"
 
 
+WAN_CASES = ("osfleet.day2.fleet", "openstack.cloud.openstack", "control_plane_info 3 sites",
+             "control_plane_info 1 site", "control_plane_info 3 sites sequential")
+WAN_ZERO = " at 0 ms"
+
+
+def wan_section(results):
+    chain = results[-1]["min_chain"]
+    past = sum(x.get("bypassed", 0) for r in results for x in r["results"].values())
+    lines = ["## Fleet at WAN distance", "",
+             "Three sites, wan-1..3, each the lab's OpenStack reached through its own TCP proxies",
+             "(`benchmarks/wan_proxy.py`) that hold every chunk the delay shown, each way, and a new connection's",
+             "first chunk one round trip more (its handshake): keystone regions wan-1..3 in the lab's catalog",
+             "send each site's clients through its proxies. `ansible-inventory --list` with osfleet.day2.fleet over",
+             "clouds [wan-1, wan-2, wan-3] and with openstack.cloud.openstack over the same three (all_projects);",
+             "control_plane_info's core (`read_sites`, the module's defaults: 5 probes per endpoint) over the three",
+             "sites at once (its design), over one, and site after site. The same cases through the same proxies",
+             "at 0 ms say what the distance costs. \"Best possible\" is the 0 ms median plus %d round trips:" % chain,
+             "the steps no client can overlap (Keystone's connection and version document, the token, the",
+             "service's connection and version document, the listing) with every site and service in parallel.",
+             "HTTP requests counted in-process by `benchmarks/sitecustomize` (%s);" % (
+                 "%d went to the lab directly, past the proxies" % past if past else "none went past the proxies"),
+             "connections and exchanges (request/answer turns) counted by the proxies.", "",
+             "| label | delay each way | runs | case | median | HTTP requests | connections | exchanges "
+             "| at 0 ms | the distance costs | best possible | median / best |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    for r in results:
+        res = r["results"]
+        for name in WAN_CASES:
+            x = res[name]
+            zero = res.get(name + WAN_ZERO)
+            best = (r.get("best_possible") or {}).get(name)
+            dist = (r.get("distance") or {}).get(name)
+            lines.append("| %s | %g ms | %d | %s | %.2f s | %d | %d | %d | %s | %s | %s | %s |" % (
+                r["label"], r["delay_ms"], r["runs"], name, x["median"], x["requests"], x["proxy"]["connections"],
+                x["proxy"]["exchanges"], "%.2f s" % zero["median"] if zero else "—",
+                "%+.2f s (%.1f×)" % (dist["seconds"], dist["ratio"]) if dist else "—",
+                "%.2f s" % best["seconds"] if best else "—", "%.1f×" % best["ratio"] if best else "—"))
+    lines += ["", "Command: `make bench-wan` (`benchmarks/bench_wan.py --delay-ms 40 --runs 3`).", ""]
+    for r in results:
+        res = r["results"]
+        ratios = r["ratios"]
+        lines.append("- %s (%s), %g ms each way (%g ms round trip):" % (
+            r["label"], r["when"], r["delay_ms"], r["rtt_ms"]))
+        lines.append("  **openstack.cloud / osfleet: %.1f× at the delay, %.1f× at 0 ms; control_plane_info site "
+                     "after site / at once: %.1f×; three sites at once / one site: %.2f×.**" % (
+                         ratios["openstack.cloud / osfleet at the delay"], ratios["openstack.cloud / osfleet at 0 ms"],
+                         ratios["control_plane_info sequential / concurrent"],
+                         ratios["control_plane_info 3 sites / 1 site"]))
+        lines.append("  Runs: %s." % "; ".join(
+            "%s %s s" % (name, ", ".join("%.2f" % v for v in x["seconds"])) for name, x in sorted(res.items())))
+        for name in ("osfleet.day2.fleet", "openstack.cloud.openstack"):
+            lines.append("  %s: %d inventory hosts; requests by path: %s." % (
+                name, res[name]["hosts"], _paths(res[name]["by_path"])))
+        for name, b in sorted((r.get("best_possible") or {}).items()):
+            lines.append("  %s: if nothing overlapped (a round trip per exchange and per connection over the "
+                         "0 ms median) %.2f s; its longest connection alone (%d exchanges) %.2f s." % (
+                             name, b["one_after_the_other_seconds"],
+                             res[name]["proxy"]["most_exchanges_one_connection"],
+                             b["longest_connection_floor_seconds"]))
+        sites = res["control_plane_info 3 sites"].get("sites") or []
+        if sites:
+            lines.append("  control_plane_info, the three sites at once: %s." % "; ".join(
+                "%s %d services, %.2f s%s" % (s["cloud"], s["services"], s["elapsed_seconds"],
+                                              ", degraded: %s" % ", ".join(s["degraded"]) if s["degraded"] else "")
+                for s in sites))
+        state = r.get("lab_before")
+        if state:
+            lines.append("  Lab: servers %s; nova-api workers %s; %s CPUs; load average %s at the start, %s at "
+                         "the end; the whole run took %d min." % (
+                             ", ".join("%s %d" % kv for kv in state["servers_by_status"].items() if kv[1]),
+                             state["nova_api_workers"], state["cpus"], "/".join("%.1f" % x for x in state["loadavg"]),
+                             "/".join("%.1f" % x for x in r["lab_after"]["loadavg"]), round(r["wall_seconds"] / 60)))
+    return "\n".join(lines) + "\n"
+
+
 def _notes(name):
     """Hand-written reading notes kept beside the results (docs/bench/<name>-notes.md)."""
     path = BENCH / ("%s-notes.md" % name)
@@ -211,6 +286,9 @@ def main():
     drain = sorted((json.loads(p.read_text()) for p in BENCH.glob("drain-*.json")), key=lambda r: r["servers"])
     if drain:
         parts.append(drain_section(drain) + _notes("drain"))
+    wan = sorted((json.loads(p.read_text()) for p in BENCH.glob("wan-*.json")), key=lambda r: r["delay_ms"])
+    if wan:
+        parts.append(wan_section(wan) + _notes("wan"))
     (REPO / "docs" / "benchmarks.md").write_text("\n".join(parts))
     print("[bench] wrote docs/benchmarks.md")
 
