@@ -35,6 +35,11 @@ PORTS = {
 }
 # Ironic's conductor: JSON-RPC (no RabbitMQ), 127.0.0.1 only
 IRONIC_RPC_PORT = 18007
+# the second site (region site-b, lablib.openstack.site_b): Ironic one series back, and Barbican (site A has none)
+SITE_B_PORTS = {
+    "ironic": 18010,
+    "barbican": 18012,
+}
 # 18100-18399: Redfish BMC emulators (TCP); 18400-18699: IPMI BMC simulators (UDP);
 # 18900-18999: receivers started by tests (webhooks).
 REDFISH_PORT_BASE = 18100

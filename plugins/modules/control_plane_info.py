@@ -57,7 +57,9 @@ options:
   regions:
     description:
       - The regions to read of each cloud given without a region (C(region_name) of an item, or O(region_name)).
-      - Empty means every region the cloud's catalog lists, so a region added to the catalog is read next time.
+      - Empty means every region the cloud's catalog lists, so a region added to the catalog is read next time;
+        of a C(clouds.yaml) cloud that names its C(region_name) (or C(regions)), only those (openstacksdk would
+        refuse the others).
       - A region asked for that the catalog does not list is returned as a site with C(ok=false).
     type: list
     elements: str

@@ -148,7 +148,8 @@ def stop_services(svcs, grace: float = 8.0) -> None:
 
 
 def down() -> None:
-    stop_services(list(reversed(services.all_services())))
+    from . import site_b
+    stop_services(site_b.services() + list(reversed(services.all_services())))
 
 
 def status() -> list:

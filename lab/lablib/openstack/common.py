@@ -39,6 +39,8 @@ DATABASES = {
     "neutron": "neutron",
     "cinder": "cinder",
     "ironic": "ironic",
+    "ironic_b": "ironic_b",        # the second site's (site_b.py)
+    "barbican_b": "barbican_b",
     "meta": "labmeta",      # the lab's own: which lab directory initialised these
 }
 

@@ -27,7 +27,7 @@ def _conf(rel: str) -> List[str]:
 
 #: databases added after labs already existed: a lab initialised before them gets them
 #: from their own step (ironic_schema) instead of being wiped and re-initialised
-LATER_DATABASES = ("ironic",)
+LATER_DATABASES = ("ironic", "ironic_b", "barbican_b")
 
 
 def create_databases() -> None:

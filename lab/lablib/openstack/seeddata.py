@@ -61,6 +61,9 @@ def write_clouds_yaml() -> None:
             "    identity_api_version: 3",
             "    auth_type: password",
         ]
+    # the second site (labctl site-b up): the same admin, region site-b of the same Keystone
+    at_b = lines[lines.index("  lab-admin:") + 1:lines.index("  lab-admin:") + 13]
+    lines += ["  lab-site-b:"] + [ln.replace(f"region_name: {REGION}", "region_name: site-b") for ln in at_b]
     paths.CLOUDS_YAML.write_text("\n".join(lines) + "\n")
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import traceback
 from dataclasses import dataclass, field
-from typing import Any, Dict, Optional
+from typing import Any, Dict, List, Optional
 
 from ansible_collections.osfleet.day2.plugins.module_utils._common.errors import DependencyError, ValidationError
 from ansible_collections.osfleet.day2.plugins.module_utils._common.version import COLLECTION_VERSION
@@ -23,6 +23,7 @@ from ansible_collections.osfleet.day2.plugins.module_utils._openstack.errors imp
 
 try:
     import openstack
+    import openstack.config
 
     HAS_OPENSTACKSDK = True
     OPENSTACKSDK_IMPORT_ERROR = None
@@ -112,6 +113,25 @@ def connect(options: CloudOptions, app_name: str = "osfleet.day2"):
     kwargs["timing"] = True
     with api_call("connect", resource=_cloud_label(options)):
         return openstack.connect(app_name=app_name, app_version=COLLECTION_VERSION, **kwargs)
+
+
+def configured_regions(cloud: Any) -> Optional[List[str]]:
+    """The regions clouds.yaml lets the named cloud use (its ``region_name``, or its ``regions``); None when it
+    pins none (any region of the catalog), or when ``cloud`` is no clouds.yaml name. openstacksdk refuses a
+    region outside these, so a reader of "every region" reads the catalog's regions that are also here."""
+    if not isinstance(cloud, str) or not cloud or not HAS_OPENSTACKSDK:
+        return None
+    try:
+        config = openstack.config.OpenStackConfig()
+        if cloud not in config.get_cloud_names():
+            return None
+        # the loader's own reading of region_name / regions (get_all() would give the same, but fails on any
+        # other cloud of the file that has no settings)
+        regions = [r.get("name") for r in config._get_known_regions(cloud)]  # pylint: disable=protected-access
+    except Exception:  # pylint: disable=broad-except  # unreadable config: the connection says so itself
+        return None
+    named = [r for r in regions if r]
+    return named or None
 
 
 def connect_cloud(options: CloudOptions, app_name: str = "osfleet.day2"):

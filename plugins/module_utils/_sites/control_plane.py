@@ -18,7 +18,11 @@ from dataclasses import dataclass, replace
 from typing import Any, Callable, Dict, List, Optional
 
 from ansible_collections.osfleet.day2.plugins.module_utils._common.errors import Day2Error, ValidationError
-from ansible_collections.osfleet.day2.plugins.module_utils._openstack.connection import CloudOptions, connect_cloud
+from ansible_collections.osfleet.day2.plugins.module_utils._openstack.connection import (
+    CloudOptions,
+    configured_regions,
+    connect_cloud,
+)
 from ansible_collections.osfleet.day2.plugins.module_utils._sites.currency import currency_of, default_current_series
 from ansible_collections.osfleet.day2.plugins.module_utils._sites.parallel import run_parallel
 from ansible_collections.osfleet.day2.plugins.module_utils._sites.site import HEALTH, ProbeOptions, empty_site, read_site
@@ -77,6 +81,9 @@ def _read_cloud(spec: SiteSpec, connect: Connect, options: ProbeOptions, regions
             wanted = [spec.region]
         else:
             listed = first.catalog.regions()
+            allowed = None if regions else configured_regions(spec.cloud)
+            if allowed is not None:  # clouds.yaml pins the cloud's regions: the catalog's other ones are not its
+                listed = [r for r in listed if r in allowed]
             wanted = [r for r in regions if r] if regions else (listed or [first.region])
     except Day2Error as exc:
         return [empty_site(spec.label, spec.region, exc.message, time.monotonic() - started)]

@@ -4,16 +4,26 @@ authenticated call, its agents listed; a service registered in Keystone between 
 stopped cinder-volume down in the next run, still enabled: test_fleet_nodes_lab.py, which stops it for
 fleet_info too.)
 
-The lab is one site; the second site of issue 18 is not built yet (docs/sites.md).
+The second site (``labctl site-b up``: region site-b of the same Keystone, Ironic one series back, Barbican) is
+started by the site_report test only; the others read site A, whose clouds.yaml entry pins RegionOne.
 """
 from __future__ import annotations
 
+import json
 import os
+import subprocess
 from pathlib import Path
+
+import pytest
 
 REPO = Path(__file__).resolve().parents[4]
 LAB_DIR = Path(os.environ.get("OSFLEET_LAB_DIR", REPO / ".lab"))
 NOTHING_LISTENS = "http://127.0.0.1:18997"  # in the tests' port range; no test listens there
+
+
+def labctl(*args, timeout=300):
+    subprocess.run(["python3", str(REPO / "lab" / "labctl"), *args], check=True, capture_output=True, text=True,
+                   timeout=timeout, env=dict(os.environ, OSFLEET_LAB_DIR=str(LAB_DIR)))
 
 
 def read(run_module, **args):
@@ -26,7 +36,8 @@ def read(run_module, **args):
 
 def catalog_types(admin_conn):
     return {s.type for s in admin_conn.identity.services() if any(
-        e.service_id == s.id and e.interface == "public" for e in admin_conn.identity.endpoints())}
+        e.service_id == s.id and e.interface == "public" and e.region_id == "RegionOne"
+        for e in admin_conn.identity.endpoints())}
 
 
 def test_every_service_is_up_read_for_real_with_its_agents(run_module, admin_conn):
@@ -69,28 +80,53 @@ def test_a_service_registered_between_two_runs_is_in_the_second(run_module, admi
         admin_conn.identity.delete_service(service)
 
 
-def test_site_report_compares_two_sites_and_writes_its_page(lab, tmp_path):
-    """`ansible-playbook osfleet.day2.site_report` over two clouds of the lab: the admin's view of RegionOne (the
-    reference) and tenant-a's. Until the lab has its second site (issue 18), these two views are what differs:
-    tenant-a cannot list agents, and sees only its own and public things."""
-    import json
+@pytest.fixture(scope="module")
+def site_b(lab):
+    """The lab's second site (region site-b: Ironic 35.0.1 of 2026.1, Barbican), for this module's tests."""
+    labctl("site-b", "up")
+    yield
+    labctl("site-b", "down")
+
+
+def test_site_report_finds_the_older_service_and_what_each_site_lacks(lab, site_b, tmp_path):
+    """`ansible-playbook osfleet.day2.site_report` over the lab's two sites, site A (lab-admin, RegionOne) the
+    reference, 2026.2 declared current: site B's Ironic is 2026.1 exactly (n-1), its Barbican is what site A
+    lacks, and site B lacks every other service of site A. Both sites of one Keystone, each its own cloud of
+    clouds.yaml pinned to its region: two sites, not four."""
     from ansible_collections.osfleet.day2.tests.integration.playbooks.test_maintenance_playbooks_lab import Playbooks
     out = tmp_path / "reports"
     rc, tasks, _stats = Playbooks(tmp_path).run(
-        "site_report", osfleet_clouds="lab-admin, tenant-a", osfleet_clouds_yaml=str(LAB_DIR / "clouds.yaml"),
-        osfleet_reference="lab-admin/RegionOne", osfleet_report_dir=str(out))
+        "site_report", osfleet_clouds="lab-admin, lab-site-b", osfleet_clouds_yaml=str(LAB_DIR / "clouds.yaml"),
+        osfleet_reference="lab-admin/RegionOne", osfleet_current_series="2026.2", osfleet_report_dir=str(out))
     assert rc == 0, {k: v.get("msg") for k, v in tasks.items() if v.get("failed")}
     report = json.loads((out / "sites.json").read_text())
     assert [(s["cloud"], s["region"], s["ok"]) for s in report["sites"]] == [
-        ("lab-admin", "RegionOne", True), ("tenant-a", "RegionOne", True)]
-    admin = report["sites"][0]
-    assert admin["offerings"]["flavors"] and admin["offerings"]["networks"] is not None, admin["offerings"]
+        ("lab-admin", "RegionOne", True), ("lab-site-b", "site-b", True)], [
+        (s["cloud"], s["region"], s["ok"], s.get("error")) for s in report["sites"]]
+    site_a, site_b_ = report["sites"]
+    a_services = {s["type"]: s for s in site_a["services"]}
+    b_services = {s["type"]: s for s in site_b_["services"]}
+    assert set(b_services) == {"identity", "baremetal", "key-manager"}, sorted(b_services)
+    for kind, service in b_services.items():
+        assert service["health"] == "up" and service["round_trip"]["ok"], (kind, service)
+    ironic_b = b_services["baremetal"]
+    assert ironic_b["version"]["max_microversion"] == "1.111", ironic_b["version"]
+    assert (ironic_b["release"]["series"], ironic_b["release"]["confidence"]) == ("2026.1", "exact"), ironic_b
+    assert ironic_b["currency"]["status"] == "n-1", ironic_b["currency"]
+    # site A's Ironic (39.0.0, 1.115) is newer than the table knows: unknown, said so, never n-1 or current
+    assert a_services["baremetal"]["currency"]["status"] != "n-1", a_services["baremetal"]
     comparison = report["comparison"]
     assert comparison["reference"] == "lab-admin/RegionOne"
     [other] = comparison["sites"]
-    assert other["site"] == "tenant-a/RegionOne"
-    assert other["categories"]["services"]["lacks"] == [] and other["categories"]["services"]["extra"] == []
-    assert other["summary"]["identical"] is False  # the tenant's view is not the admin's: something differs or is unknown
+    assert other["site"] == "lab-site-b/site-b"
+    services = other["categories"]["services"]
+    assert services["extra"] == ["key-manager"], services
+    assert {"compute", "image", "network", "block-storage", "placement"} <= set(services["lacks"]), services
+    versions = other["categories"]["versions"]
+    assert [d["name"] for d in versions["different"] if d["name"] == "baremetal"], versions
+    assert other["summary"]["identical"] is False
     page = (out / "sites.html").read_text()
-    assert page.startswith("<!DOCTYPE html>") and "tenant-a/RegionOne" in page and "lab-admin/RegionOne" in page
-    assert "osfleet_control_plane_up" in (out / "control-plane.prom").read_text()
+    for text in ("<!DOCTYPE html>", "lab-site-b/site-b", "lab-admin/RegionOne", "key-manager", "n-1", "2026.1"):
+        assert text in page, text
+    prom = (out / "control-plane.prom").read_text()
+    assert 'region="site-b"' in prom and "osfleet_control_plane_up" in prom

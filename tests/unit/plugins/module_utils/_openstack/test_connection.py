@@ -3,7 +3,11 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.osfleet.day2.plugins.module_utils._openstack.connection import CloudOptions, api_call
+from ansible_collections.osfleet.day2.plugins.module_utils._openstack.connection import (
+    CloudOptions,
+    api_call,
+    configured_regions,
+)
 from ansible_collections.osfleet.day2.plugins.module_utils._common.errors import CloudError, NotFoundError, ValidationError
 
 
@@ -55,3 +59,19 @@ def test_api_call_lets_programming_errors_through():
     with pytest.raises(KeyError):
         with api_call("x"):
             raise KeyError("bug")
+
+
+def test_configured_regions_are_what_clouds_yaml_pins(tmp_path, monkeypatch):
+    auth = "auth: {auth_url: 'http://keystone.example.test:5000/v3', username: u, password: p, project_name: x}"
+    (tmp_path / "clouds.yaml").write_text("\n".join([
+        "clouds:",
+        "  pinned: {region_name: site-a, %s}" % auth,
+        "  several: {regions: [site-a, site-b], %s}" % auth,
+        "  open: {%s}" % auth,
+    ]) + "\n")
+    monkeypatch.setenv("OS_CLIENT_CONFIG_FILE", str(tmp_path / "clouds.yaml"))
+    assert configured_regions("pinned") == ["site-a"]
+    assert configured_regions("several") == ["site-a", "site-b"]
+    assert configured_regions("open") is None         # any region of the catalog
+    assert configured_regions("not-there") is None    # the connection says what is wrong with it
+    assert configured_regions({"auth": {}}) is None   # a dict of settings is no clouds.yaml name
