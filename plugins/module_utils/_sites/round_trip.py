@@ -28,6 +28,8 @@ ROUND_TRIPS: Dict[str, Tuple[str, str, str]] = {
     "placement": ("", "/resource_providers?name=osfleet-round-trip", "GET"),
     "baremetal": ("/v1", "/nodes?limit=1", "GET"),
     "object-store": ("", "", "HEAD"),
+    "key-manager": ("/v1", "/secrets?limit=1", "GET"),
+    "load-balancer": ("/v2", "/lbaas/loadbalancers?limit=1", "GET"),
 }
 
 

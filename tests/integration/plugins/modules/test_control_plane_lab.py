@@ -109,6 +109,7 @@ def test_site_report_finds_the_older_service_and_what_each_site_lacks(lab, site_
     assert set(b_services) == {"identity", "baremetal", "key-manager"}, sorted(b_services)
     for kind, service in b_services.items():
         assert service["health"] == "up" and service["round_trip"]["ok"], (kind, service)
+    assert b_services["key-manager"]["round_trip"]["call"] == "GET /v1/secrets?limit=1"  # authenticated, not /
     ironic_b = b_services["baremetal"]
     assert ironic_b["version"]["max_microversion"] == "1.111", ironic_b["version"]
     assert (ironic_b["release"]["series"], ironic_b["release"]["confidence"]) == ("2026.1", "exact"), ironic_b
