@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, Iterable, List, Optional, Tuple
 
 from ansible_collections.osfleet.day2.plugins.module_utils._common.errors import (
@@ -81,6 +81,10 @@ class Baseline:
     verified_at: str = ""
     aggregate_id: Optional[str] = field(default=None, compare=False)
 
+    def __post_init__(self) -> None:
+        # one shape whatever the caller gave (``kernel: "6.1.0-28"``), so the sha256 is of one canonical form
+        object.__setattr__(self, "versions", normalize(self.versions))
+
     def document(self) -> Dict[str, Any]:
         return {"model": self.model, "versions": self.versions, "run": self.run, "wave": self.wave,
                 "verified_at": self.verified_at}
@@ -128,7 +132,7 @@ class Baseline:
                                 details={"sha256": actual, "audited": expected_sha})
         try:
             doc = json.loads(text)
-            return cls(model=str(doc["model"]), versions=normalize(doc["versions"]), run=str(doc.get("run", "")),
+            return cls(model=str(doc["model"]), versions=doc["versions"], run=str(doc.get("run", "")),
                        wave=int(doc.get("wave", 0)), verified_at=str(doc.get("verified_at", "")),
                        aggregate_id=aggregate_id)
         except (ValueError, KeyError, TypeError, ValidationError):
@@ -169,10 +173,9 @@ class BaselineStore:
 
     def save(self, baseline: Baseline) -> str:
         """Write ``baseline`` (replacing the model's last one); its sha256."""
-        versions = normalize(baseline.versions)
+        versions = baseline.versions
         if not versions:
             raise ValidationError("versions: a baseline needs at least one version", field="versions")
-        baseline = replace(baseline, versions=versions)
         rec = self._record(baseline.model)
         old = rec["metadata"] if rec else {}
         new = baseline.to_metadata()
