@@ -110,4 +110,3 @@ def decide(budget: Budget, failed: Iterable[str], host: str, ok: bool, canary: b
            reason: str = "") -> Decision:
     """One decision without keeping a FailureBudget: ``failed`` are the failures before this result."""
     return FailureBudget(budget, failed).record(host, ok, canary=canary, reason=reason)
-

@@ -150,9 +150,8 @@ def _canaries(eligible: List[Target], by_name: Dict[str, Target], canary: Option
         if host not in by_name:
             raise ValidationError("canary_hosts: %s is not one of the selected hosts" % host, field="canary_hosts")
         if not by_name[host].eligible:
-            raise ValidationError("canary_hosts: %s is not eligible (%s)" % (host, by_name[host].reason or
-                                                                               "no reason given"),
-                                  field="canary_hosts")
+            why = by_name[host].reason or "no reason given"
+            raise ValidationError("canary_hosts: %s is not eligible (%s)" % (host, why), field="canary_hosts")
     if canary is None:
         count = max(1, len(named))
     else:

@@ -135,8 +135,8 @@ def test_a_run_resumed_with_other_settings_is_refused_naming_the_setting(nova_fa
 def test_check_mode_writes_nothing(nova_fake):
     st = store(nova_fake, check_mode=True)
     run, new = st.start(planned())
-    assert new and run.aggregate_id is None and not [a for a in nova_fake.aggregates()
-                                                      if a["name"].startswith("osfleet-patch-")]
+    made = [a for a in nova_fake.aggregates() if a["name"].startswith("osfleet-patch-")]
+    assert new and run.aggregate_id is None and not made
     assert st.writes and "osfleet_patch_h_compute-01" in st.writes[0]["keys"]
     with pytest.raises(NotFoundError, match="no patch run 'p1' \\(no host aggregate osfleet-patch-p1\\)"):
         st.load("p1")
