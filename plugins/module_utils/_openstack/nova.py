@@ -258,6 +258,11 @@ class Nova:
         with api_call("create host aggregate", name):
             return self.compute.create_aggregate(name=name)
 
+    def delete_aggregate(self, aggregate_id: str) -> None:
+        """Delete an aggregate with no hosts (Nova refuses one that has hosts, HTTP 400)."""
+        with api_call("delete host aggregate", str(aggregate_id)):
+            self.compute.delete_aggregate(str(aggregate_id), ignore_missing=False)
+
     def add_aggregate_host(self, aggregate_id: str, host: str) -> Any:
         with api_call("add host %s to aggregate" % host, str(aggregate_id)):
             return self.compute.add_host_to_aggregate(str(aggregate_id), host)

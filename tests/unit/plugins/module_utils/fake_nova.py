@@ -200,6 +200,16 @@ class FakeNova:
         self._aggregates[agg_id] = {"id": agg_id, "name": name, "hosts": [], "metadata": {}}
         return copy.deepcopy(self._aggregates[agg_id])
 
+    def delete_aggregate(self, aggregate_id: str) -> None:
+        self.writes.append(("delete_aggregate", str(aggregate_id)))
+        agg = self._aggregates.get(str(aggregate_id))
+        if agg is None:
+            raise NotFoundError("Aggregate %s could not be found." % aggregate_id, resource=str(aggregate_id))
+        if agg["hosts"]:
+            raise CloudError("delete host aggregate failed (HTTP 400): Cannot remove aggregate %s: it has hosts"
+                             % aggregate_id, status_code=400)
+        del self._aggregates[str(aggregate_id)]
+
     def aggregate_action(self, aggregate_id: str, action: str, value: Any, what: str) -> Dict[str, Any]:
         self.writes.append(("aggregate_action", aggregate_id, action, copy.deepcopy(value)))
         agg = self._aggregates.get(str(aggregate_id))

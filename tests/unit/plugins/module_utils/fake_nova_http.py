@@ -13,7 +13,7 @@ Routes: ``GET /servers/{id}`` (one look: the simulation moves on), ``GET
 (os-migrateLive, migrate, confirmResize, os-stop, os-start), ``POST
 /servers/{id}/metadata``, ``DELETE /servers/{id}/metadata/{key}``, ``GET
 /os-migrations?instance_uuid=``, ``GET /os-server-groups``, ``GET|POST
-/os-aggregates``, ``POST /os-aggregates/{id}/action``, ``GET /os-services``,
+/os-aggregates``, ``POST /os-aggregates/{id}/action``, ``DELETE /os-aggregates/{id}``, ``GET /os-services``,
 ``GET /os-hypervisors/detail`` and ``PUT /os-services/{id}``. ``requests`` lists (method, path) of each call.
 """
 from __future__ import annotations
@@ -56,6 +56,7 @@ class NovaOverHttp:
             ("GET", r"/os-aggregates", self.aggregates),
             ("POST", r"/os-aggregates", self.create_aggregate),
             ("POST", r"/os-aggregates/%s/action" % _SID, self.aggregate_action),
+            ("DELETE", r"/os-aggregates/" + _SID, self.delete_aggregate),
             ("GET", r"/os-services", self.services),
             ("GET", r"/os-hypervisors/detail", self.hypervisors),
             ("PUT", r"/os-services/" + _SID, self.update_service),
@@ -163,6 +164,10 @@ class NovaOverHttp:
         what = {"add_host": "add host to aggregate", "remove_host": "remove host from aggregate",
                 "set_metadata": "set aggregate metadata"}[action]
         return 200, {"aggregate": _aggregate(self.fake.aggregate_action(aggregate_id, action, value, what))}
+
+    def delete_aggregate(self, request, body, aggregate_id):
+        self.fake.delete_aggregate(aggregate_id)
+        return 200, None
 
     # -- compute services -------------------------------------------------------------------------------------
     def services(self, request, body):

@@ -37,6 +37,9 @@ ALLOWED = {
     "_alerts": {"_openstack", "_fleet", "_hardware", "_remediation"},
     # sites reads each cloud's control plane through the access layer, and nothing else
     "_sites": {"_openstack"},
+    # patching keeps its run, lock and baselines in the cloud through the access layer's Nova (passed in); the
+    # drains, maintenance windows and host holds it will use come with the role, not yet
+    "_patching": {"_openstack"},
 }
 #: files with a wider allowance than their package: the module base is the modules' glue, it merges the
 #: cloud options and connects
