@@ -282,16 +282,7 @@ class ComplianceAuditModule(Day2Module):
     module_kwargs = dict(mutually_exclusive=[("bmcs", "bmc_map")])
 
     def _bmcs(self):
-        p = self.params
-        if p["bmc_map"] is not None:
-            raise ValidationError("bmc_map is read on the controller by the osfleet.day2.compliance_audit action "
-                                  "plugin, which did not run; give the map's content as bmcs", field="bmc_map")
-        if not p["bmcs"]:
-            return None
-        secrets = {str(b.get("password")) for b in p["bmcs"].values() if isinstance(b, dict) and b.get("password")}
-        self.ansible.no_log_values.intersection_update(secrets)
-        self.ansible.no_log_values.update(secrets)
-        return p["bmcs"]
+        return self.inline_bmc_map("osfleet.day2.compliance_audit")
 
     def _previous(self, path):
         if not os.path.exists(path):

@@ -215,9 +215,7 @@ class HardwareScanModule(Day2Module):
         targets = hardware_scan.targets_from_map(p["bmcs"], "bmcs")
         # Only the passwords are secret: without this, ansible would mask every value of the map (host
         # addresses, user names) wherever it appears in the results.
-        secrets = {t.password for t in targets if t.password}
-        self.ansible.no_log_values.intersection_update(secrets)
-        self.ansible.no_log_values.update(secrets)
+        self.mask_only("bmcs", [t.password for t in targets])
         if p["hosts"]:
             unknown = sorted(set(p["hosts"]) - {t.host for t in targets})
             if unknown:

@@ -311,14 +311,7 @@ class RemediationModule(Day2Module):
                          required_if=[("action", "hold", ["reason"]), ("action", "note", ["note"])])
 
     def _bmcs(self):
-        p = self.params
-        if p["bmc_map"] is not None:
-            raise ValidationError("bmc_map is read on the controller by the osfleet.day2.remediation action plugin, "
-                                  "which did not run; give the map's content as bmcs", field="bmc_map")
-        secrets = {str(b.get("password")) for b in (p["bmcs"] or {}).values() if isinstance(b, dict)
-                   and b.get("password")}
-        self.ansible.no_log_values.update(secrets)
-        return p["bmcs"] or None
+        return self.inline_bmc_map("osfleet.day2.remediation")
 
     def execute(self):
         p = self.params

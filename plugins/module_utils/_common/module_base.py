@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from typing import Any, Dict, List, NoReturn, Optional
+from typing import Any, Dict, Iterable, Iterator, List, NoReturn, Optional
 
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 
@@ -82,6 +82,7 @@ class Day2Module:
         self._cloud: Optional[Cloud] = None
         self._audit: Optional[AuditLog] = None
         self.audit_entries: List[Dict[str, Any]] = []
+        self._spec = spec
 
     # -- services for execute() ---------------------------------------------
     @property
@@ -114,6 +115,30 @@ class Day2Module:
         if self.check_mode:
             return
         self.audit_entries.append(self.audit.append(action, target, before, after, details))
+
+    def mask_only(self, option: str, secrets: Iterable[Any]) -> None:
+        """Of a no_log option that is a whole document (a BMC map), keep only ``secrets`` masked.
+
+        Ansible masks every string of a no_log option wherever it appears in the result, so a BMC map's host
+        names and addresses would come out as ``********``. This unmasks the strings of ``option`` that are
+        not ``secrets`` - and not secrets of any other option (a cloud password stays masked even when the
+        same text is in the map)."""
+        keep = {str(s) for s in secrets if s}
+        others = set(_secret_strings({k: v for k, v in self._spec.items() if k != option}, self.params))
+        self.ansible.no_log_values.difference_update(set(_strings(self.params.get(option))) - keep - set(others))
+        self.ansible.no_log_values.update(keep)
+
+    def inline_bmc_map(self, plugin: str) -> Optional[Dict[str, Any]]:
+        """The ``bmcs`` option (a BMC map's content, passwords masked), or None; ``bmc_map`` (a path) must have
+        been read by the module's action plugin ``plugin`` on the controller."""
+        if self.params.get("bmc_map") is not None:
+            raise ValidationError("bmc_map is read on the controller by the %s action plugin, which did not run; "
+                                  "give the map's content as bmcs" % plugin, field="bmc_map")
+        bmcs = self.params.get("bmcs")
+        if not bmcs:
+            return None
+        self.mask_only("bmcs", [b.get("password") for b in bmcs.values() if isinstance(b, dict)])
+        return bmcs
 
     def fail(self, msg: str, **result: Any) -> NoReturn:
         """Fail the task with ``msg``; ``result`` (what the run found and did) is returned with it."""
@@ -180,3 +205,30 @@ class Day2Module:
         if self.diff_mode:
             result["diff"] = {"before": before, "after": after}
         return result
+
+
+def _strings(value: Any) -> Iterator[str]:
+    """Every string leaf of a document (what Ansible's no_log masks of it)."""
+    if isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, (list, tuple, set)):
+        for item in value:
+            yield from _strings(item)
+    elif value is not None and not isinstance(value, bool):
+        yield str(value)
+
+
+def _secret_strings(spec: Dict[str, Dict[str, Any]], params: Any) -> Iterator[str]:
+    """The strings of ``params`` that ``spec`` marks no_log (an option, or a sub-option of one)."""
+    if not isinstance(params, dict):
+        return
+    for name, option in spec.items():
+        value = params.get(name)
+        if value is None:
+            continue
+        if option.get("no_log"):
+            yield from _strings(value)
+        elif option.get("options"):
+            for item in value if isinstance(value, list) else [value]:
+                yield from _secret_strings(option["options"], item)

@@ -57,3 +57,36 @@ def test_missing_openstacksdk_is_a_dependency_error(monkeypatch):
     with pytest.raises(DependencyError) as err:
         module.conn  # pylint: disable=pointless-statement
     assert "openstacksdk" in err.value.message
+
+
+class WithBmcs(module_base.Day2Module):
+    """A module with the cloud options (auth: no_log) and an inline BMC map (no_log as a whole)."""
+    changes_state = False
+    argument_spec = dict(bmcs=dict(type="dict", no_log=True), bmc_map=dict(type="path"))
+
+    def execute(self):
+        bmcs = self.inline_bmc_map("osfleet.day2.sample")
+        return dict(changed=False, hosts=sorted(bmcs or {}),
+                    addresses=[b["address"] for b in (bmcs or {}).values()],
+                    echo=self.params["auth"]["password"] if self.params.get("auth") else None,
+                    bmc_password=[b["password"] for b in (bmcs or {}).values()])
+
+
+def run_with_bmcs(capsys, **args):
+    with patch_module_args(args):
+        with pytest.raises(SystemExit):
+            WithBmcs().run()
+    return json.loads(capsys.readouterr().out)
+
+
+def test_an_inline_bmc_map_masks_its_passwords_only_and_the_cloud_secret_stays_masked(capsys):
+    bmcs = {"compute-01": {"address": "redfish://10.0.0.1", "username": "admin", "password": "bmc-secret-1"}}
+    out = run_with_bmcs(capsys, bmcs=bmcs, auth={"auth_url": "http://keystone.test/v3", "username": "admin",
+                                                   "password": "cloud-secret-9"})
+    assert out["hosts"] == ["compute-01"] and out["addresses"] == ["redfish://10.0.0.1"]  # not ********
+    assert "bmc-secret-1" not in json.dumps(out) and "cloud-secret-9" not in json.dumps(out), out
+
+
+def test_a_bmc_map_path_without_its_action_plugin_names_the_plugin(capsys):
+    out = run_with_bmcs(capsys, bmc_map="/tmp/bmcs.yml")
+    assert out["failed"] is True and out["field"] == "bmc_map" and "osfleet.day2.sample" in out["msg"]
