@@ -176,11 +176,9 @@ def plan_update(images: List[FirmwareImage], image_uri: str, component: Optional
     component = component or named_component
     version = version or named_version
     if not component or not version:
+        missing = " and ".join(w for w, v in (("component", component), ("version", version)) if not v)
         raise ValidationError("cannot tell the %s from image_uri %r (not named <component>-<version>.bin): set %s"
-                              % (" and ".join(w for w, v in (("component", component), ("version", version)) if not v),
-                                 image_uri, " and ".join(w for w, v in (("component", component),
-                                                                         ("version", version)) if not v)),
-                              field="version" if component else "component")
+                              % (missing, image_uri, missing), field="version" if component else "component")
     current = running(images, component, address)
     return FirmwarePlan(current.id, current.version, version,
                         None if current.version == version else image_uri)
