@@ -297,7 +297,8 @@ bmc.write_bmcs_yml()
 refused = []
 for call in (lambda: bmc.fault("compute-03", "psu_warning"),
              lambda: bmc.set_profile("compute-04", "new_resources_only"),
-             lambda: bmc.set_profile("bmc-new-01", "hpe_ilo")):
+             lambda: bmc.set_profile("bmc-new-01", "hpe_ilo"),
+             lambda: bmc.fault("compute-03", "update_hangs")):
     try:
         call()
     except LabError as exc:
@@ -323,3 +324,152 @@ def test_vendor_bmcs_are_listed_apart_and_ipmi_refuses_redfish_only_changes(tmp_
     assert {h: k for h, k in out["kinds"].items() if k == "vendor"} == dict.fromkeys(vendor_hosts, "vendor")
     assert out["refused"][0].startswith("fault psu_warning is Redfish-only")
     assert "profiles are Redfish-only" in out["refused"][1] and "unknown BMC profile" in out["refused"][2]
+    assert "IPMI has no UpdateService" in out["refused"][3]
+
+
+# ---- firmware updates: UpdateService.SimpleUpdate, tasks, the kept previous image ------------
+
+FW = f"{R}/UpdateService/FirmwareInventory"
+SIMPLE_UPDATE = f"{R}/UpdateService/Actions/UpdateService.SimpleUpdate"
+
+
+@pytest.fixture
+def updater(app_module, monkeypatch):
+    """updater(*faults) -> a client of compute-01 (healthy plus ``faults``, updates taking 10 s) with a clock
+    the test moves (``client.now``: seconds since the start), so no test sleeps."""
+    now = {"t": 1_000_000.0}
+    monkeypatch.setattr(scn, "clock", lambda: now["t"])
+
+    def _make(*faults):
+        data = scn.healthy("compute-01")
+        for kind in faults:
+            data = scn.apply_fault(data, kind)
+        data["update_seconds"] = 10
+        gate = app_module.GATES["compute-01"]
+        scn.save(Path(gate.bmc["scenario"]), data)
+        client = Client(gate)
+
+        def get(path, status=200):
+            resp = client.get(path, headers=AUTH)
+            assert resp.status_code == status, (path, resp.status_code, resp.get_data(as_text=True)[:300])
+            return resp
+
+        def post(body, status=202):
+            resp = client.post(SIMPLE_UPDATE, json=body, headers=AUTH)
+            assert resp.status_code == status, (resp.status_code, resp.get_data(as_text=True)[:300])
+            return resp
+
+        def advance(seconds):
+            now["t"] += seconds
+        return type("C", (), dict(get=staticmethod(get), post=staticmethod(post), advance=staticmethod(advance),
+                                  uuid=scn.system_uuid("compute-01"),
+                                  scenario=staticmethod(lambda: scn.load(Path(gate.bmc["scenario"])))))
+    return _make
+
+
+def inventory(c):
+    return {m["@odata.id"].rsplit("/", 1)[-1]: c.get(m["@odata.id"]).get_json()
+            for m in c.get(FW).get_json()["Members"]}
+
+
+def test_simple_update_runs_a_task_then_changes_the_version_and_keeps_the_previous(updater):
+    c = updater()
+    update_service = c.get(f"{R}/UpdateService").get_json()
+    assert update_service["Actions"]["#UpdateService.SimpleUpdate"]["target"] == SIMPLE_UPDATE
+    resp = c.post({"ImageURI": "http://firmware.lab.invalid/LabServer-R640e/bmc-7.20.bin",
+                   "TransferProtocol": "HTTP", "Targets": [f"{R}/Managers/{c.uuid}"]})
+    location = resp.headers["Location"]
+    assert location.startswith(f"{R}/TaskService/Tasks/")
+    assert resp.get_json()["TaskState"] == "New" and resp.headers["Retry-After"] == "1"
+    c.advance(5)
+    task = c.get(location).get_json()
+    assert task["TaskState"] == "Running" and task["TaskStatus"] == "OK" and 40 <= task["PercentComplete"] <= 60
+    assert c.get(task["TaskMonitor"], status=202).headers["Retry-After"]
+    assert inventory(c)["BMC"]["Version"] == scn.HEALTHY_BMC           # not before the task ends
+    c.advance(6)
+    task = c.get(location).get_json()
+    assert (task["TaskState"], task["TaskStatus"], task["PercentComplete"]) == ("Completed", "OK", 100)
+    assert "7.20" in task["Messages"][-1]["Message"] and "Retry-After" not in c.get(location).headers
+    c.get(task["TaskMonitor"], status=200)
+    inv = inventory(c)
+    assert inv["BMC"]["Version"] == "7.20" and inv["BMC"]["Updateable"] is True
+    assert inv["BMC-Previous"]["Version"] == scn.HEALTHY_BMC and inv["BMC-Previous"]["Updateable"] is False
+    assert inv["BMC-Previous"]["Status"]["State"] == "StandbyOffline"
+    assert list(inv)[-1] == "BMC-Previous"                             # the running images come first
+    assert c.get(f"{R}/Managers/{c.uuid}").get_json()["FirmwareVersion"] == "7.20"
+    assert "BIOS-Previous" not in inv and inv["BIOS"]["Version"] == scn.HEALTHY_BIOS
+    assert [m["@odata.id"] for m in c.get(f"{R}/TaskService/Tasks").get_json()["Members"]] == [location]
+
+
+def test_second_update_keeps_one_previous_and_rollback_swaps_back(updater):
+    c = updater()
+    for version in ("2.20.0", "2.21.0"):
+        c.post({"ImageURI": f"https://fw.example/bios-{version}.bin"})
+        c.advance(11)
+        assert inventory(c)["BIOS"]["Version"] == version
+    inv = inventory(c)
+    assert inv["BIOS-Previous"]["Version"] == "2.20.0" and [k for k in inv if k.endswith("-Previous")] == ["BIOS-Previous"]
+    assert c.get(f"{R}/Systems/{c.uuid}").get_json()["BiosVersion"] == "2.21.0"
+    loc = c.post({"ImageURI": f"{FW}/BIOS-Previous"}).headers["Location"]
+    c.advance(11)
+    assert c.get(loc).get_json()["TaskState"] == "Completed"
+    inv = inventory(c)
+    assert (inv["BIOS"]["Version"], inv["BIOS-Previous"]["Version"]) == ("2.20.0", "2.21.0")
+
+
+def test_unknown_image_and_no_previous_fail_the_task_with_the_reason(updater):
+    c = updater()
+    loc = c.post({"ImageURI": "http://fw.example/bmc-9.99.bin"}).headers["Location"]
+    c.advance(2)
+    task = c.get(loc).get_json()
+    assert (task["TaskState"], task["TaskStatus"]) == ("Exception", "Critical")
+    assert "not in the lab's firmware catalog" in task["Messages"][-1]["Message"] and "7.20" in task["Messages"][-1]["Message"]
+    loc = c.post({"ImageURI": f"{FW}/BMC-Previous"}).headers["Location"]
+    c.advance(11)
+    assert "no previous image is kept for BMC" in c.get(loc).get_json()["Messages"][-1]["Message"]
+    assert inventory(c)["BMC"]["Version"] == scn.HEALTHY_BMC
+
+
+def test_simple_update_refuses_bad_requests(updater):
+    c = updater()
+    assert "ImageURI" in c.post({}, status=400).get_json()["error"]["message"]
+    assert "TransferProtocol" in c.post({"ImageURI": "x/bmc-7.20.bin", "TransferProtocol": "TFTP"},
+                                        status=400).get_json()["error"]["message"]
+    msg = c.post({"ImageURI": "x/bmc-7.20.bin", "Targets": [f"{R}/Systems/{c.uuid}"]}, status=400).get_json()
+    assert "do not name the BMC" in msg["error"]["message"]
+    assert c.scenario().get("tasks") is None
+    c.get(f"{R}/TaskService/Tasks/7", status=404)
+
+
+def test_update_fails_fault_ends_critical_and_changes_nothing(updater):
+    c = updater("update_fails")
+    loc = c.post({"ImageURI": "http://fw.example/bmc-7.20.bin"}).headers["Location"]
+    c.advance(5)
+    assert c.get(loc).get_json()["TaskState"] == "Running"
+    c.advance(6)
+    task = c.get(loc).get_json()
+    assert (task["TaskState"], task["TaskStatus"]) == ("Exception", "Critical")
+    assert "update_fails" in task["Messages"][-1]["Message"]
+    inv = inventory(c)
+    assert inv["BMC"]["Version"] == scn.HEALTHY_BMC and "BMC-Previous" not in inv
+
+
+def test_update_hangs_fault_stays_running_and_clear_heals(updater):
+    c = updater("update_hangs")
+    loc = c.post({"ImageURI": "http://fw.example/bmc-7.20.bin"}).headers["Location"]
+    c.advance(3600)
+    task = c.get(loc).get_json()
+    assert task["TaskState"] == "Running" and task["PercentComplete"] < 100 and "EndTime" not in task
+    assert inventory(c)["BMC"]["Version"] == scn.HEALTHY_BMC
+    c = updater()                                   # what labctl clear writes: the healthy scenario
+    c.get(loc, status=404)
+    c.post({"ImageURI": "http://fw.example/bmc-7.20.bin"})
+    c.advance(11)
+    assert inventory(c)["BMC"]["Version"] == "7.20"
+
+
+def test_update_faults_are_redfish_only_and_in_labctl():
+    assert set(scn.UPDATE_FAULTS) <= set(scn.REDFISH_ONLY_FAULTS) and set(scn.UPDATE_FAULTS) <= set(scn.FAULT_KINDS)
+    labctl = (HERE.parent / "labctl").read_text()
+    for kind in scn.UPDATE_FAULTS:
+        assert f'"{kind}"' in labctl.split("BMC_FAULTS = ", 1)[1].split("OS_FAULTS", 1)[0]

@@ -513,6 +513,9 @@ def fault(host: str, kind_: str) -> None:
     if k == "ipmi" and kind_ in scn.SETTINGS_FAULTS:
         raise LabError("bmc", f"fault {kind_} changes Redfish settings (NetworkProtocol, AccountService): "
                        f"{host} is an IPMI BMC; use {', '.join(REDFISH_HOSTS)}")
+    if k == "ipmi" and kind_ in scn.UPDATE_FAULTS:
+        raise LabError("bmc", f"fault {kind_} concerns the Redfish UpdateService (SimpleUpdate): "
+                       f"{host} is an IPMI BMC, and IPMI has no UpdateService; use {', '.join(REDFISH_HOSTS)}")
     if k == "ipmi" and kind_ in scn.REDFISH_ONLY_FAULTS:
         raise LabError("bmc", f"fault {kind_} is Redfish-only (ipmi_sim's PSU sensor has no "
                        f"degraded state); {host} is an IPMI BMC")

@@ -11,7 +11,9 @@ the one shared sushy-emulator Flask app with the fake systems driver:
   SessionService it implements) and pins requests to that BMC's system, so a
   client of one port sees exactly one System, Manager and Chassis ("1");
 * routes of the lab's own serve the chassis, their sensors, the logs,
-  UpdateService/FirmwareInventory, and add BiosVersion, Manufacturer, Model,
+  UpdateService (FirmwareInventory with the kept previous images, a SimpleUpdate
+  that updates BMC firmware or BIOS after the scenario's update_seconds, its
+  TaskService tasks and task monitors), and add BiosVersion, Manufacturer, Model,
   SerialNumber and a health rollup to the System, from the BMC's scenario
   JSON, re-read on every request so faults show at once. The scenario's
   profile (scenario.PROFILES) lays the chassis out: one chassis with
@@ -181,8 +183,19 @@ def bmc() -> dict:
     return gate().bmc
 
 
+_SETTLE = threading.Lock()
+
+
 def scen() -> dict:
-    return scn.load(Path(bmc()["scenario"]))
+    """The BMC's scenario, with the firmware updates whose tasks have completed applied (and saved)."""
+    p = Path(bmc()["scenario"])
+    d = scn.load(p)
+    if scn.updates_pending(d):
+        with _SETTLE:
+            d = scn.load(p)
+            if scn.settle_updates(d):
+                scn.save(p, d)
+    return d
 
 
 def sys_uuid() -> str:
@@ -906,23 +919,38 @@ _log_routes("Managers")
 _log_routes("Systems")
 
 
-# ---- firmware inventory -------------------------------------------------------------
+# ---- firmware: inventory, SimpleUpdate, tasks (scenario.py: catalog, task states) -----------
+
+_SIMPLE_UPDATE = f"{R}/UpdateService/Actions/UpdateService.SimpleUpdate"
+
 
 @_wrap("UpdateService.update_service_resource")
 def _update_service(doc):
     doc["FirmwareInventory"] = {"@odata.id": f"{R}/UpdateService/FirmwareInventory"}
+    doc["Actions"] = {"#UpdateService.SimpleUpdate": {
+        "target": _SIMPLE_UPDATE, "TransferProtocol@Redfish.AllowableValues": ["HTTP", "HTTPS"]}}
+    doc.pop("SoftwareInventory", None)      # sushy-tools' template links one it does not serve
+    doc.pop("HttpPushUri", None)
     return doc
 
 
 def _firmware() -> dict:
+    """The running images, then the kept (previous) ones: ``<Id>-Previous``, not updateable, inactive."""
     s = scen()
     u = sys_uuid()
-    return {
+    related = {"BIOS": f"{R}/Systems/{u}", "BMC": f"{R}/Managers/{u}"}
+    out = {
         "BIOS": {"Name": "System BIOS", "Version": s["bios_version"], "Updateable": True,
-                 "SoftwareId": "BIOS", "RelatedItem": [{"@odata.id": f"{R}/Systems/{u}"}]},
+                 "SoftwareId": "BIOS", "RelatedItem": [{"@odata.id": related["BIOS"]}]},
         "BMC": {"Name": "BMC Firmware", "Version": s["bmc_firmware"], "Updateable": True,
-                "SoftwareId": "BMC", "RelatedItem": [{"@odata.id": f"{R}/Managers/{u}"}]},
+                "SoftwareId": "BMC", "RelatedItem": [{"@odata.id": related["BMC"]}]},
     }
+    for comp, version in sorted((s.get("firmware_previous") or {}).items()):
+        ident = scn.FIRMWARE_CATALOG[comp][1]
+        out[ident + scn.PREVIOUS_SUFFIX] = {
+            "Name": out[ident]["Name"] + " (previous)", "Version": version, "Updateable": False,
+            "SoftwareId": ident, "RelatedItem": [{"@odata.id": related[ident]}], "_state": "StandbyOffline"}
+    return out
 
 
 @_route(f"{R}/UpdateService/FirmwareInventory")
@@ -937,9 +965,110 @@ def firmware_item(item):
     data = _firmware().get(item)
     if data is None:
         raise error.NotFound(f"Firmware {item} not found")
-    data.update({"Id": item, "Status": _status("OK")})
+    data.update({"Id": item, "Status": _status("OK", data.pop("_state", "Enabled"))})
     return _doc(data, "#SoftwareInventory.v1_2_0.SoftwareInventory",
                 f"{R}/UpdateService/FirmwareInventory/{item}")
+
+
+def _bad_request(message: str):
+    return flask.jsonify({"error": {"code": "Base.1.0.ActionParameterUnknown", "message": message}}), 400
+
+
+@_replace("UpdateService.update_service_simple_update")
+def simple_update():
+    """SimpleUpdate that updates for real, after the scenario's update_seconds (scenario.start_update)."""
+    body = flask.request.get_json(silent=True) or {}
+    image = body.get("ImageURI")
+    if not isinstance(image, str) or not image:
+        return _bad_request("ImageURI is required (a string)")
+    proto = body.get("TransferProtocol")
+    if proto is not None and proto not in ("HTTP", "HTTPS"):
+        return _bad_request(f"TransferProtocol {proto!r} is not offered (HTTP, HTTPS)")
+    targets = body.get("Targets")
+    if targets is not None and (not isinstance(targets, list) or not all(isinstance(t, str) for t in targets)):
+        return _bad_request("Targets must be a list of resource URIs")
+    p = Path(bmc()["scenario"])
+    with _SETTLE:
+        d = scn.load(p)
+        comp, _version, _why = scn.resolve_image(d, image)
+        if targets and comp:
+            ident = scn.FIRMWARE_CATALOG[comp][1]
+            mine = {f"{R}/{'Managers' if comp == 'bmc' else 'Systems'}/{sys_uuid()}",
+                    f"{R}/UpdateService/FirmwareInventory/{ident}"}
+            if not {t.rstrip("/") for t in targets} & mine:
+                return _bad_request(f"Targets {', '.join(targets)} do not name the {ident} the image is for "
+                                    f"(one of {', '.join(sorted(mine))})")
+        tid = scn.start_update(d, image)
+        scn.save(p, d)
+    return _task_response(tid, d["tasks"][tid], 202)
+
+
+def _task_doc(tid: str, task: dict) -> dict:
+    view = scn.task_view(task)
+    doc = {"@odata.type": "#Task.v1_7_1.Task", "@odata.id": f"{R}/TaskService/Tasks/{tid}", "Id": tid,
+           "Name": f"SimpleUpdate {task['image'].rstrip('/').rsplit('/', 1)[-1]}",
+           "TaskState": view["TaskState"], "TaskStatus": view["TaskStatus"],
+           "PercentComplete": view["PercentComplete"], "Messages": view["Messages"],
+           "StartTime": scn.now_iso(task["created"]),
+           "TaskMonitor": f"{R}/TaskService/TaskMonitors/{tid}",
+           "Payload": {"TargetUri": _SIMPLE_UPDATE, "HttpOperation": "POST",
+                       "JsonBody": json.dumps({"ImageURI": task["image"]})}}
+    if view["done"]:
+        doc["EndTime"] = scn.now_iso(task["created"] + (task["seconds"] if task["outcome"] != "unknown"
+                                                        else task["seconds"] * 0.1))
+    return doc
+
+
+def _task_response(tid: str, task: dict, status: int):
+    doc = _task_doc(tid, task)
+    resp = flask.jsonify(doc)
+    resp.status_code = status
+    resp.headers["Location"] = doc["@odata.id"]
+    if doc["TaskState"] in ("New", "Running"):
+        resp.headers["Retry-After"] = "1"
+    return resp
+
+
+def _task(tid: str) -> dict:
+    task = (scen().get("tasks") or {}).get(tid)
+    if task is None:
+        raise error.NotFound(f"Task {tid} not found")
+    return task
+
+
+@_replace("simple_task_service")
+def task_service():
+    return _doc({"Id": "TaskService", "Name": "Task Service", "ServiceEnabled": True,
+                 "CompletedTaskOverWritePolicy": "Oldest", "DateTime": scn.now_iso(), "Status": _status("OK"),
+                 "Tasks": {"@odata.id": f"{R}/TaskService/Tasks"}},
+                "#TaskService.v1_2_0.TaskService", f"{R}/TaskService")
+
+
+@_route(f"{R}/TaskService/Tasks")
+def tasks():
+    ids = sorted(scen().get("tasks") or {}, key=int)
+    return _collection("#TaskCollection.TaskCollection", f"{R}/TaskService/Tasks", "Task Collection",
+                       [f"{R}/TaskService/Tasks/{i}" for i in ids])
+
+
+@_route(f"{R}/TaskService/Tasks/<tid>")
+def task(tid):
+    return _task_response(tid, _task(tid), 200)
+
+
+@_replace("simple_task")
+def _task_42():   # sushy-tools' fixed /Tasks/42 route wins over <tid>: serve the lab's task 42 there
+    return _task_response("42", _task("42"), 200)
+
+
+@_route(f"{R}/TaskService/TaskMonitors/<tid>")
+def task_monitor(tid):
+    """DSP0266 13.2: 202 (with Retry-After) while the task runs, then the task as it ended."""
+    t = _task(tid)
+    resp = _task_response(tid, t, 200)
+    if resp.get_json()["TaskState"] in ("New", "Running"):
+        resp.status_code = 202
+    return resp
 
 
 # ---- session service ---------------------------------------------------------------

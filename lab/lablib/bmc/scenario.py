@@ -11,18 +11,22 @@ from __future__ import annotations
 import copy
 import json
 import os
+import re
 import time
 import uuid
 from pathlib import Path
 
+#: faults of the Redfish UpdateService (an IPMI BMC has none): the next SimpleUpdate's task fails at the end
+#: (Exception/Critical, versions unchanged) or stays Running forever
+UPDATE_FAULTS = ("update_fails", "update_hangs")
 FAULT_KINDS = ("overtemp", "fan_failed", "psu_failed", "psu_warning", "sel_critical",
                "bmc_down", "bmc_badauth", "old_firmware",
-               "ipmi_on", "http_on", "password_change_required")
+               "ipmi_on", "http_on", "password_change_required") + UPDATE_FAULTS
 #: faults of the BMC's own settings (Redfish NetworkProtocol, AccountService): an
 #: IPMI-managed lab BMC has no such documents, so they are Redfish-only
 SETTINGS_FAULTS = ("ipmi_on", "http_on", "password_change_required")
 # ipmi_sim's PSU sensor asserts presence/failure only
-REDFISH_ONLY_FAULTS = ("psu_warning",) + SETTINGS_FAULTS
+REDFISH_ONLY_FAULTS = ("psu_warning",) + SETTINGS_FAULTS + UPDATE_FAULTS
 
 # What a Redfish BMC serves (redfish_app.py lays its chassis out from it):
 # * default: one chassis "1" with the pre-2020.4 Thermal and Power, plus Sensors;
@@ -277,6 +281,8 @@ def apply_fault(data: dict, kind: str) -> dict:
     elif kind == "old_firmware":
         d["bios_version"] = OLD_BIOS
         d["bmc_firmware"] = OLD_BMC
+    elif kind in UPDATE_FAULTS:
+        pass                                # read by start_update() when the next update starts
     elif kind == "bmc_down":
         d["down"] = True
     elif kind == "bmc_badauth":
@@ -347,3 +353,130 @@ def rollup(d: dict) -> str:
 
 def profile_of(d: dict) -> str:
     return d.get("profile", "default")
+
+
+# ---- firmware updates (Redfish UpdateService.SimpleUpdate; redfish_app.py serves them) ----------
+#
+# The lab's firmware catalog: an ImageURI names an image by its last path segment,
+# ``<component>-<version>.bin`` (any http/https URL, e.g.
+# http://firmware.lab.invalid/LabServer-R640e/bmc-7.20.bin: the emulator fetches nothing),
+# or is the @odata.id of a FirmwareInventory ``<Id>-Previous`` member (Dell's rollback: the
+# image the BMC kept). An image not in the catalog fails its task. On completion the
+# component's scenario key takes the new version and ``firmware_previous`` keeps the one it
+# replaced (one per component: a second update drops the older one).
+
+#: component (image name prefix) -> (scenario key, FirmwareInventory Id, the versions the lab has)
+FIRMWARE_CATALOG = {
+    "bmc": ("bmc_firmware", "BMC", (OLD_BMC, HEALTHY_BMC, "7.20", "7.30")),
+    "bios": ("bios_version", "BIOS", (OLD_BIOS, HEALTHY_BIOS, "2.20.0", "2.21.0")),
+}
+UPDATE_SECONDS = 3.0           # how long an update takes, unless the scenario's update_seconds says
+MAX_TASKS = 20                 # tasks kept per BMC, the newest
+IMAGE_NAME = re.compile(r"^(?P<component>[a-z]+)-(?P<version>[0-9][0-9A-Za-z._]*)\.bin$")
+PREVIOUS_SUFFIX = "-Previous"
+INVENTORY = "/redfish/v1/UpdateService/FirmwareInventory"
+
+
+def clock() -> float:
+    """Now, for the update tasks (a test replaces it)."""
+    return time.time()
+
+
+def component_of_id(inventory_id: str) -> str | None:
+    return next((c for c, (_k, i, _v) in FIRMWARE_CATALOG.items() if i == inventory_id), None)
+
+
+def resolve_image(d: dict, image_uri: str) -> tuple:
+    """(component, version, None) for an image the lab knows, else (component or None, None, why not)."""
+    text = str(image_uri or "")
+    if text.rstrip("/").startswith(INVENTORY + "/"):
+        member = text.rstrip("/").rsplit("/", 1)[-1]
+        if not member.endswith(PREVIOUS_SUFFIX):
+            return None, None, f"{text} is the running image, not a kept one (only <Id>{PREVIOUS_SUFFIX} can be rolled back to)"
+        comp = component_of_id(member[:-len(PREVIOUS_SUFFIX)])
+        prev = (d.get("firmware_previous") or {}).get(comp) if comp else None
+        if not prev:
+            return comp, None, f"{text}: no previous image is kept for {member[:-len(PREVIOUS_SUFFIX)]}"
+        return comp, prev, None
+    name = text.rstrip("/").rsplit("/", 1)[-1]
+    m = IMAGE_NAME.match(name)
+    if not m or m.group("component") not in FIRMWARE_CATALOG:
+        return None, None, (f"image {name!r} is not in the lab's firmware catalog: names are "
+                            f"<component>-<version>.bin, component one of {', '.join(FIRMWARE_CATALOG)}")
+    comp, version = m.group("component"), m.group("version")
+    known = FIRMWARE_CATALOG[comp][2]
+    if version not in known:
+        return comp, None, (f"image {name!r} is not in the lab's firmware catalog "
+                            f"({comp} versions: {', '.join(known)})")
+    return comp, version, None
+
+
+def start_update(d: dict, image_uri: str, now: float | None = None) -> str:
+    """Add a SimpleUpdate task for ``image_uri`` to ``d`` (edited in place); its Id. What the task does
+    is decided now: the faults update_hangs / update_fails, an image the lab does not know."""
+    now = clock() if now is None else now
+    comp, version, why = resolve_image(d, image_uri)
+    faults = d.get("faults", [])
+    outcome = ("unknown" if why else "hang" if "update_hangs" in faults else
+               "fail" if "update_fails" in faults else "ok")
+    tasks = d.setdefault("tasks", {})
+    tid = str(max((int(t) for t in tasks), default=0) + 1)
+    tasks[tid] = {"image": str(image_uri), "component": comp, "version": version,
+                  "from": d.get(FIRMWARE_CATALOG[comp][0]) if comp else None,
+                  "created": now, "seconds": float(d.get("update_seconds", UPDATE_SECONDS)),
+                  "outcome": outcome, "why": why, "applied": False}
+    for old in sorted(tasks, key=int)[:-MAX_TASKS]:
+        del tasks[old]
+    return tid
+
+
+def _msg(message_id: str, text: str, severity: str = "OK") -> dict:
+    return {"MessageId": message_id, "Message": text, "MessageSeverity": severity}
+
+
+def task_view(task: dict, now: float | None = None) -> dict:
+    """TaskState, TaskStatus, PercentComplete, Messages of ``task`` at ``now``, and whether it is done."""
+    now = clock() if now is None else now
+    seconds = max(task["seconds"], 0.0)
+    elapsed = now - task["created"]
+    what = f"{task['component'] or 'firmware'} {task['version'] or '?'} from {task['image']}"
+    accepted = [_msg("Update.1.0.UpdateInProgress", f"Update of {what} accepted")]
+    if elapsed < seconds * 0.1:
+        return {"TaskState": "New", "TaskStatus": "OK", "PercentComplete": 0, "Messages": accepted, "done": False}
+    if task["outcome"] == "unknown":
+        return {"TaskState": "Exception", "TaskStatus": "Critical", "PercentComplete": 0, "done": True,
+                "Messages": accepted + [_msg("Update.1.0.TransferFailed", task["why"], "Critical")]}
+    percent = int(100 * elapsed / seconds) if seconds else 100
+    if task["outcome"] == "hang":
+        return {"TaskState": "Running", "TaskStatus": "OK", "PercentComplete": min(percent, 40),
+                "Messages": accepted + [_msg("Update.1.0.ApplyingImage", f"Applying {what}")], "done": False}
+    if elapsed < seconds:
+        return {"TaskState": "Running", "TaskStatus": "OK", "PercentComplete": min(percent, 99),
+                "Messages": accepted + [_msg("Update.1.0.ApplyingImage", f"Applying {what}")], "done": False}
+    if task["outcome"] == "fail":
+        return {"TaskState": "Exception", "TaskStatus": "Critical", "PercentComplete": 100, "done": True,
+                "Messages": accepted + [_msg("Update.1.0.ApplyFailed",
+                                             f"Applying {what} failed: image verification failed "
+                                             f"(lab fault update_fails); {task['from']} still runs", "Critical")]}
+    return {"TaskState": "Completed", "TaskStatus": "OK", "PercentComplete": 100, "done": True,
+            "Messages": accepted + [_msg("Update.1.0.UpdateSuccessful",
+                                         f"{task['component']} updated from {task['from']} to {task['version']}")]}
+
+
+def updates_pending(d: dict) -> bool:
+    return any(t["outcome"] == "ok" and not t["applied"] for t in (d.get("tasks") or {}).values())
+
+
+def settle_updates(d: dict, now: float | None = None) -> bool:
+    """Apply the updates whose tasks have completed (in ``d``, in place); True when something changed."""
+    now = clock() if now is None else now
+    changed = False
+    for tid in sorted(d.get("tasks") or {}, key=int):
+        t = d["tasks"][tid]
+        if t["outcome"] != "ok" or t["applied"] or now - t["created"] < t["seconds"]:
+            continue
+        key = FIRMWARE_CATALOG[t["component"]][0]
+        d.setdefault("firmware_previous", {})[t["component"]] = d[key]
+        d[key] = t["version"]
+        t["applied"] = changed = True
+    return changed

@@ -47,3 +47,8 @@ class BmcNotRedfish(BmcError):
 
 class BmcTlsError(BmcError):
     """The TLS handshake failed: a certificate not trusted, or no TLS on the port."""
+
+
+class BmcTaskFailed(BmcError):
+    """A task the BMC ran (a firmware update) ended in Exception, Killed or Cancelled, or with a Critical
+    TaskStatus; ``details`` carries the task, its state and the BMC's messages."""

@@ -301,6 +301,17 @@ def _reason(exc: Exception) -> str:
     return text[:200]
 
 
+class RedfishAnswer:
+    """What :meth:`RedfishBmc.request` got: the HTTP status, the headers (lower-case names), the JSON body."""
+
+    __slots__ = ("status", "headers", "doc")
+
+    def __init__(self, status: int, headers: Dict[str, str], doc: Dict[str, Any]) -> None:
+        self.status = status
+        self.headers = headers
+        self.doc = doc
+
+
 class RedfishBmc(Bmc):
     protocol = "redfish"
 
@@ -352,6 +363,25 @@ class RedfishBmc(Bmc):
     def get(self, path: str) -> Dict[str, Any]:
         with self._errors("GET %s" % path):
             return self.conn.get(path).json()
+
+    def request(self, method: str, path: str, body: Optional[Dict[str, Any]] = None) -> "RedfishAnswer":
+        """A GET or POST whose status and headers matter (an action's 202 and Location, a task's
+        Retry-After), through the same session, deadline and error handling as :meth:`get`."""
+        with self._errors("%s %s" % (method, path)):
+            if method == "POST":
+                resp = self.conn.post(path, data=body if body is not None else {})
+            else:
+                resp = self.conn.get(path)
+        try:
+            doc = resp.json() if resp.content and resp.content.strip() else {}
+        except ValueError:
+            doc = {}
+        return RedfishAnswer(resp.status_code, {k.lower(): v for k, v in resp.headers.items()},
+                             doc if isinstance(doc, dict) else {})
+
+    def update_service_path(self) -> Optional[str]:
+        """The service root's UpdateService link (None: this BMC offers no firmware updates)."""
+        return self._link(self.root.json, "UpdateService")
 
     def _only_system(self) -> str:
         members = self.get(self._link(self.root.json, "Systems") or "/redfish/v1/Systems").get("Members") or []

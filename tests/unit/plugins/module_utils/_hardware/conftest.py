@@ -4,7 +4,8 @@
 It implements what the backend relies on: the service root without auth,
 SessionService login/logout (counted, to catch leaked sessions), basic auth,
 ComputerSystem.Reset and Boot PATCH, and scripted HTTP 503 answers with
-Retry-After.
+Retry-After. ``handlers`` serves what a test makes up as it goes (firmware
+update tasks: fake_update_service.py).
 """
 from __future__ import annotations
 
@@ -38,6 +39,7 @@ class FakeRedfish:
         self.ignore_reset = False  # accept ComputerSystem.Reset but leave the power state as it was
         self.expand = True  # honour $expand on collections (the root says whether the client may ask)
         self.refuse_expand = False  # answer 501 to any request with $expand
+        self.handlers = {}  # (method, path) -> fn(body) -> (status, doc, headers): dynamic resources (tasks)
         self.lock = threading.Lock()
         fake = self
 
@@ -101,6 +103,8 @@ class FakeRedfish:
                     time.sleep(fake.delay)
                 if path != "/redfish/v1" and not self._authorised():
                     return self._send(401, {"error": {"message": "unauthorised"}})
+                if ("GET", path) in fake.handlers:
+                    return self._send(*fake.handlers[("GET", path)](None))
                 if path == "/redfish/v1/SessionService/Sessions":
                     return self._send(200, {"Members": [{"@odata.id": "%s/%s" % (path, s)}
                                                         for s in fake.sessions.values()]})
@@ -143,6 +147,8 @@ class FakeRedfish:
                                                          ("Location", "%s/%s" % (path, sid))])
                 if not self._authorised():
                     return self._send(401, {"error": {"message": "unauthorised"}})
+                if ("POST", path) in fake.handlers:
+                    return self._send(*fake.handlers[("POST", path)](body))
                 if path.endswith("/Actions/ComputerSystem.Reset"):
                     system = fake.docs[path.rsplit("/Actions", 1)[0]]
                     kind = body.get("ResetType")
