@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 from pathlib import Path
 
 from .. import paths, procs
@@ -29,7 +30,7 @@ ENTER = BIN_DIR / "enter"
 INVENTORY = paths.INVENTORY_DIR / "hosts.yml"
 HOSTS = tuple(paths.COMPUTES)
 #: Debian packages this part needs: program -> package (installed through apt when the program is missing)
-APT_PROGRAMS = {"dpkg-scanpackages": "dpkg-dev", "unshare": "util-linux"}
+APT_PROGRAMS = {"dpkg-deb": "dpkg", "unshare": "util-linux", "chroot": "coreutils"}
 
 
 def kernel_of(host: str) -> str:
@@ -45,11 +46,8 @@ def install() -> None:
     if os.geteuid() != 0:
         raise LabError("hosts", "the package hosts need root (mount and UTS namespaces, chroot)")
     missing = sorted({pkg for exe, pkg in APT_PROGRAMS.items() if not shutil.which(exe)})
-    try:
-        import apt_pkg  # noqa: F401  (python3-apt: ansible.builtin.apt and package_facts use it inside a host)
-    except ImportError:
-        if not _system_python_has_apt():
-            missing.append("python3-apt")
+    if not _system_python_has_apt():   # ansible.builtin.apt and package_facts use it inside a host
+        missing.append("python3-apt")
     if not missing:
         return
     env = {"DEBIAN_FRONTEND": "noninteractive"}
@@ -62,8 +60,11 @@ def install() -> None:
 
 
 def _system_python_has_apt() -> bool:
-    import subprocess
-    return subprocess.run(["/usr/bin/python3", "-c", "import apt_pkg"], capture_output=True).returncode == 0
+    """python3-apt for the machine's python3 (a host's interpreter), whatever Python runs labctl."""
+    try:
+        return subprocess.run(["/usr/bin/python3", "-c", "import apt, apt_pkg"], capture_output=True).returncode == 0
+    except OSError:
+        return False
 
 
 def enter(host: str, argv: list, what: str) -> str:

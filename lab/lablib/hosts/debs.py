@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import shutil
 import tempfile
 import time
 from pathlib import Path
@@ -79,16 +78,20 @@ def build(repo: Path) -> bool:
 
 
 def _index(repo: Path) -> None:
-    """A flat repository (``deb [trusted=yes] file:/srv/osfleet-lab-repo ./``): Packages by dpkg-scanpackages,
-    a Release with the index checksums (what apt-ftparchive release would write; apt-utils is not needed)."""
-    if not shutil.which("dpkg-scanpackages"):
-        raise procs.LabError("hosts: dpkg-scanpackages", "missing (Debian package dpkg-dev): labctl hosts up installs it")
-    packages = procs.run(["dpkg-scanpackages", "--multiversion", "."], "hosts: dpkg-scanpackages", cwd=repo)
-    (repo / "Packages").write_text(packages)
+    """A flat repository (``deb [trusted=yes] file:/srv/osfleet-lab-repo ./``): ``Packages`` with the fields
+    dpkg-scanpackages writes (each control with Filename, Size and checksums; read with dpkg-deb, so dpkg-dev is
+    not needed) and a ``Release`` with the index checksums, as apt-ftparchive would write (nor apt-utils)."""
+    stanzas = []
+    for deb in sorted(repo.glob("*.deb")):
+        control = procs.run(["dpkg-deb", "--field", str(deb)], f"hosts: dpkg-deb --field {deb.name}").rstrip("\n")
+        blob = deb.read_bytes()
+        stanzas.append(control + f"\nFilename: ./{deb.name}\nSize: {len(blob)}\n"
+                       f"MD5sum: {hashlib.md5(blob).hexdigest()}\nSHA256: {hashlib.sha256(blob).hexdigest()}\n")
+    data = "\n".join(stanzas).encode()
+    (repo / "Packages").write_bytes(data)
     lines = ["Origin: osfleet-lab", "Label: osfleet-lab", "Suite: lab", "Codename: lab",
              "Date: " + time.strftime("%a, %d %b %Y %H:%M:%S UTC", time.gmtime()),
              "Architectures: all amd64 arm64", "Description: the osfleet.day2 lab's packages"]
-    data = packages.encode()
     for field, algo in (("MD5Sum", "md5"), ("SHA256", "sha256")):
         lines.append(f"{field}:")
         lines.append(f" {hashlib.new(algo, data).hexdigest()} {len(data)} Packages")
