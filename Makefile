@@ -26,7 +26,7 @@ BENCH_BMCS ?= 200
 BENCH_WAN_DELAY_MS ?= 40
 
 .PHONY: bench bench-inventory bench-hardware bench-drain bench-wan bench-venv
-.PHONY: lab-smoke eda-deps
+.PHONY: lab-smoke lab-hosts-smoke eda-deps
 .PHONY: help venv unit sanity lint integration molecule test build docs demo demo-audit demo-remediation test-deps \
         lab-up lab-down lab-status lab-reset clean collection-link
 
@@ -131,6 +131,9 @@ lab-smoke: lab-up  ## the lab's own smoke tests: every part of the lab answers a
 	.lab/venv-bmc/bin/python -m pytest -q -p no:cacheprovider lab/tests/test_redfish_app.py lab/tests/test_bmc_smoke.py lab/tests/test_legacy_smoke.py
 	.lab/venv-bmc/bin/python -m pytest -q -p no:cacheprovider lab/tests/test_redfish_settings.py  # own process: see its docstring
 
+lab-hosts-smoke: venv  ## the package hosts (labctl hosts up; needs root, not the rest of the lab): upgrade and downgrade
+	$(VENV)/bin/python -m pytest -q -p no:cacheprovider lab/tests/test_hosts_smoke.py
+
 integration: venv collection-link eda-deps lab-up  ## integration tests against the lab (the alert pipeline's with real ansible-rulebook)
 	cd $(COLL_LINK) && PYTHONPATH=$(COLL_ROOT) $(PY) -m pytest -q -p no:cacheprovider --durations=25 tests/integration
 
@@ -144,7 +147,7 @@ molecule: venv collection-link lab-up  ## molecule scenarios (against the lab, n
 test:  ## everything CI runs: unit sanity lint docs, with the lab coming up beside them; then lab-smoke integration molecule
 	$(MAKE) venv collection-link test-deps eda-deps
 	$(MAKE) -j2 --output-sync=target unit sanity lint docs lab-up
-	$(MAKE) lab-smoke integration molecule
+	$(MAKE) lab-smoke lab-hosts-smoke integration molecule
 
 demo: venv collection-link lab-up  ## the main playbook against the built-in lab (with its Prometheus, for what nodes use)
 	$(LABCTL) alerts up
