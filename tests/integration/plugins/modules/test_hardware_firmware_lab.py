@@ -38,7 +38,7 @@ def bmc_version(run_module, bmc):
     out = run_module("hardware_info", gather=["firmware"], **bmc)
     assert out["failed"] is False, out
     firmware = out["hardware"]["firmware"]
-    return [f for f in firmware if f["name"] == "BMC Firmware"][0]["version"], firmware
+    return [f for f in firmware if f["component"] == "BMC Firmware"][0]["version"], firmware
 
 
 def test_update_keep_previous_and_roll_back(run_module, bmc, tmp_path):
@@ -46,17 +46,16 @@ def test_update_keep_previous_and_roll_back(run_module, bmc, tmp_path):
     start, _ = bmc_version(run_module, bmc)
     target = "7.20" if start != "7.20" else "7.30"
 
-    planned = run_module("hardware_firmware", check=True, diff=True, image_uri=IMAGE % target, **bmc)
+    planned = run_module("hardware_firmware", check=True, image_uri=IMAGE % target, **bmc)
     assert planned["changed"] is True and planned["version"] == target and planned["previous_version"] == start
-    assert planned["diff"]["before"]["version"] == start and planned["diff"]["after"]["version"] == target
     assert bmc_version(run_module, bmc)[0] == start  # check mode posted nothing
 
     done = run_module("hardware_firmware", image_uri=IMAGE % target, audit_log=str(audit), **bmc)
     assert done["failed"] is False and done["changed"] is True, done
-    assert done["task"]["state"] == "Completed" and done["version"] == target, done["task"]
+    assert done["task"]["task_state"] == "Completed" and done["version"] == target, done["task"]
     now, firmware = bmc_version(run_module, bmc)
     assert now == target, firmware
-    assert [f["version"] for f in firmware if "previous" in f["name"].lower()] == [start], firmware
+    assert [f["version"] for f in firmware if "previous" in f["component"].lower()] == [start], firmware
 
     again = run_module("hardware_firmware", image_uri=IMAGE % target, **bmc)
     assert again["changed"] is False and again["version"] == target  # idempotent: nothing posted
@@ -75,7 +74,7 @@ def test_a_failed_update_changes_nothing_and_a_hung_one_meets_the_deadline(run_m
     target = "7.20" if start != "7.20" else "7.30"
     labctl("fault", HOST, "update_fails")
     failed = run_module("hardware_firmware", image_uri=IMAGE % target, audit_log=str(tmp_path / "a.jsonl"), **bmc)
-    assert failed["failed"] is True and failed["task"]["state"] == "Exception", failed
+    assert failed["failed"] is True and failed["task"]["task_state"] == "Exception", failed
     assert bmc_version(run_module, bmc)[0] == start
     labctl("clear", HOST)
     labctl("fault", HOST, "update_hangs")
