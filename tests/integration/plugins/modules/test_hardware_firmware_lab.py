@@ -43,7 +43,7 @@ def bmc_version(run_module, bmc):
 
 def test_update_keep_previous_and_roll_back(run_module, bmc, tmp_path):
     audit = tmp_path / "audit.jsonl"
-    start, _ = bmc_version(run_module, bmc)
+    start = bmc_version(run_module, bmc)[0]
     target = "7.20" if start != "7.20" else "7.30"
 
     planned = run_module("hardware_firmware", check=True, image_uri=IMAGE % target, **bmc)
@@ -70,7 +70,7 @@ def test_update_keep_previous_and_roll_back(run_module, bmc, tmp_path):
 
 
 def test_a_failed_update_changes_nothing_and_a_hung_one_meets_the_deadline(run_module, bmc, tmp_path):
-    start, _ = bmc_version(run_module, bmc)
+    start = bmc_version(run_module, bmc)[0]
     target = "7.20" if start != "7.20" else "7.30"
     labctl("fault", HOST, "update_fails")
     failed = run_module("hardware_firmware", image_uri=IMAGE % target, audit_log=str(tmp_path / "a.jsonl"), **bmc)

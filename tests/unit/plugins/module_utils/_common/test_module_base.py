@@ -81,8 +81,8 @@ def run_with_bmcs(capsys, **args):
 
 def test_an_inline_bmc_map_masks_its_passwords_only_and_the_cloud_secret_stays_masked(capsys):
     bmcs = {"compute-01": {"address": "redfish://10.0.0.1", "username": "admin", "password": "bmc-secret-1"}}
-    out = run_with_bmcs(capsys, bmcs=bmcs, auth={"auth_url": "http://keystone.test/v3", "username": "admin",
-                                                   "password": "cloud-secret-9"})
+    auth = {"auth_url": "http://keystone.test/v3", "username": "admin", "password": "cloud-secret-9"}
+    out = run_with_bmcs(capsys, bmcs=bmcs, auth=auth)
     assert out["hosts"] == ["compute-01"] and out["addresses"] == ["redfish://10.0.0.1"]  # not ********
     assert "bmc-secret-1" not in json.dumps(out) and "cloud-secret-9" not in json.dumps(out), out
 
