@@ -45,6 +45,8 @@ from pathlib import Path
 
 import openstack
 
+from benchlib import collection_state, log
+
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 LAB = Path(os.environ.get("OSFLEET_LAB_DIR", REPO / ".lab"))
@@ -59,10 +61,6 @@ DRAIN = "host_drain"
 LOOP = "openstack server migrate loop"
 
 _local = threading.local()
-
-
-def log(msg: str) -> None:
-    print("[bench] %s %s" % (time.strftime("%H:%M:%S"), msg), flush=True)
 
 
 def connect():
@@ -321,14 +319,6 @@ def nova_pace(ids, host: str, since: float):
 def _epoch(stamp: str) -> float:
     import calendar
     return calendar.timegm(time.strptime(stamp.split(".")[0], "%Y-%m-%dT%H:%M:%S"))
-
-
-def collection_state():
-    """The collection code measured: the commit, and plugin files that differ from it in the work tree."""
-    def git(*argv):
-        return subprocess.run(["git", "-C", str(REPO)] + list(argv), capture_output=True, text=True).stdout.strip()
-    return {"commit": git("rev-parse", "--short", "HEAD"),
-            "uncommitted_plugin_files": git("status", "--porcelain", "--", "plugins").splitlines()}
 
 
 def check_after(ids, host, others):

@@ -56,6 +56,7 @@ REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(REPO / "lab"))
 
+from benchlib import collection_state, log  # noqa: E402
 import bench_inventory  # noqa: E402  (sets OS_CLIENT_CONFIG_FILE to the lab's clouds.yaml for this process)
 from lablib.paths import HOST as LAB_HOST, PORTS  # noqa: E402
 from wan_proxy import WanProxy  # noqa: E402
@@ -78,10 +79,6 @@ MIN_CHAIN = 6
 FLEET, OSC = "osfleet.day2.fleet", "openstack.cloud.openstack"
 CP3, CP1, CPSEQ = "control_plane_info 3 sites", "control_plane_info 1 site", "control_plane_info 3 sites sequential"
 ZERO = " at 0 ms"
-
-
-def log(msg: str) -> None:
-    print("[bench] %s %s" % (time.strftime("%H:%M:%S"), msg), flush=True)
 
 
 def proxy_port(site: int, lab_port: int) -> int:
@@ -368,13 +365,6 @@ def main() -> int:
         log("%s: median %.2fs at %g ms; 0 ms %.2fs; best possible %.2fs (%.1fx that)" % (
             name, results[name]["median"], args.delay_ms, results[name + ZERO]["median"], b["seconds"], b["ratio"]))
     return 0
-
-
-def collection_state() -> dict:
-    def git(*argv):
-        return subprocess.run(["git", "-C", str(REPO)] + list(argv), capture_output=True, text=True).stdout.strip()
-    return {"commit": git("rev-parse", "--short", "HEAD"),
-            "uncommitted_plugin_files": git("status", "--porcelain", "--", "plugins").splitlines()}
 
 
 if __name__ == "__main__":
