@@ -93,10 +93,7 @@ def up() -> None:
     initdb.ironic_schema()
     initdb.fake_ovs_agents()
     svcs = services.all_services()
-    for s in svcs:
-        if s.port and not s.running() and procs.port_open(s.port):
-            raise LabError(s.name, f"{paths.HOST}:{s.port} is already in use by a process this "
-                           "lab did not start (another lab checkout? see `ss -ltnp`)")
+    services.refuse_foreign_ports(svcs)
     keystone = services.by_name("keystone")
     keystone.start()
     if not initdb.catalog_current():

@@ -177,10 +177,14 @@ def register_catalog() -> None:
     """Idempotent (tools/catalog.py creates only what is missing)."""
     if catalog_current():
         return
-    spec = catalog_spec()
-    procs.run([str(VPY), str(TOOLS / "catalog.py")], "keystone (catalog)",
-              env={**venv_env(), "OSFLAB_CATALOG": json.dumps(spec)}, timeout=300)
+    catalog_tool(catalog_spec(), "keystone (catalog)")
     stamp("catalog").write_text(_catalog_hash() + "\n")
+
+
+def catalog_tool(spec: dict, what: str) -> None:
+    """tools/catalog.py with ``spec``: the region's service users, services and endpoints that are missing."""
+    procs.run([str(VPY), str(TOOLS / "catalog.py")], what,
+              env={**venv_env(), "OSFLAB_CATALOG": json.dumps(spec)}, timeout=300)
 
 
 def fake_ovs_agents() -> None:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Dict, List, Optional
 
 from .. import paths, procs
+from ..procs import LabError
 from .common import DRIVERS, ETC, VBIN, VPY, venv_env
 
 
@@ -44,6 +45,14 @@ def _gunicorn(name: str, port: int, module: str, env: Dict[str, str], threads: i
             "osflab_wsgi:application"]
     return Service(name, argv, env={"OSFLAB_WSGI_MODULE": module, "OSFLAB_WSGI_ARGS": args,
                                     **env}, port=port)
+
+
+def refuse_foreign_ports(svcs: List[Service]) -> None:
+    """LabError when a service's port is taken by a process this lab did not start."""
+    for s in svcs:
+        if s.port and not s.running() and procs.port_open(s.port):
+            raise LabError(s.name, f"{paths.HOST}:{s.port} is already in use by a process this "
+                           "lab did not start (another lab checkout? see `ss -ltnp`)")
 
 
 def nova_api_workers() -> int:

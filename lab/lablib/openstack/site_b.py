@@ -24,10 +24,11 @@ import urllib.request
 from .. import paths, procs
 from ..procs import LabError
 from .common import (DRIVERS, ETC, KEYSTONE_URL, VPY, ADMIN_PASSWORD, SERVICE_PASSWORD, SERVICE_PROJECT,
-                     TOOLS, db_name, db_url, venv_env)
+                     db_name, db_url, venv_env)
 from . import seeddata
 from .installer import lab_mysql
-from .services import Service, _gunicorn
+from .initdb import catalog_tool
+from .services import Service, _gunicorn, refuse_foreign_ports
 
 REGION = "site-b"
 PACKAGES = ("ironic==35.0.1", "barbican==23.0.0")
@@ -159,12 +160,10 @@ def up() -> None:
     seeddata.write_clouds_yaml()  # lab-site-b (a lab brought up before site B existed has no such cloud)
     write_configs()
     _schemas()
-    procs.run([str(VPY), str(TOOLS / "catalog.py")], "site-b: catalog",
-              env={**venv_env(), "OSFLAB_CATALOG": json.dumps(catalog_spec())}, timeout=300)
+    catalog_tool(catalog_spec(), "site-b: catalog")
     svcs = services()
+    refuse_foreign_ports(svcs)
     for s in svcs:
-        if s.port and not s.running() and procs.port_open(s.port):
-            raise LabError(s.name, f"{paths.HOST}:{s.port} is in use by a process this lab did not start")
         s.start()
     for s in svcs:
         procs.wait_port(s.name, s.port, timeout=120)
