@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import time
 import urllib.request
 from pathlib import Path
@@ -35,17 +34,13 @@ from ansible_collections.osfleet.day2.tests.integration.playbooks.test_maintenan
     iso,
     service,
 )
+from ansible_collections.osfleet.day2.tests.integration.lab_tools import labctl
 
 REPO = Path(__file__).resolve().parents[3]
 LAB_DIR = Path(os.environ.get("OSFLEET_LAB_DIR", REPO / ".lab"))
 PROMETHEUS, ALERTMANAGER = "http://127.0.0.1:18600", "http://127.0.0.1:18601"
 HOST = "compute-04"
 ALERT = "OsfleetHostOvertemperature"
-
-
-def labctl(*args, timeout=300):
-    subprocess.run(["python3", str(REPO / "lab" / "labctl"), *args], check=True, capture_output=True, text=True,
-                   timeout=timeout, env=dict(os.environ, OSFLEET_LAB_DIR=str(LAB_DIR)))
 
 
 def get(url):

@@ -23,6 +23,7 @@ import pytest
 import yaml
 
 from ansible_collections.osfleet.day2.plugins.module_utils._common.audit_log import AuditLog
+from ansible_collections.osfleet.day2.tests.integration.lab_tools import labctl
 
 REPO = Path(__file__).resolve().parents[4]
 LAB_DIR = Path(os.environ.get("OSFLEET_LAB_DIR", REPO / ".lab"))
@@ -32,11 +33,6 @@ HOST = "compute-03"
 #: how a node exporter names the host (the lab's BMCs all listen on 127.0.0.1, told apart only by port: an address
 #: label would not tell them apart here; triage's BMC-address correlation is unit-tested)
 NODE_INSTANCE = HOST + ":9100"
-
-
-def labctl(*args, timeout=300):
-    subprocess.run(["python3", str(REPO / "lab" / "labctl"), *args], check=True, capture_output=True, text=True,
-                   timeout=timeout, env=dict(os.environ, OSFLEET_LAB_DIR=str(LAB_DIR)))
 
 
 def get(url):

@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
 import yaml
+
+from ansible_collections.osfleet.day2.tests.integration import lab_tools
 
 REPO = Path(__file__).resolve().parents[4]
 LAB_DIR = Path(os.environ.get("OSFLEET_LAB_DIR", REPO / ".lab"))
@@ -32,9 +33,7 @@ IPMI_UNREAD = {"BMC-08", "BMC-10", "HW-15"}
 
 
 def labctl(*args):
-    env = dict(os.environ, OSFLEET_LAB_DIR=str(LAB_DIR))
-    subprocess.run(["python3", str(REPO / "lab" / "labctl"), *args], check=True, env=env, capture_output=True,
-                   text=True, timeout=120)
+    lab_tools.labctl(*args, timeout=120)
 
 
 @pytest.fixture(scope="module")

@@ -11,19 +11,15 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 from pathlib import Path
 
 import pytest
 
+from ansible_collections.osfleet.day2.tests.integration.lab_tools import labctl
+
 REPO = Path(__file__).resolve().parents[4]
 LAB_DIR = Path(os.environ.get("OSFLEET_LAB_DIR", REPO / ".lab"))
 NOTHING_LISTENS = "http://127.0.0.1:18997"  # in the tests' port range; no test listens there
-
-
-def labctl(*args, timeout=300):
-    subprocess.run(["python3", str(REPO / "lab" / "labctl"), *args], check=True, capture_output=True, text=True,
-                   timeout=timeout, env=dict(os.environ, OSFLEET_LAB_DIR=str(LAB_DIR)))
 
 
 def read(run_module, **args):

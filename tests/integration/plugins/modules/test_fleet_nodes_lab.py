@@ -9,21 +9,17 @@ or the second cinder-volume makes that node `down` in the next run (and those se
 from __future__ import annotations
 
 import os
-import subprocess
 import time
 from pathlib import Path
 
 import pytest
 
+from ansible_collections.osfleet.day2.tests.integration.lab_tools import labctl
+
 REPO = Path(__file__).resolve().parents[4]
 LAB_DIR = Path(os.environ.get("OSFLEET_LAB_DIR", REPO / ".lab"))
 PROMETHEUS = "http://127.0.0.1:18600"
 COMPUTES = ["compute-01", "compute-02", "compute-03", "compute-04"]
-
-
-def labctl(*args, timeout=300):
-    subprocess.run(["python3", str(REPO / "lab" / "labctl"), *args], check=True, capture_output=True, text=True,
-                   timeout=timeout, env=dict(os.environ, OSFLEET_LAB_DIR=str(LAB_DIR)))
 
 
 def until(what, check, timeout, interval=3.0):

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 from pathlib import Path
 
 import pytest
 import yaml
 
 from ansible_collections.osfleet.day2.plugins.module_utils._common.audit_log import AuditLog
+from ansible_collections.osfleet.day2.tests.integration import lab_tools
 
 REPO = Path(__file__).resolve().parents[4]
 LAB_DIR = Path(os.environ.get("OSFLEET_LAB_DIR", REPO / ".lab"))
@@ -23,8 +23,7 @@ IMAGE = "http://firmware.lab.test/LabServer-R640e/bmc-%s.bin"
 
 
 def labctl(*args):
-    subprocess.run(["python3", str(REPO / "lab" / "labctl"), *args], check=True, capture_output=True, text=True,
-                   timeout=120, env=dict(os.environ, OSFLEET_LAB_DIR=str(LAB_DIR)))
+    lab_tools.labctl(*args, timeout=120)
 
 
 @pytest.fixture

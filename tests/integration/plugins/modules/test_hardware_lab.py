@@ -15,13 +15,14 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import subprocess
 import time
 from pathlib import Path
 
 import pytest
 import requests
 import yaml
+
+from ansible_collections.osfleet.day2.tests.integration import lab_tools
 
 REPO = Path(__file__).resolve().parents[4]
 LAB_DIR = Path(os.environ.get("OSFLEET_LAB_DIR", REPO / ".lab"))
@@ -31,9 +32,7 @@ KINDS = ("overtemp", "fan_failed", "psu_failed", "sel_critical", "old_firmware")
 
 
 def labctl(*args):
-    env = dict(os.environ, OSFLEET_LAB_DIR=str(LAB_DIR))
-    subprocess.run(["python3", str(REPO / "lab" / "labctl"), *args], check=True, env=env, capture_output=True,
-                   text=True, timeout=120)
+    lab_tools.labctl(*args, timeout=120)
 
 
 @pytest.fixture(scope="module")

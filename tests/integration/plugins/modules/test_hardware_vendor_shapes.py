@@ -31,6 +31,8 @@ import pytest
 import requests
 import yaml
 
+from ansible_collections.osfleet.day2.tests.integration import lab_tools
+
 REPO = Path(__file__).resolve().parents[4]
 LAB_DIR = Path(os.environ.get("OSFLEET_LAB_DIR", REPO / ".lab"))
 NEW, MULTI, SEL = "bmc-new-01", "bmc-multi-01", "bmc-sel-01"
@@ -39,9 +41,7 @@ R = "/redfish/v1"
 
 
 def labctl(*args):
-    env = dict(os.environ, OSFLEET_LAB_DIR=str(LAB_DIR))
-    subprocess.run(["python3", str(REPO / "lab" / "labctl"), *args], check=True, env=env, capture_output=True,
-                   text=True, timeout=120)
+    lab_tools.labctl(*args, timeout=120)
 
 
 @pytest.fixture(scope="module")

@@ -21,6 +21,7 @@ import pytest
 import yaml
 
 from ansible_collections.osfleet.day2.plugins.module_utils._common.audit_log import AuditLog
+from ansible_collections.osfleet.day2.tests.integration import lab_tools
 
 REPO = Path(__file__).resolve().parents[4]
 LAB_DIR = Path(os.environ.get("OSFLEET_LAB_DIR", REPO / ".lab"))
@@ -31,8 +32,7 @@ CONTROL = "osfleet-remediation-control"
 
 
 def labctl(*args):
-    subprocess.run(["python3", str(REPO / "lab" / "labctl"), *args], check=True, capture_output=True, text=True,
-                   timeout=180, env=dict(os.environ, OSFLEET_LAB_DIR=str(LAB_DIR)))
+    lab_tools.labctl(*args, timeout=180)
 
 
 def service(admin, host):
