@@ -167,6 +167,10 @@ def test_overtemp_drains_and_holds_then_release_returns_the_host(admin_conn, pla
     assert admin_conn.compute.get_server(sid).compute_host != host, "the drain left the server on the host"
     rec = record(admin_conn, host)
     assert rec["state"] == "held" and rec["window"].startswith("remed-%s-" % host), rec
+    window = admin_conn.compute.find_aggregate("osfleet-maint-" + rec["window"])
+    # held by the runbook's hold step after a drain that finished, not by a failed drain
+    assert window.metadata["osfleet_maint_state"] == "ready" and "needs hands" in rec["reason"], \
+        (rec, window.metadata, out.stdout)
     # the operator releases too early: the rule still fails, the host stays held, the run says why
     early = playbook("host_release", host, osfleet_verify_timeout=5)
     assert early.returncode != 0 and "HW-14" in early.stdout, early.stdout
