@@ -1,0 +1,185 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, osfleet.day2 contributors
+# Apache License 2.0 (see LICENSE)
+"""A patch run's bookkeeping: plan (or resume) under the lock, a host's result against the whole-run
+budget, the end. What patches a host (the maintenance window, the package and firmware steps, the checks)
+is the caller's; this is what keeps the run honest across hosts, waves and controllers:
+
+- ``plan``: the selection read from the cloud (selection.py), the waves (waves.py), the run lock taken
+  (lock.py; a resumed run renews its own), the run recorded as its aggregate (run_state.py) or the
+  recorded one resumed with the settings it was started with; a run already over its budget is refused.
+- ``host``: a host's step in flight (what a killed run continues from), or its result: ``done``, or
+  ``failed`` with the reason, counted against the budget of the whole run; past the budget (or a canary
+  failing) the run is ``stopped`` with the reason and no host is offered any more.
+- ``finish``: ``complete`` when every wave is through; the lock is released either way.
+
+Every change of the run is one audit-log entry (``patching.run``, ``patching.host``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence
+
+from ansible_collections.osfleet.day2.plugins.module_utils._common.errors import ConflictError, ValidationError
+from ansible_collections.osfleet.day2.plugins.module_utils._patching import run_state as rs
+from ansible_collections.osfleet.day2.plugins.module_utils._patching import selection
+from ansible_collections.osfleet.day2.plugins.module_utils._patching.budget import Budget, FailureBudget, parse_budget
+from ansible_collections.osfleet.day2.plugins.module_utils._patching.lock import RunLock
+from ansible_collections.osfleet.day2.plugins.module_utils._patching.waves import plan_waves
+
+Audit = Callable[[str, str, Any, Any, Optional[Dict[str, Any]]], None]
+
+
+@dataclass
+class Outcome:
+    run: Dict[str, Any]
+    changed: bool = False
+    new: bool = False
+    #: ``[{"host", "step"}]`` of the current wave still to do (empty once stopped or through)
+    next_hosts: List[Dict[str, Any]] = field(default_factory=list)
+    wave: Optional[int] = None
+    decision: Optional[Dict[str, Any]] = None
+    lock: Optional[Dict[str, Any]] = None
+    writes: List[Dict[str, Any]] = field(default_factory=list)
+    message: str = ""
+
+    def to_dict(self) -> Dict[str, Any]:
+        return {"run": self.run, "changed": self.changed, "new": self.new, "next_hosts": self.next_hosts,
+                "wave": self.wave, "decision": self.decision, "lock": self.lock, "writes": self.writes,
+                "message": self.message}
+
+
+def run_budget(state: rs.RunState) -> Budget:
+    return Budget(allowed=state.budget, spec=state.max_failures, selected=state.selected)
+
+
+class PatchRuns:
+    """Patch runs over the access layer's Nova (``cloud.nova``); ``owner`` names this controller/user."""
+
+    def __init__(self, nova: Any, owner: str, audit: Optional[Audit] = None, check_mode: bool = False,
+                 clock: Callable[[], datetime] = rs.now_utc, scope: str = "fleet") -> None:
+        if not owner:
+            raise ValidationError("a patch run needs an owner (who runs it)", field="owner")
+        self.nova = nova
+        self.owner = owner
+        self.audit = audit
+        self.check_mode = check_mode
+        self.store = rs.RunStore(nova, check_mode=check_mode, clock=clock)
+        self.lock = RunLock(nova, scope=scope, clock=clock, check_mode=check_mode)
+
+    def _audit(self, action: str, target: str, before: Any, after: Any, details: Dict[str, Any]) -> None:
+        if self.audit is not None and not self.check_mode:
+            self.audit(action, target, before, after, details)
+
+    def _outcome(self, state: rs.RunState, **kw: Any) -> Outcome:
+        through = state.state in (rs.STOPPED, rs.COMPLETE)
+        nxt = [] if through else [{"host": h, "step": step} for h, step in state.next_hosts()]
+        return Outcome(run=state.to_dict(), next_hosts=nxt, wave=None if through else state.current_wave(),
+                       writes=list(self.store.writes), **kw)
+
+    # ------------------------------------------------------------------
+    def plan(self, run: str, hosts: Sequence[str] = (), batch: Any = 1, canary: Optional[int] = None,
+             canary_hosts: Sequence[str] = (), max_per_zone: Any = None, max_failures: Any = 0,
+             models: Optional[Mapping[str, str]] = None, lock_ttl: timedelta = timedelta(hours=4),
+             take_over: bool = False) -> Outcome:
+        """Plan ``run`` over the selection, take the lock and record the run, or resume the recorded run."""
+        found = self.store.find(run)
+        if found is not None and found.state == rs.COMPLETE:
+            return self._outcome(found, message="patch run %s is complete; a new run needs a new name" % run)
+        targets = selection.targets(selection.read_facts(self.nova), selection=hosts, models=models, run=run)
+        planned = None
+        if found is None:
+            plan = plan_waves(targets, batch=batch, canary=canary, canary_hosts=canary_hosts,
+                              max_per_zone=max_per_zone)
+            budget = parse_budget(max_failures, plan.selected)
+            planned = rs.RunState.from_plan(run, plan, batch=batch, max_failures=max_failures, budget=budget.allowed,
+                                            max_per_zone=max_per_zone)
+        else:
+            # a resumed run keeps the waves it recorded: a host it has patched may no longer look eligible
+            # (its window is over, a baseline moved), so the selection is not planned again
+            wanted = rs.RunState(name=run, batch=str(batch), canary=found.canary if canary is None else int(canary),
+                                 max_per_zone="" if max_per_zone is None else str(max_per_zone),
+                                 max_failures=str(max_failures))
+            differ = [k for k in rs.SETTINGS if found.settings()[k] != wanted.settings()[k]]
+            if differ:
+                raise ConflictError("patch run %s was started with %s; resume it with the same settings or start "
+                                    "a new run" % (run, ", ".join("%s=%s" % (k, found.settings()[k] or "(none)")
+                                                                  for k in differ)),
+                                    field=differ[0], resource=rs.aggregate_name(run))
+            missing = sorted(h for h in found.hosts if h not in {t.host for t in targets})
+            if hosts and missing:
+                raise ConflictError("patch run %s also holds %s; resume it with the hosts it was started with" % (
+                    run, ", ".join(missing)), field="hosts", resource=rs.aggregate_name(run))
+        verdict = FailureBudget(run_budget(found or planned), failed=(found or planned).with_status(rs.FAILED)).check()
+        if found is not None and (found.state == rs.STOPPED or verdict.stop):
+            raise ConflictError("patch run %s stopped: %s; look at its failed hosts (held, with their reasons) "
+                                "and start a new run" % (run, found.stop_reason or verdict.reason),
+                                field="run", resource=rs.aggregate_name(run))
+        lock = self.lock.take(run, self.owner, lock_ttl, take_over=take_over)
+        if found is None:
+            state, new = self.store.start(planned)
+        else:
+            state, new = found, False
+        if state.state == rs.PLANNED:
+            state = self.store.save(state.with_state(rs.RUNNING))
+        if new:
+            self._audit("patching.run", run, None, rs.RUNNING, {
+                "settings": state.settings(), "budget": state.budget, "selected": state.selected,
+                "waves": {str(k): v for k, v in state.waves().items()},
+                "skipped": {h: s.detail for h, s in state.hosts.items() if s.status == rs.SKIPPED}})
+        if not state.waves():
+            raise ValidationError("patch run %s has no host to patch: %s" % (run, "; ".join(
+                "%s: %s" % (h, s.detail) for h, s in sorted(state.hosts.items()))), field="hosts")
+        return self._outcome(state, changed=new, new=new, lock=lock.to_dict(),
+                             message="patch run %s %s: %s" % (run, "started" if new else "resumed",
+                                                              verdict.reason))
+
+    def host(self, run: str, host: str, result: str, reason: str = "", step: str = "") -> Outcome:
+        """Record ``host``'s step in flight (``result`` ``in_flight``), or its result (``done``/``failed``)."""
+        state = self.store.load(run)
+        if state.state in (rs.STOPPED, rs.COMPLETE):
+            raise ConflictError("patch run %s is %s%s: no host result is taken any more" % (
+                run, state.state, " (%s)" % state.stop_reason if state.stop_reason else ""), field="run")
+        before = state.hosts[host].to_dict() if host in state.hosts else None
+        if result == rs.IN_FLIGHT:
+            new = state.mark(host, rs.IN_FLIGHT, step)
+            decision = None
+        elif result in (rs.DONE, rs.FAILED):
+            current = state.hosts.get(host)
+            if current is not None and current.status == result and (result == rs.DONE or current.detail == reason):
+                return self._outcome(state, message="%s is already %s in patch run %s" % (host, result, run))
+            canary = host in state.waves().get(0, [])
+            verdict = FailureBudget(run_budget(state), failed=state.with_status(rs.FAILED)).record(
+                host, result == rs.DONE, canary=canary, reason=reason)
+            new = state.mark(host, result, reason)
+            if verdict.stop:
+                new = new.with_state(rs.STOPPED, verdict.reason)
+            decision = verdict.to_dict()
+        else:
+            raise ValidationError("result must be in_flight, done or failed, not %r" % (result,), field="result")
+        new = self.store.save(new)
+        self._audit("patching.host", host, before, new.hosts[host].to_dict(),
+                    {"run": run, "decision": decision, "step": step or None})
+        if new.state == rs.STOPPED and state.state != rs.STOPPED:
+            self._audit("patching.run", run, state.state, rs.STOPPED, {"reason": new.stop_reason})
+        words = decision["reason"] if decision else "%s: %s" % (host, step)
+        return self._outcome(new, changed=True, decision=decision, message=words)
+
+    def finish(self, run: str) -> Outcome:
+        """Complete the run when every wave is through (a stopped run stays stopped); release the lock."""
+        state = self.store.load(run)
+        before = state.state
+        if state.state == rs.RUNNING and state.current_wave() is None:
+            state = self.store.save(state.with_state(rs.COMPLETE))
+            self._audit("patching.run", run, before, rs.COMPLETE, {"progress": state.progress()})
+        released = self.lock.release(run, self.owner)
+        return self._outcome(state, changed=before != state.state or released,
+                             message="patch run %s %s; lock %s" % (run, state.state,
+                                                                   "released" if released else "not held"))
+
+    def status(self, run: str) -> Outcome:
+        state = self.store.load(run)
+        holder = self.lock.holder()
+        return self._outcome(state, lock=holder.to_dict() if holder else None)

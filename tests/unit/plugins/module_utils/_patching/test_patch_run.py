@@ -1,0 +1,162 @@
+# -*- coding: utf-8 -*-
+"""A patch run's bookkeeping over the access layer's real Nova facade, conftest's FakeNova behind stubbed HTTP:
+plan under the lock, resume, host results against the budget of the whole run, the end."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+
+from ansible_collections.osfleet.day2.plugins.module_utils._common.errors import ConflictError, ValidationError
+from ansible_collections.osfleet.day2.plugins.module_utils._patching import run_state as rs
+from ansible_collections.osfleet.day2.plugins.module_utils._patching.run import PatchRuns
+
+AT = datetime(2026, 12, 4, 12, 0, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+def fleet(nova_fake):
+    """Six healthy compute hosts, three per zone."""
+    svc = nova_fake.services._services
+    svc.clear()
+    for n in range(1, 7):
+        svc["svc-%d" % n] = dict(id="svc-%d" % n, host="compute-%02d" % n, binary="nova-compute",
+                                 zone="az%d" % (1 + (n - 1) // 3), status="enabled", state="up")
+    return nova_fake
+
+
+def runs(fake, owner="ops@bastion", **kw):
+    log = []
+    out = PatchRuns(fake.api, owner, audit=lambda *entry: log.append(entry), clock=lambda: AT, **kw)
+    out.log = log
+    return out
+
+
+def aggregate_names(fake):
+    return sorted(a["name"] for a in fake.aggregates())
+
+
+def test_plan_records_the_run_takes_the_lock_and_offers_the_canary_first(fleet):
+    r = runs(fleet)
+    out = r.plan("june", batch=2, max_failures=1)
+    assert out.new and out.changed and out.run["state"] == "running" and out.wave == 0
+    assert [h["host"] for h in out.next_hosts] == ["compute-01"]
+    assert aggregate_names(fleet) == ["osfleet-patch-june", "osfleet-patch-lock-fleet"]
+    assert out.lock["run"] == "june" and out.lock["owner"] == "ops@bastion"
+    waves = {w["wave"]: w["hosts"] for w in out.run["waves"]}
+    assert sorted(h for hs in waves.values() for h in hs) == ["compute-%02d" % n for n in range(1, 7)]
+    assert [e[0] for e in r.log] == ["patching.run"] and r.log[0][3] == "running"
+
+
+def test_check_mode_plans_and_writes_nothing(fleet):
+    out = runs(fleet, check_mode=True).plan("june", batch="50%")
+    assert out.new and out.run["state"] == "running" and out.writes
+    assert aggregate_names(fleet) == []
+
+
+def test_an_ineligible_host_is_skipped_with_its_reason(fleet):
+    fleet.services._services["svc-5"].update(status="disabled", disabled_reason="osfleet-maintenance:rack-7 fans")
+    out = runs(fleet).plan("june", batch=2)
+    host = {h["host"]: h for h in out.run["hosts"]}["compute-05"]
+    assert host["status"] == "skipped" and host["detail"] == "in maintenance window rack-7"
+
+
+def test_a_second_run_is_refused_naming_the_holder(fleet):
+    runs(fleet).plan("june")
+    with pytest.raises(ConflictError) as err:
+        runs(fleet, owner="other@host").plan("july")
+    assert err.value.field == "lock" and "june" in err.value.message
+    assert "osfleet-patch-july" not in aggregate_names(fleet)
+
+
+def test_the_budget_counts_the_whole_run_and_a_failure_past_it_stops_the_run(fleet):
+    r = runs(fleet)
+    out = r.plan("june", batch=2, max_failures=1)
+    assert r.host("june", "compute-01", "in_flight", step="drain").run["hosts"][0]["status"] == "in_flight"
+    out = r.host("june", "compute-01", "done")
+    assert out.decision["action"] == "continue" and out.wave == 1
+    first, second = [h["host"] for h in out.next_hosts]
+    out = r.host("june", first, "failed", reason="post-check: nova-compute down")
+    assert out.decision["action"] == "continue" and [h["host"] for h in out.next_hosts] == [second]
+    out = r.host("june", second, "done")
+    third = out.next_hosts[0]["host"]
+    out = r.host("june", third, "failed", reason="apt: held broken packages")
+    assert out.decision["action"] == "stop" and out.run["state"] == "stopped" and out.next_hosts == []
+    assert "2nd failure, budget 1" in out.run["stop_reason"] and third in out.run["stop_reason"]
+    with pytest.raises(ConflictError):
+        r.host("june", out.run["hosts"][-1]["host"], "done")
+    # the stopped run is not resumed: its failed hosts need a person first
+    with pytest.raises(ConflictError) as err:
+        runs(fleet).plan("june", batch=2, max_failures=1)
+    assert "stopped" in err.value.message and err.value.field == "run"
+    assert [e[0] for e in r.log].count("patching.host") == 5 and r.log[-1][3] == "stopped"
+
+
+def test_a_failed_canary_stops_the_run_whatever_the_budget(fleet):
+    r = runs(fleet)
+    r.plan("june", batch=2, max_failures="50%")
+    out = r.host("june", "compute-01", "failed", reason="canary server did not boot")
+    assert out.decision["action"] == "stop" and "canary compute-01 failed" in out.run["stop_reason"]
+
+
+def test_a_killed_run_resumes_from_its_step_and_never_repeats_a_done_host(fleet):
+    r = runs(fleet)
+    r.plan("june", batch=2)
+    r.host("june", "compute-01", "done")
+    out = r.host("june", "compute-04", "in_flight", step="apply_packages")
+    again = runs(fleet).plan("june", batch=2)
+    assert not again.new and not again.changed
+    assert again.next_hosts[0] == {"host": "compute-04", "step": "apply_packages"}
+    assert "compute-01" not in [h["host"] for h in again.next_hosts]
+    assert out.run["waves"] == again.run["waves"]
+
+
+def test_a_resume_with_other_settings_is_refused_naming_the_setting(fleet):
+    runs(fleet).plan("june", batch=2, max_failures=1)
+    with pytest.raises(ConflictError) as err:
+        runs(fleet).plan("june", batch=3, max_failures=1)
+    assert err.value.field == "batch" and "batch=2" in err.value.message
+
+
+def test_finish_completes_a_run_that_is_through_and_releases_the_lock(fleet):
+    r = runs(fleet)
+    out = r.plan("june", batch="100%")
+    while out.next_hosts:
+        for h in out.next_hosts:
+            out = r.host("june", h["host"], "done")
+    end = r.finish("june")
+    assert end.run["state"] == "complete" and "lock released" in end.message
+    assert aggregate_names(fleet) == ["osfleet-patch-june"]
+    assert runs(fleet).plan("june", batch="100%").message.endswith("is complete; a new run needs a new name")
+
+
+def test_finish_of_an_unfinished_run_keeps_it_running_and_frees_the_lock_for_a_resume(fleet):
+    r = runs(fleet)
+    r.plan("june", batch=2)
+    end = r.finish("june")
+    assert end.run["state"] == "running" and "osfleet-patch-lock-fleet" not in aggregate_names(fleet)
+    assert runs(fleet).plan("june", batch=2).next_hosts[0]["host"] == "compute-01"
+
+
+def test_bad_input_is_refused_before_anything_is_written(fleet):
+    with pytest.raises(ValidationError) as err:
+        runs(fleet).plan("june", hosts=["compute-01", "compute-77"])
+    assert err.value.field == "hosts"
+    with pytest.raises(ValidationError) as err:
+        runs(fleet).plan("june", batch=0)
+    assert err.value.field == "batch"
+    with pytest.raises(ValidationError) as err:
+        PatchRuns(fleet.api, "")
+    assert err.value.field == "owner"
+    assert aggregate_names(fleet) == []
+
+
+def test_a_result_for_a_host_outside_the_run_names_it(fleet):
+    r = runs(fleet)
+    r.plan("june", hosts=["compute-01", "compute-02"])
+    with pytest.raises(Exception) as err:
+        r.host("june", "compute-05", "done")
+    assert "compute-05 is not in patch run june" in str(err.value)
+    with pytest.raises(ValidationError):
+        r.host("june", "compute-01", "maybe")
+    assert rs.aggregate_name("june") in aggregate_names(fleet)
