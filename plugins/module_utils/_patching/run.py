@@ -136,36 +136,60 @@ class PatchRuns:
                              message="patch run %s %s: %s" % (run, "started" if new else "resumed",
                                                               verdict.reason))
 
-    def host(self, run: str, host: str, result: str, reason: str = "", step: str = "") -> Outcome:
-        """Record ``host``'s step in flight (``result`` ``in_flight``), or its result (``done``/``failed``)."""
+    def host(self, run: str, host: str, result: str, reason: str = "", step: str = "",
+             versions: Optional[Mapping[str, Any]] = None) -> Outcome:
+        """Record ``host``'s step in flight (``result`` ``in_flight``), or its result (``done``/``failed``).
+
+        ``versions``: what the host runs at this point (the pre-state before it is patched, the versions
+        after), kept in the audit log entry. A ``done`` is checked first: nova-compute on the host must be up
+        (a host whose compute service did not come back is ``failed`` with that reason)."""
         state = self.store.load(run)
-        if state.state in (rs.STOPPED, rs.COMPLETE):
-            raise ConflictError("patch run %s is %s%s: no host result is taken any more" % (
-                run, state.state, " (%s)" % state.stop_reason if state.stop_reason else ""), field="run")
-        before = state.hosts[host].to_dict() if host in state.hosts else None
+        current = state.hosts.get(host)
+        # a stopped run still takes the result of a host that was under way when it stopped (the other hosts
+        # of its batch finish what they started); it starts no host any more
+        started = current is not None and current.status == rs.IN_FLIGHT
+        if state.state == rs.COMPLETE or (state.state == rs.STOPPED and not (started and result != rs.IN_FLIGHT)):
+            raise ConflictError("patch run %s is %s%s: %s is not started in it" % (
+                run, state.state, " (%s)" % state.stop_reason if state.stop_reason else "", host), field="run")
+        before = current.to_dict() if current is not None else None
+        if result == rs.DONE and current is not None and current.status != rs.DONE:
+            problem = self._post_check(host)
+            if problem:
+                result, reason = rs.FAILED, "post-check: %s" % problem
         if result == rs.IN_FLIGHT:
             new = state.mark(host, rs.IN_FLIGHT, step)
             decision = None
         elif result in (rs.DONE, rs.FAILED):
-            current = state.hosts.get(host)
             if current is not None and current.status == result and (result == rs.DONE or current.detail == reason):
                 return self._outcome(state, message="%s is already %s in patch run %s" % (host, result, run))
             canary = host in state.waves().get(0, [])
             verdict = FailureBudget(run_budget(state), failed=state.with_status(rs.FAILED)).record(
                 host, result == rs.DONE, canary=canary, reason=reason)
             new = state.mark(host, result, reason)
-            if verdict.stop:
+            if verdict.stop and new.state != rs.STOPPED:
                 new = new.with_state(rs.STOPPED, verdict.reason)
             decision = verdict.to_dict()
         else:
             raise ValidationError("result must be in_flight, done or failed, not %r" % (result,), field="result")
         new = self.store.save(new)
         self._audit("patching.host", host, before, new.hosts[host].to_dict(),
-                    {"run": run, "decision": decision, "step": step or None})
+                    {"run": run, "decision": decision, "step": step or None,
+                     "versions": dict(versions or {}) or None})
         if new.state == rs.STOPPED and state.state != rs.STOPPED:
             self._audit("patching.run", run, state.state, rs.STOPPED, {"reason": new.stop_reason})
         words = decision["reason"] if decision else "%s: %s" % (host, step)
         return self._outcome(new, changed=True, decision=decision, message=words)
+
+    def _post_check(self, host: str) -> str:
+        """What is wrong with the host now, or "": its nova-compute must report up (enabled is the window's)."""
+        found = self.nova.compute_services(host=host)
+        if not found:
+            return "no nova-compute service on %s" % host
+        svc = found[0]
+        if getattr(svc, "is_forced_down", False) or svc.state != "up":
+            return "nova-compute on %s is %s" % (host, "forced down" if getattr(svc, "is_forced_down", False)
+                                                 else svc.state)
+        return ""
 
     def finish(self, run: str) -> Outcome:
         """Complete the run when every wave is through (a stopped run stays stopped); release the lock."""

@@ -26,7 +26,10 @@ ROOT = Path(__file__).resolve().parents[3]
 PLAYBOOKS = sorted((ROOT / "playbooks").glob("*.yml"))
 PREFIX = "osfleet_"
 # read by the playbooks but set by Ansible or AWX, not by the operator
-NOT_INPUTS = {"omit", "lookup", "awx_user_name", "ansible_check_mode"}
+NOT_INPUTS = {"omit", "lookup", "awx_user_name", "ansible_check_mode",
+              # Ansible's own: the inventory, a host's facts, what failed in a block (its rescue reads it)
+              "groups", "hostvars", "inventory_hostname", "ansible_facts", "ansible_failed_task",
+              "ansible_failed_result"}
 #: short forms a playbook also takes, each only as the default of its osfleet_ variable (README.md says so):
 #: ``-e host=compute-03`` for the host playbooks (remediate, host_hold, host_release)
 ALIASES = {"host": "osfleet_host"}
@@ -54,7 +57,17 @@ def own_plays(plays: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
 
 
 def tasks(play: Dict[str, Any]) -> List[Dict[str, Any]]:
-    return [t for section in ("pre_tasks", "tasks", "post_tasks", "handlers") for t in play.get(section) or []]
+    """Every task of the play, those in a block, its rescue and always sections too."""
+    out: List[Dict[str, Any]] = []
+
+    def walk(items: List[Dict[str, Any]]) -> None:
+        for task in items or []:
+            out.append(task)
+            for section in ("block", "rescue", "always"):
+                walk(task.get(section) or [])
+    for section in ("pre_tasks", "tasks", "post_tasks", "handlers"):
+        walk(play.get(section) or [])
+    return out
 
 
 class _AnyName(dict):
@@ -200,13 +213,15 @@ def test_the_audit_actor_is_the_awx_user_unless_given(path):
 
 @pytest.mark.parametrize("path", PLAYBOOKS, ids=lambda p: p.stem)
 def test_clouds_yaml_sets_os_client_config_file(path):
-    [play] = own_plays(DataLoader().load_from_file(str(path)))
-    defaults = {k: v for k, v in (play.get("vars") or {}).items() if k.startswith(PREFIX) and v == ""}
+    plays = own_plays(DataLoader().load_from_file(str(path)))
+    assert all("environment" in play for play in plays), "%s: a play without the clouds.yaml environment" % path.name
+    for play in plays:
+        defaults = {k: v for k, v in (play.get("vars") or {}).items() if k.startswith(PREFIX) and v == ""}
 
-    def environment(variables):
-        return Templar(loader=DataLoader(), variables=dict(defaults, **variables)).template(
-            trust_as_template(play["environment"]))
+        def environment(variables, play=play, defaults=defaults):
+            return Templar(loader=DataLoader(), variables=dict(defaults, **variables)).template(
+                trust_as_template(play["environment"]))
 
-    assert environment({"osfleet_clouds_yaml": "/etc/osfleet/clouds.yaml"}) == {
-        "OS_CLIENT_CONFIG_FILE": "/etc/osfleet/clouds.yaml"}
-    assert environment({"osfleet_clouds_yaml": ""}) == {}
+        assert environment({"osfleet_clouds_yaml": "/etc/osfleet/clouds.yaml"}) == {
+            "OS_CLIENT_CONFIG_FILE": "/etc/osfleet/clouds.yaml"}
+        assert environment({"osfleet_clouds_yaml": ""}) == {}

@@ -160,3 +160,31 @@ def test_a_result_for_a_host_outside_the_run_names_it(fleet):
     with pytest.raises(ValidationError):
         r.host("june", "compute-01", "maybe")
     assert rs.aggregate_name("june") in aggregate_names(fleet)
+
+
+def test_a_stopped_run_takes_the_result_of_a_host_under_way_and_starts_no_other(fleet):
+    r = runs(fleet)
+    r.plan("june", batch=3, max_failures=0, canary_hosts=["compute-01"])
+    r.host("june", "compute-01", "done")
+    wave = [h["host"] for h in r.status("june").next_hosts]
+    r.host("june", wave[0], "in_flight", step="apply")
+    r.host("june", wave[1], "in_flight", step="apply")
+    out = r.host("june", wave[0], "failed", reason="apt broke")
+    assert out.run["state"] == "stopped"
+    late = r.host("june", wave[1], "done", versions={"osfleet-lab-agent": "2.0"})
+    assert {h["host"]: h["status"] for h in late.run["hosts"]}[wave[1]] == "done"
+    assert late.run["stop_reason"] == out.run["stop_reason"]
+    assert r.log[-1][4]["versions"] == {"osfleet-lab-agent": "2.0"}
+    with pytest.raises(ConflictError) as err:
+        r.host("june", wave[2], "in_flight", step="drain")
+    assert "not started" in err.value.message
+
+
+def test_done_is_a_failure_when_nova_compute_did_not_come_back(fleet):
+    r = runs(fleet)
+    r.plan("june", batch=2, max_failures=1)
+    fleet.services._services["svc-1"]["state"] = "down"
+    out = r.host("june", "compute-01", "done")
+    host = {h["host"]: h for h in out.run["hosts"]}["compute-01"]
+    assert host["status"] == "failed" and host["detail"] == "post-check: nova-compute on compute-01 is down"
+    assert out.decision["action"] == "stop"  # the canary

@@ -1,0 +1,297 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, osfleet.day2 contributors
+# Apache License 2.0 (see LICENSE)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: patch_run
+short_description: The bookkeeping of a rolling patch run - waves, the run lock, the failure budget, resume
+version_added: 0.1.0
+description:
+  - Keeps a rolling patch run of compute hosts honest across hosts, waves and controllers. What patches a
+    host (its maintenance window, the package and firmware steps, the post-checks) is the playbook's; this
+    module says which hosts are next, takes each host's result and decides whether the run goes on.
+  - O(action=plan) reads the selection from the cloud in three fleet-wide listings and leaves out, each with
+    its reason, a host whose nova-compute is down, one disabled by a maintenance window (other than this
+    run's own), by a remediation or by anyone else, one held by remediation and one with a quarantined
+    server. It plans the waves (a canary, then batches of O(batch) per availability zone, at most
+    O(max_per_zone) of a zone at once), takes the run lock (one run per O(lock_scope)) and records the run
+    as the host aggregate C(osfleet-patch-<run>). Planned again, a recorded run is resumed with the waves it
+    recorded; its settings must be the ones it started with.
+  - O(action=host) records a host's step in flight (O(result=in_flight), what a killed run continues from)
+    or its result, V(done) or V(failed) with the O(reason). A V(done) is checked first - nova-compute on the
+    host must report up, else the host is V(failed) with that reason. A stopped run still takes the result
+    of a host that was under way when it stopped, and starts no other. Failures count against O(max_failures), a budget
+    for the whole run (not per batch as Ansible's C(max_fail_percentage)); past it, or when a canary fails,
+    the run is V(stopped) with the reason, RV(stop) is true and no more hosts are offered.
+  - O(action=finish) marks a run whose waves are through V(complete) and releases the lock (a run not
+    through stays as it is, to be resumed). O(action=status) reads the run and the lock holder.
+  - Every change is one audit-log entry (C(patching.run), C(patching.host)).
+author:
+  - osfleet.day2 contributors (@osfleet)
+extends_documentation_fragment:
+  - osfleet.day2.cloud
+  - osfleet.day2.audit
+attributes:
+  check_mode:
+    support: full
+    description: Plans and decides as a real run would, reads the cloud, writes nothing (RV(writes) says what).
+  diff_mode:
+    support: full
+    description: The run's state and its host before and after.
+options:
+  action:
+    description:
+      - V(plan) starts or resumes the run, V(host) records a host's step or result, V(finish) ends it,
+        V(status) only reads.
+    type: str
+    choices: [plan, host, finish, status]
+    required: true
+  run:
+    description:
+      - The run's name (1-60 letters, digits, C(_), C(.), C(-)); a new name is a new run.
+    type: str
+    required: true
+  hosts:
+    description:
+      - With O(action=plan), the compute hosts selected (host names as Nova knows them, for example the
+        fleet inventory's C(compute_nodes) group); empty selects every compute host. A name Nova does not
+        know is refused.
+    type: list
+    elements: str
+    default: []
+  batch:
+    description:
+      - Hosts per batch after the canary, a count (V(2)) or a share of the eligible hosts (V(25%)).
+    type: str
+    default: "1"
+  canary:
+    description:
+      - How many canary hosts form wave 0 (default 1, or the number of O(canary_hosts)).
+    type: int
+  canary_hosts:
+    description:
+      - Hosts to take as the canaries, first.
+    type: list
+    elements: str
+    default: []
+  max_per_zone:
+    description:
+      - At most this many hosts (or this share of a zone's selected hosts) of one availability zone per
+        batch.
+    type: str
+  max_failures:
+    description:
+      - Failures tolerated in the whole run, a count or a share (rounded down) of the selected hosts; V(0)
+        stops at the first failure.
+    type: str
+    default: "0"
+  models:
+    description:
+      - Host name to host model (the hardware facts of the fleet inventory); baselines are kept per model.
+        A host without one is C(unknown).
+    type: dict
+    default: {}
+  lock_scope:
+    description:
+      - One run at a time per scope (the lock is the aggregate C(osfleet-patch-lock-<scope>)).
+    type: str
+    default: fleet
+  lock_ttl:
+    description:
+      - Seconds the lock is held before it is stale (60 to 86400); each O(action=plan) renews it.
+    type: int
+    default: 14400
+  take_over:
+    description:
+      - Take over a stale lock (its run is known to be gone).
+    type: bool
+    default: false
+  host:
+    description:
+      - With O(action=host), the host.
+    type: str
+  result:
+    description:
+      - With O(action=host), V(in_flight) (with O(step)), V(done) or V(failed) (with O(reason)).
+    type: str
+    choices: [in_flight, done, failed]
+  step:
+    description:
+      - With O(result=in_flight), the step the host is at (1-40 lower-case letters, digits, C(_), C(.), C(-)).
+    type: str
+  reason:
+    description:
+      - With O(result=failed), why.
+    type: str
+  versions:
+    description:
+      - With O(action=host), what the host runs at this point (for example the pre-state before it is patched -
+        package versions, kernel, firmware), kept in the audit log entry of the step or result.
+    type: dict
+    default: {}
+"""
+
+EXAMPLES = r"""
+- name: Plan (or resume) the June run over the fleet inventory's compute hosts
+  osfleet.day2.patch_run:
+    cloud: prod
+    action: plan
+    run: june
+    hosts: "{{ groups['compute_nodes'] }}"
+    batch: "25%"
+    max_per_zone: 1
+    max_failures: "10%"
+  register: plan
+
+- name: A host's step, so that a killed run continues from there
+  osfleet.day2.patch_run:
+    cloud: prod
+    action: host
+    run: june
+    host: compute-07
+    result: in_flight
+    step: apply_packages
+
+- name: Its result; stop when the budget of the whole run is spent
+  osfleet.day2.patch_run:
+    cloud: prod
+    action: host
+    run: june
+    host: compute-07
+    result: failed
+    reason: "post-check: the canary server did not boot"
+  register: result
+
+- name: Release the lock (and mark the run complete when every wave is through)
+  osfleet.day2.patch_run:
+    cloud: prod
+    action: finish
+    run: june
+"""
+
+RETURN = r"""
+run:
+  description: The run as recorded - settings, budget, waves, every host's wave, zone, model and status.
+  returned: always
+  type: dict
+  sample:
+    run: june
+    state: running
+    stop_reason: ""
+    settings: {batch: "2", canary: "1", max_per_zone: "", max_failures: "1"}
+    budget: 1
+    selected: 4
+    waves: [{wave: 0, hosts: [compute-01]}, {wave: 1, hosts: [compute-02, compute-03]}]
+    hosts:
+      - {host: compute-01, wave: 0, zone: az1, model: unknown, status: done, detail: ""}
+      - {host: compute-04, wave: null, zone: az2, model: unknown, status: skipped,
+         detail: "in maintenance window rack-7"}
+    progress: {done: 1, pending: 2, skipped: 1}
+new:
+  description: The plan started a new run (false - a recorded one was resumed).
+  returned: always
+  type: bool
+next_hosts:
+  description: The current wave's hosts still to do, in-flight hosts first with the step to continue from.
+  returned: always
+  type: list
+  elements: dict
+  sample: [{host: compute-02, step: apply_packages}, {host: compute-03, step: null}]
+wave:
+  description: The current wave's number (0 is the canary); null once the run is through or stopped.
+  returned: always
+  type: int
+decision:
+  description: With O(action=host) and a result, what the budget decided - C(continue) or C(stop), why.
+  returned: always
+  type: dict
+  sample: {action: stop, reason: "2nd failure, budget 1: compute-03 failed (apt: held packages)", failures: 2}
+stop:
+  description: The run is stopped (no host may be patched in it any more).
+  returned: always
+  type: bool
+lock:
+  description: The lock as taken (plan) or its holder (status) - scope, run, owner, taken and expiry.
+  returned: always
+  type: dict
+writes:
+  description: The writes to the run's record (in check mode, the writes it would make).
+  returned: always
+  type: list
+  elements: dict
+message:
+  description: What happened, in words.
+  returned: always
+  type: str
+"""
+
+from datetime import timedelta
+
+from ansible_collections.osfleet.day2.plugins.module_utils._common.errors import ValidationError
+from ansible_collections.osfleet.day2.plugins.module_utils._common.module_base import Day2Module
+from ansible_collections.osfleet.day2.plugins.module_utils._patching.run import PatchRuns
+
+
+class PatchRunModule(Day2Module):
+    argument_spec = dict(
+        action=dict(type="str", choices=["plan", "host", "finish", "status"], required=True),
+        run=dict(type="str", required=True),
+        hosts=dict(type="list", elements="str", default=[]),
+        batch=dict(type="str", default="1"),
+        canary=dict(type="int"),
+        canary_hosts=dict(type="list", elements="str", default=[]),
+        max_per_zone=dict(type="str"),
+        max_failures=dict(type="str", default="0"),
+        models=dict(type="dict", default={}),
+        lock_scope=dict(type="str", default="fleet"),
+        lock_ttl=dict(type="int", default=14400),
+        take_over=dict(type="bool", default=False),
+        host=dict(type="str"),
+        result=dict(type="str", choices=["in_flight", "done", "failed"]),
+        step=dict(type="str"),
+        reason=dict(type="str"),
+        versions=dict(type="dict", default={}),
+    )
+    module_kwargs = dict(required_if=[("action", "host", ["host", "result"]),
+                                      ("result", "in_flight", ["step"]), ("result", "failed", ["reason"])])
+
+    def execute(self):
+        p = self.params
+        if not 60 <= p["lock_ttl"] <= 86400:
+            raise ValidationError("lock_ttl must be 60 to 86400 seconds, not %d" % p["lock_ttl"], field="lock_ttl")
+        runs = PatchRuns(self.cloud.nova, self.audit.actor, audit=self.record, check_mode=self.check_mode,
+                         scope=p["lock_scope"])
+        before = None
+        if p["action"] == "host":
+            found = runs.store.find(p["run"])
+            before = found.hosts[p["host"]].to_dict() if found is not None and p["host"] in found.hosts else None
+        if p["action"] == "plan":
+            out = runs.plan(p["run"], hosts=p["hosts"], batch=p["batch"], canary=p["canary"],
+                            canary_hosts=p["canary_hosts"], max_per_zone=p["max_per_zone"],
+                            max_failures=p["max_failures"], models=p["models"],
+                            lock_ttl=timedelta(seconds=p["lock_ttl"]), take_over=p["take_over"])
+        elif p["action"] == "host":
+            out = runs.host(p["run"], p["host"], p["result"], reason=p["reason"] or "", step=p["step"] or "",
+                            versions=p["versions"])
+        elif p["action"] == "finish":
+            out = runs.finish(p["run"])
+        else:
+            out = runs.status(p["run"])
+        result = out.to_dict()
+        result["stop"] = out.run.get("state") == "stopped"
+        if p["action"] == "host":
+            after = next((h for h in out.run["hosts"] if h["host"] == p["host"]), None)
+            return self.add_diff(result, {"host": before}, {"host": after})
+        return self.add_diff(result, {"state": None if out.new else out.run.get("state")},
+                             {"state": out.run.get("state")})
+
+
+def main():
+    PatchRunModule().run()
+
+
+if __name__ == "__main__":
+    main()
