@@ -20,10 +20,9 @@ import sys
 import time
 from pathlib import Path
 
-import openstack
 import pytest
 
-from ansible_collections.osfleet.day2.tests.integration.lab_tools import LAB_DIR, REPO, labctl
+from ansible_collections.osfleet.day2.tests.integration.lab_tools import LAB_DIR, labctl
 
 PLAYBOOK = Path(sys.executable).parent / "ansible-playbook"
 HOSTS = ("compute-01", "compute-02")
