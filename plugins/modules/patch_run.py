@@ -22,7 +22,8 @@ description:
     recorded; its settings must be the ones it started with.
   - O(action=host) records a host's step in flight (O(result=in_flight), what a killed run continues from)
     or its result, V(done) or V(failed) with the O(reason). A V(done) is checked first - nova-compute on the
-    host must report up, else the host is V(failed) with that reason. A stopped run still takes the result
+    host must report up and the scheduler must see the host again (Placement), else the host is V(failed)
+    with that reason. A stopped run still takes the result
     of a host that was under way when it stopped, and starts no other. Failures count against O(max_failures), a budget
     for the whole run (not per batch as Ansible's C(max_fail_percentage)); past it, or when a canary fails,
     the run is V(stopped) with the reason, RV(stop) is true and no more hosts are offered.
@@ -126,6 +127,13 @@ options:
     description:
       - With O(result=failed), why.
     type: str
+  settle_timeout:
+    description:
+      - With O(result=done), seconds to wait for the host to settle - nova-compute up and, once enabled, its
+        Placement provider without the C(COMPUTE_STATUS_DISABLED) trait (the scheduler skips the host until
+        nova-compute has handled the enable); still not so after this time, the host is V(failed).
+    type: int
+    default: 120
   versions:
     description:
       - With O(action=host), what the host runs at this point (for example the pre-state before it is patched -
@@ -254,6 +262,7 @@ class PatchRunModule(Day2Module):
         step=dict(type="str"),
         reason=dict(type="str"),
         versions=dict(type="dict", default={}),
+        settle_timeout=dict(type="int", default=120),
     )
     module_kwargs = dict(required_if=[("action", "host", ["host", "result"]),
                                       ("result", "in_flight", ["step"]), ("result", "failed", ["reason"])])
@@ -263,7 +272,7 @@ class PatchRunModule(Day2Module):
         if not 60 <= p["lock_ttl"] <= 86400:
             raise ValidationError("lock_ttl must be 60 to 86400 seconds, not %d" % p["lock_ttl"], field="lock_ttl")
         runs = PatchRuns(self.cloud.nova, self.audit.actor, audit=self.record, check_mode=self.check_mode,
-                         scope=p["lock_scope"])
+                         scope=p["lock_scope"], placement=self.cloud.placement, settle_timeout=p["settle_timeout"])
         before = None
         if p["action"] == "host":
             found = runs.store.find(p["run"])

@@ -29,6 +29,12 @@ class Placement:
         return list_json(self.adapter, "/resource_providers", "resource_providers", "list resource providers",
                          MICROVERSION)
 
+    def providers_named(self, name: str) -> List[Dict[str, Any]]:
+        """The resource providers called ``name`` (a compute node's is its hypervisor host name)."""
+        return [rp for rp in list_json(self.adapter, "/resource_providers", "resource_providers",
+                                       "list resource providers", MICROVERSION, params={"name": name}, resource=name)
+                if rp.get("name") == name]
+
     def inventories(self, provider_uuid: str) -> Dict[str, Dict[str, Any]]:
         """Resource class -> inventory (``total``, ``reserved``, ``allocation_ratio``...) of one provider."""
         body = get_page(self.adapter, "/resource_providers/%s/inventories" % provider_uuid,

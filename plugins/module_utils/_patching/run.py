@@ -19,6 +19,7 @@ Every change of the run is one audit-log entry (``patching.run``, ``patching.hos
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+import time
 from datetime import datetime, timedelta
 from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence
 
@@ -59,10 +60,16 @@ class PatchRuns:
     """Patch runs over the access layer's Nova (``cloud.nova``); ``owner`` names this controller/user."""
 
     def __init__(self, nova: Any, owner: str, audit: Optional[Audit] = None, check_mode: bool = False,
-                 clock: Callable[[], datetime] = rs.now_utc, scope: str = "fleet") -> None:
+                 clock: Callable[[], datetime] = rs.now_utc, scope: str = "fleet", placement: Any = None,
+                 settle_timeout: float = 120.0, monotonic: Callable[[], float] = time.monotonic,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
         if not owner:
             raise ValidationError("a patch run needs an owner (who runs it)", field="owner")
         self.nova = nova
+        self.placement = placement
+        self.settle_timeout = settle_timeout
+        self.monotonic = monotonic
+        self.sleep = sleep
         self.owner = owner
         self.audit = audit
         self.check_mode = check_mode
@@ -181,7 +188,18 @@ class PatchRuns:
         return self._outcome(new, changed=True, decision=decision, message=words)
 
     def _post_check(self, host: str) -> str:
-        """What is wrong with the host now, or "": its nova-compute must report up (enabled is the window's)."""
+        """What is wrong with the host, or "" once it is right, waiting up to ``settle_timeout`` for it to settle:
+        its nova-compute must report up and, once enabled again, the scheduler must see it - Placement drops the
+        provider's ``COMPUTE_STATUS_DISABLED`` trait only when nova-compute has handled the enable (seconds
+        later), and until then no server can be scheduled or moved to the host."""
+        deadline = self.monotonic() + self.settle_timeout
+        while True:
+            problem = self._host_problem(host)
+            if not problem or self.monotonic() >= deadline:
+                return problem + (" after %ds" % self.settle_timeout if problem else "")
+            self.sleep(2.0)
+
+    def _host_problem(self, host: str) -> str:
         found = self.nova.compute_services(host=host)
         if not found:
             return "no nova-compute service on %s" % host
@@ -189,6 +207,12 @@ class PatchRuns:
         if getattr(svc, "is_forced_down", False) or svc.state != "up":
             return "nova-compute on %s is %s" % (host, "forced down" if getattr(svc, "is_forced_down", False)
                                                  else svc.state)
+        if self.placement is not None and svc.status == "enabled":
+            providers = self.placement.providers_named(host)
+            if not providers:
+                return "Placement has no resource provider %s" % host
+            if "COMPUTE_STATUS_DISABLED" in self.placement.traits(providers[0]["uuid"]):
+                return "Placement still marks %s COMPUTE_STATUS_DISABLED (the scheduler skips it)" % host
         return ""
 
     def finish(self, run: str) -> Outcome:

@@ -35,10 +35,9 @@ if os.geteuid() != 0:
 
 @pytest.fixture(scope="module")
 def package_hosts(lab):
-    labctl("hosts", "up")
-    labctl("hosts", "reset")
     yield LAB_DIR / "inventory" / "hosts.yml"
     labctl("hosts", "reset")
+    labctl("hosts", "up")
 
 
 def version(host):
@@ -63,6 +62,8 @@ def entries(log):
 @pytest.fixture
 def patch(package_hosts, admin_conn, run_module, tmp_path):
     """patch(run, **vars) -> CompletedProcess of the playbook; at teardown the hosts are given back as they were."""
+    labctl("hosts", "reset")  # new package hosts for each test: every package at 1.0
+    labctl("hosts", "up")
     log = tmp_path / "audit.jsonl"
     runs = []
 

@@ -14,12 +14,16 @@ HOSTS = {"compute-01": "az1", "compute-02": "az1", "compute-03": "az2", "compute
 
 
 @pytest.fixture
-def env(fake_conn, nova_cloud, tmp_path, monkeypatch, module_main):
+def env(fake_conn, nova_cloud, stub, tmp_path, monkeypatch, module_main):
     fake_conn.compute._services = {"svc-%s" % h: dict(id="svc-%s" % h, host=h, binary="nova-compute", zone=z,
                                                       status="enabled", state="up") for h, z in HOSTS.items()}
     nova = FakeNova(hosts=tuple(HOSTS), services=fake_conn.compute)
     layer = nova_cloud(nova)
     monkeypatch.setattr(Day2Module, "conn", property(lambda _self: layer.conn))
+    stub.route("GET", "placement", "/resource_providers", lambda request, context: {"resource_providers": [
+        {"uuid": "rp-" + n, "name": n} for n in request.qs.get("name", [])]})
+    for host in HOSTS:
+        stub.route("GET", "placement", "/resource_providers/rp-%s/traits" % host, {"traits": ["HW_CPU_X86_AVX2"]})
     log = tmp_path / "audit.jsonl"
 
     def run(**args):

@@ -27,6 +27,7 @@ def fleet(nova_fake):
 
 def runs(fake, owner="ops@bastion", **kw):
     log = []
+    kw.setdefault("settle_timeout", 0)
     out = PatchRuns(fake.api, owner, audit=lambda *entry: log.append(entry), clock=lambda: AT, **kw)
     out.log = log
     return out
@@ -186,5 +187,52 @@ def test_done_is_a_failure_when_nova_compute_did_not_come_back(fleet):
     fleet.services._services["svc-1"]["state"] = "down"
     out = r.host("june", "compute-01", "done")
     host = {h["host"]: h for h in out.run["hosts"]}["compute-01"]
-    assert host["status"] == "failed" and host["detail"] == "post-check: nova-compute on compute-01 is down"
+    assert host["status"] == "failed" and host["detail"] == "post-check: nova-compute on compute-01 is down after 0s"
     assert out.decision["action"] == "stop"  # the canary
+
+
+class Clock:
+    def __init__(self):
+        self.now = 0.0
+
+    def monotonic(self):
+        return self.now
+
+    def sleep(self, seconds):
+        self.now += seconds
+
+
+def route_placement(stub, traits_answers):
+    """Every host a provider rp-<host>; compute-01's traits answer from ``traits_answers`` one call after another."""
+    def providers(request, context):
+        name = request.qs.get("name", [""])[0]
+        return {"resource_providers": [{"uuid": "rp-" + name, "name": name}] if name else []}
+    answers = list(traits_answers)
+    calls = []
+
+    def traits(request, context):
+        calls.append(1)
+        return {"traits": answers.pop(0) if len(answers) > 1 else answers[0]}
+    stub.route("GET", "placement", "/resource_providers", providers)
+    stub.route("GET", "placement", "/resource_providers/rp-compute-01/traits", traits)
+    return calls
+
+
+def test_done_waits_until_the_scheduler_sees_the_host_again(fleet, stub):
+    calls = route_placement(stub, [["COMPUTE_STATUS_DISABLED", "HW_CPU_X86_AVX2"]] * 3 + [["HW_CPU_X86_AVX2"]])
+    clock = Clock()
+    r = runs(fleet, placement=fleet.cloud.placement, settle_timeout=60, monotonic=clock.monotonic, sleep=clock.sleep)
+    r.plan("june", batch=2)
+    out = r.host("june", "compute-01", "done")
+    assert {h["host"]: h["status"] for h in out.run["hosts"]}["compute-01"] == "done"
+    assert len(calls) == 4 and clock.now == 6.0
+
+
+def test_a_host_the_scheduler_never_sees_again_fails_after_the_settle_timeout(fleet, stub):
+    route_placement(stub, [["COMPUTE_STATUS_DISABLED"]])
+    clock = Clock()
+    r = runs(fleet, placement=fleet.cloud.placement, settle_timeout=10, monotonic=clock.monotonic, sleep=clock.sleep)
+    r.plan("june", batch=2, max_failures=1)
+    out = r.host("june", "compute-01", "done")
+    host = {h["host"]: h for h in out.run["hosts"]}["compute-01"]
+    assert host["status"] == "failed" and "COMPUTE_STATUS_DISABLED" in host["detail"] and "after 10s" in host["detail"]
