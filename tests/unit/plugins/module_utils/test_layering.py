@@ -37,9 +37,10 @@ ALLOWED = {
     "_alerts": {"_openstack", "_fleet", "_hardware", "_remediation"},
     # sites reads each cloud's control plane through the access layer, and nothing else
     "_sites": {"_openstack"},
-    # patching keeps its run, lock and baselines in the cloud through the access layer's Nova (passed in); the
-    # drains, maintenance windows and host holds it will use come with the role, not yet
-    "_patching": {"_openstack"},
+    # patching keeps its run, lock and baselines in the cloud through the access layer (passed in) and reads the
+    # remediation records to leave held hosts out; the drains and holds themselves are the playbook's (the
+    # maintenance_window and remediation modules)
+    "_patching": {"_openstack", "_remediation"},
 }
 #: files with a wider allowance than their package: the module base is the modules' glue, it merges the
 #: cloud options and connects
