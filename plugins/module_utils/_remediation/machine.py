@@ -50,6 +50,8 @@ from ansible_collections.osfleet.day2.plugins.module_utils._remediation.runbook 
 
 Audit = Callable[[str, str, Any, Any, Optional[Dict[str, Any]]], None]
 POLL_SECONDS = 5.0
+#: seconds between a failed step's tries
+RETRY_PAUSE_SECONDS = 15
 
 
 @dataclass(frozen=True)
@@ -499,6 +501,10 @@ class Remediation:
             if ok:
                 return True, detail
             rec = self._save(self.current or rec, rec, attempts=attempt + 1)
+            if attempt < step.retries:
+                # a pause before the next try: what failed is often a moment's (Nova's scheduler counts a server
+                # on the host it left until that host's nova-compute has said so)
+                self.clock.sleep(RETRY_PAUSE_SECONDS)
         return False, detail
 
     def _disruptive_guard(self, rec: rr.Record, step: Step) -> Optional[guards.Refusal]:
