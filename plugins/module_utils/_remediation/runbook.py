@@ -25,7 +25,7 @@ replaces it.
       - type: restart_service
         service: nova-compute
         timeout: 120             # seconds for the step (a wait's condition included)
-        retries: 1               # tries after the first failure
+        retries: 1               # tries after the first failure, 15 s apart
         on_failure: hold         # hold (default) | continue
         disruptive: false        # a disruptive step is checked by every guard first
         approval: none           # required: the run stops until an operator approves
