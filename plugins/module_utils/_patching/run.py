@@ -109,12 +109,7 @@ class PatchRuns:
             wanted = rs.RunState(name=run, batch=str(batch), canary=found.canary if canary is None else int(canary),
                                  max_per_zone="" if max_per_zone is None else str(max_per_zone),
                                  max_failures=str(max_failures))
-            differ = [k for k in rs.SETTINGS if found.settings()[k] != wanted.settings()[k]]
-            if differ:
-                raise ConflictError("patch run %s was started with %s; resume it with the same settings or start "
-                                    "a new run" % (run, ", ".join("%s=%s" % (k, found.settings()[k] or "(none)")
-                                                                  for k in differ)),
-                                    field=differ[0], resource=rs.aggregate_name(run))
+            rs.check_same_settings(found, wanted)
             missing = sorted(h for h in found.hosts if h not in {t.host for t in targets})
             if hosts and missing:
                 raise ConflictError("patch run %s also holds %s; resume it with the hosts it was started with" % (

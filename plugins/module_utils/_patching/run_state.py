@@ -281,6 +281,16 @@ def _int(value: Any, default: int) -> int:
         return default
 
 
+def check_same_settings(found: RunState, wanted: RunState) -> None:
+    """ConflictError naming the first setting in which ``wanted`` differs from the recorded run ``found``: other
+    settings would plan other waves under hosts already patched."""
+    differ = [k for k in SETTINGS if found.settings()[k] != wanted.settings()[k]]
+    if differ:
+        raise ConflictError("patch run %s was started with %s; resume it with the same settings or start a new run"
+                            % (found.name, ", ".join("%s=%s" % (k, found.settings()[k] or "(none)") for k in differ)),
+                            field=differ[0], resource=aggregate_name(found.name))
+
+
 class RunStore:
     """Reads and writes patch runs as host aggregates (``nova``: the access layer's Nova, ``cloud.nova``).
 
@@ -321,12 +331,7 @@ class RunStore:
         """
         found = self.find(planned.name)
         if found is not None:
-            differ = [k for k in SETTINGS if found.settings()[k] != planned.settings()[k]]
-            if differ:
-                raise ConflictError("patch run %s was started with %s; resume it with the same settings or start "
-                                    "a new run" % (planned.name, ", ".join(
-                                        "%s=%s" % (k, found.settings()[k] or "(none)") for k in differ)),
-                                    field=differ[0], resource=aggregate_name(planned.name))
+            check_same_settings(found, planned)
             return found, False
         return self.save(planned), True
 
