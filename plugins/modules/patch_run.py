@@ -29,6 +29,14 @@ description:
     the run is V(stopped) with the reason, RV(stop) is true and no more hosts are offered.
   - O(action=finish) marks a run whose waves are through V(complete) and releases the lock (a run not
     through stays as it is, to be resumed). O(action=status) reads the run and the lock holder.
+  - Baselines, the last tested configuration per host model (host aggregate C(osfleet-patch-base-<model>),
+    its sha256 in the audit log, C(patching.baseline)). A step in flight with O(versions) (the pre-state)
+    records them as the baseline of a model that has none (wave -1, what ran before the run). A V(done) that
+    completes the hosts of a model in its wave makes the O(versions) they verified the model's baseline, the
+    replaced one kept as the previous (with O(rollback=true), a rollback run's, none is kept).
+  - O(action=rollback_target) reads what O(host) rolls back to, given the O(versions) it runs now - the
+    model's baseline when the host does not run it, else the previous one - and fails, naming the reason,
+    when there is none or the host does not report a component of it. It changes nothing.
   - Every change is one audit-log entry (C(patching.run), C(patching.host)).
 author:
   - osfleet.day2 contributors (@osfleet)
@@ -48,7 +56,8 @@ options:
       - V(plan) starts or resumes the run, V(host) records a host's step or result, V(finish) ends it,
         V(status) only reads.
     type: str
-    choices: [plan, host, finish, status]
+      - V(rollback_target) reads what a host rolls back to.
+    choices: [plan, host, finish, status, rollback_target]
     required: true
   run:
     description:
@@ -138,8 +147,16 @@ options:
     description:
       - With O(action=host), what the host runs at this point (for example the pre-state before it is patched -
         package versions, kernel, firmware), kept in the audit log entry of the step or result.
+      - With O(action=rollback_target), what the host runs now.
+      - A mapping of V(packages), V(firmware) (each component name to version) and V(kernel).
     type: dict
     default: {}
+  rollback:
+    description:
+      - With O(action=host), the run is a rollback - no pre-state becomes a baseline, and a verified wave's
+        baseline keeps no previous one (the configuration rolled back from was rejected).
+    type: bool
+    default: false
 """
 
 EXAMPLES = r"""
@@ -172,6 +189,17 @@ EXAMPLES = r"""
     result: failed
     reason: "post-check: the canary server did not boot"
   register: result
+
+- name: What compute-07 rolls back to (its model's last tested configuration, or the one before)
+  osfleet.day2.patch_run:
+    cloud: prod
+    action: rollback_target
+    run: june-rollback
+    host: compute-07
+    versions:
+      packages: {openssl: "3.0.15-1~deb12u1"}
+      firmware: {BMC: "7.20"}
+  register: target
 
 - name: Release the lock (and mark the run complete when every wave is through)
   osfleet.day2.patch_run:
@@ -234,6 +262,25 @@ message:
   description: What happened, in words.
   returned: always
   type: str
+baseline:
+  description: The baseline this call wrote - host model, sha256, wave (-1 a pre-state) and versions; null
+    when it wrote none.
+  returned: with O(action=host)
+  type: dict
+  sample: {model: LabServer R640e, sha256: 9f2c..., wave: 0, versions: {packages: {openssl: "3.0.15"}}}
+target:
+  description:
+    - With O(action=rollback_target), the baseline the host goes back to - C(model), C(sha256), the C(run)
+      and C(wave) that verified it, C(which) (V(current) or V(previous)), its C(versions), C(targets) (what
+      changes, per kind, component to version) and the C(comparison).
+  returned: with O(action=rollback_target)
+  type: dict
+  sample:
+    model: LabServer R640e
+    which: previous
+    run: may
+    wave: 1
+    targets: {packages: {openssl: "3.0.11-1~deb12u2"}, firmware: {BMC: "7.10"}}
 """
 
 from datetime import timedelta
@@ -245,7 +292,7 @@ from ansible_collections.osfleet.day2.plugins.module_utils._patching.run import 
 
 class PatchRunModule(Day2Module):
     argument_spec = dict(
-        action=dict(type="str", choices=["plan", "host", "finish", "status"], required=True),
+        action=dict(type="str", choices=["plan", "host", "finish", "status", "rollback_target"], required=True),
         run=dict(type="str", required=True),
         hosts=dict(type="list", elements="str", default=[]),
         batch=dict(type="str", default="1"),
@@ -263,8 +310,9 @@ class PatchRunModule(Day2Module):
         reason=dict(type="str"),
         versions=dict(type="dict", default={}),
         settle_timeout=dict(type="int", default=120),
+        rollback=dict(type="bool", default=False),
     )
-    module_kwargs = dict(required_if=[("action", "host", ["host", "result"]),
+    module_kwargs = dict(required_if=[("action", "host", ["host", "result"]), ("action", "rollback_target", ["host"]),
                                       ("result", "in_flight", ["step"]), ("result", "failed", ["reason"])])
 
     def execute(self):
@@ -284,7 +332,11 @@ class PatchRunModule(Day2Module):
                             lock_ttl=timedelta(seconds=p["lock_ttl"]), take_over=p["take_over"])
         elif p["action"] == "host":
             out = runs.host(p["run"], p["host"], p["result"], reason=p["reason"] or "", step=p["step"] or "",
-                            versions=p["versions"])
+                            versions=p["versions"], rollback=p["rollback"])
+        elif p["action"] == "rollback_target":
+            target = runs.rollback_target(p["run"], p["host"], p["versions"])
+            return {"changed": False, "target": target, "message": "%s rolls back to the %s baseline of %s (%s)" % (
+                p["host"], target["which"], target["model"], target["sha256"][:12])}
         elif p["action"] == "finish":
             out = runs.finish(p["run"])
         else:

@@ -11,6 +11,13 @@ sha256 in ``osfleet_patch_base_sha256``. Saving one writes the sha256 into the a
 matches its own sha256, or (rewritten with a matching sha256) no longer matches the sha256 the audit
 log recorded. A host's current versions compare against it: what a rollback would change, and a refusal
 naming what the host does not report (a rollback that cannot see a component cannot put it back).
+
+The record keeps the baseline it replaced too, under ``osfleet_patch_prev_*`` (same layout): a wave that
+verified a patch moves the last tested configuration on, and the one before stays what a rollback of that
+wave goes back to (``rollback_target``). A rollback's own verified wave replaces the rejected configuration
+and keeps no previous one, so a second rollback never rolls forward again; the rejected one stays in the
+audit log, with its sha256. A kernel is no part of a baseline: it is rolled back as its package, and the
+running kernel of each host is in the audit log's pre- and post-state.
 """
 
 from __future__ import annotations
@@ -29,11 +36,15 @@ from ansible_collections.osfleet.day2.plugins.module_utils._common.errors import
 
 AGGREGATE_PREFIX = "osfleet-patch-base-"
 K = "osfleet_patch_base_"
+#: the baseline the current one replaced, same layout
+PREV = "osfleet_patch_prev_"
 B_MODEL, B_SHA, B_CHUNKS = K + "model", K + "sha256", K + "chunks"
 B_RUN, B_WAVE, B_VERIFIED = K + "run", K + "wave", K + "verified_at"
 CHUNK_KEY = K + "json_"
 MAX_META = 255
 KINDS = ("firmware", "packages", "kernel")
+#: what a baseline keeps (the kernel is rolled back as its package)
+BASELINE_KINDS = ("firmware", "packages")
 AUDIT_ACTION = "patching.baseline"
 
 Versions = Dict[str, Dict[str, str]]
@@ -95,20 +106,23 @@ class Baseline:
     def sha256(self) -> str:
         return hashlib.sha256(self.canonical().encode("ascii")).hexdigest()
 
-    def to_metadata(self) -> Dict[str, str]:
+    def to_metadata(self, prefix: str = K) -> Dict[str, str]:
         text = self.canonical()
         chunks = [text[i:i + MAX_META] for i in range(0, len(text), MAX_META)]
-        md = {B_MODEL: self.model[:MAX_META], B_SHA: self.sha256(), B_CHUNKS: str(len(chunks)),
-              B_RUN: self.run, B_WAVE: str(self.wave), B_VERIFIED: self.verified_at}
+        md = {prefix + "model": self.model[:MAX_META], prefix + "sha256": self.sha256(),
+              prefix + "chunks": str(len(chunks)), prefix + "run": self.run, prefix + "wave": str(self.wave),
+              prefix + "verified_at": self.verified_at}
         for number, chunk in enumerate(chunks):
-            md["%s%d" % (CHUNK_KEY, number)] = chunk
+            md["%sjson_%d" % (prefix, number)] = chunk
         return md
 
     @classmethod
     def from_metadata(cls, md: Dict[str, str], aggregate_id: Optional[str] = None,
-                      expected_sha: Optional[str] = None) -> "Baseline":
-        """The baseline a record holds; ConflictError when it does not match its sha256 or ``expected_sha``
-        (the one the audit log recorded)."""
+                      expected_sha: Optional[str] = None, prefix: str = K) -> "Baseline":
+        """The baseline a record holds (under ``prefix``: K the current one, PREV the one it replaced);
+        ConflictError when it does not match its sha256 or ``expected_sha`` (the one the audit log recorded)."""
+        if prefix != K:
+            md = {K + key[len(prefix):]: value for key, value in md.items() if key.startswith(prefix)}
         model = md.get(B_MODEL) or "?"
         try:
             count = int(md.get(B_CHUNKS) or "")
@@ -171,8 +185,17 @@ class BaselineStore:
                 model, AGGREGATE_PREFIX, model_slug(model)), field="model", resource=model)
         return Baseline.from_metadata(rec["metadata"], rec["id"], expected_sha)
 
-    def save(self, baseline: Baseline) -> str:
-        """Write ``baseline`` (replacing the model's last one); its sha256."""
+    def load_both(self, model: str) -> Tuple[Optional[Baseline], Optional[Baseline]]:
+        """The model's baseline and the one it replaced (each None when there is none)."""
+        rec = self._record(model)
+        md = rec["metadata"] if rec else {}
+        current = Baseline.from_metadata(md, rec["id"]) if md.get(B_SHA) else None
+        previous = Baseline.from_metadata(md, rec["id"], prefix=PREV) if md.get(PREV + "sha256") else None
+        return current, previous
+
+    def save(self, baseline: Baseline, keep_previous: bool = True) -> str:
+        """Write ``baseline`` (replacing the model's last one, which is kept as the previous one unless
+        ``keep_previous`` is false: a rollback's, whose replaced configuration was rejected); its sha256."""
         versions = baseline.versions
         if not versions:
             raise ValidationError("versions: a baseline needs at least one version", field="versions")
@@ -182,15 +205,18 @@ class BaselineStore:
         sha = new[B_SHA]
         if old.get(B_SHA) == sha:
             return sha
+        if keep_previous and old.get(B_SHA):
+            new.update({PREV + key[len(K):]: value for key, value in old.items() if key.startswith(K)})
         changed: Dict[str, Optional[str]] = {k: v for k, v in new.items() if old.get(k) != v}
-        changed.update({k: None for k in old if k.startswith(CHUNK_KEY) and k not in new})
+        changed.update({k: None for k in old if k.startswith((K, PREV)) and k not in new})
         if not self.check_mode:
             agg_id = rec["id"] if rec else str(self.nova.create_aggregate(AGGREGATE_PREFIX +
                                                                           model_slug(baseline.model)).id)
             self.nova.set_aggregate_metadata(agg_id, changed)
             if self.audit is not None:
                 self.audit(AUDIT_ACTION, baseline.model, old.get(B_SHA) or None, sha,
-                           {"sha256": sha, "run": baseline.run, "wave": baseline.wave, "versions": versions})
+                           {"sha256": sha, "run": baseline.run, "wave": baseline.wave, "versions": versions,
+                            "previous_sha256": new.get(PREV + "sha256")})
         return sha
 
 
@@ -263,3 +289,31 @@ def compare(baseline: Baseline, host: str, model: str, current: Dict[str, Any]) 
                 extra.append((kind, component))
     return Comparison(host=host, model=model, sha256=baseline.sha256(), changes=tuple(changes),
                       missing=tuple(missing), extra=tuple(extra))
+
+
+def baseline_versions(versions: Dict[str, Any]) -> Versions:
+    """The part of a host's versions a baseline keeps (firmware and packages)."""
+    return {kind: comps for kind, comps in normalize(versions).items() if kind in BASELINE_KINDS and comps}
+
+
+def rollback_target(current: Optional[Baseline], previous: Optional[Baseline], host: str, model: str,
+                    versions: Dict[str, Any]) -> Tuple[Baseline, Comparison]:
+    """What ``host`` rolls back to: the model's last tested configuration when the host does not run it (a
+    patch that failed, or was never verified), else the one that configuration replaced (the patch a wave
+    verified, now rejected). ConflictError naming the reason when there is nothing to roll back to, or the
+    host does not report a component of it."""
+    if current is None:
+        raise ConflictError("cannot roll %s back: host model %s has no baseline (no patch run recorded one)"
+                            % (host, model), resource=host, field="model")
+    have = baseline_versions(versions)
+    first = compare(current, host, model, have)
+    if not first.matches:
+        first.rollback()
+        return current, first
+    if previous is None:
+        raise ConflictError("cannot roll %s back: it runs the baseline of model %s (run %s, wave %d) and no "
+                            "earlier one is kept (a rollback keeps none)" % (host, model, current.run or "?",
+                                                                              current.wave), resource=host)
+    second = compare(previous, host, model, have)
+    second.rollback()
+    return previous, second

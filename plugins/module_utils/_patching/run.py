@@ -12,6 +12,10 @@ is the caller's; this is what keeps the run honest across hosts, waves and contr
   ``failed`` with the reason, counted against the budget of the whole run; past the budget (or a canary
   failing) the run is ``stopped`` with the reason and no host is offered any more.
 - ``finish``: ``complete`` when every wave is through; the lock is released either way.
+- baselines (baseline.py): the first pre-state of a host model with no baseline is recorded as its baseline
+  (wave -1: what ran in production before the run); when every host of a model in a wave is ``done`` (its
+  post-checks passed), the versions they verified become the model's baseline, the replaced one kept as the
+  previous; ``rollback_target`` says what a host goes back to.
 
 Every change of the run is one audit-log entry (``patching.run``, ``patching.host``).
 """
@@ -24,6 +28,7 @@ from datetime import datetime, timedelta
 from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence
 
 from ansible_collections.osfleet.day2.plugins.module_utils._common.errors import ConflictError, ValidationError
+from ansible_collections.osfleet.day2.plugins.module_utils._patching import baseline as bl
 from ansible_collections.osfleet.day2.plugins.module_utils._patching import run_state as rs
 from ansible_collections.osfleet.day2.plugins.module_utils._patching import selection
 from ansible_collections.osfleet.day2.plugins.module_utils._patching.budget import Budget, FailureBudget, parse_budget
@@ -45,11 +50,13 @@ class Outcome:
     lock: Optional[Dict[str, Any]] = None
     writes: List[Dict[str, Any]] = field(default_factory=list)
     message: str = ""
+    #: the baseline this call wrote (model, sha256, wave, versions), if any
+    baseline: Optional[Dict[str, Any]] = None
 
     def to_dict(self) -> Dict[str, Any]:
         return {"run": self.run, "changed": self.changed, "new": self.new, "next_hosts": self.next_hosts,
                 "wave": self.wave, "decision": self.decision, "lock": self.lock, "writes": self.writes,
-                "message": self.message}
+                "message": self.message, "baseline": self.baseline}
 
 
 def run_budget(state: rs.RunState) -> Budget:
@@ -73,7 +80,9 @@ class PatchRuns:
         self.owner = owner
         self.audit = audit
         self.check_mode = check_mode
+        self.clock = clock
         self.store = rs.RunStore(nova, check_mode=check_mode, clock=clock)
+        self.baselines = bl.BaselineStore(nova, audit=self._audit, check_mode=check_mode)
         self.lock = RunLock(nova, scope=scope, clock=clock, check_mode=check_mode)
 
     def _audit(self, action: str, target: str, before: Any, after: Any, details: Dict[str, Any]) -> None:
@@ -139,12 +148,17 @@ class PatchRuns:
                                                               verdict.reason))
 
     def host(self, run: str, host: str, result: str, reason: str = "", step: str = "",
-             versions: Optional[Mapping[str, Any]] = None) -> Outcome:
+             versions: Optional[Mapping[str, Any]] = None, rollback: bool = False) -> Outcome:
         """Record ``host``'s step in flight (``result`` ``in_flight``), or its result (``done``/``failed``).
 
         ``versions``: what the host runs at this point (the pre-state before it is patched, the versions
         after), kept in the audit log entry. A ``done`` is checked first: nova-compute on the host must be up
-        (a host whose compute service did not come back is ``failed`` with that reason)."""
+        (a host whose compute service did not come back is ``failed`` with that reason). A step in flight with
+        ``versions`` (the pre-state) records them as the baseline of the host's model when it has none; a
+        ``done`` that completes its wave's hosts of that model makes its versions the model's baseline
+        (``rollback``: a rollback run's, which keeps no previous baseline)."""
+        if versions:
+            bl.normalize(dict(versions))  # a bad shape is refused before anything is written
         state = self.store.load(run)
         current = state.hosts.get(host)
         # a stopped run still takes the result of a host that was under way when it stopped (the other hosts
@@ -180,7 +194,49 @@ class PatchRuns:
         if new.state == rs.STOPPED and state.state != rs.STOPPED:
             self._audit("patching.run", run, state.state, rs.STOPPED, {"reason": new.stop_reason})
         words = decision["reason"] if decision else "%s: %s" % (host, step)
-        return self._outcome(new, changed=True, decision=decision, message=words)
+        out = self._outcome(new, changed=True, decision=decision, message=words)
+        out.baseline = self._baseline_after(new, host, result, versions or {}, rollback)
+        return out
+
+    def _baseline_after(self, state: rs.RunState, host: str, result: str, versions: Mapping[str, Any],
+                        rollback: bool) -> Optional[Dict[str, Any]]:
+        """The baseline written after ``host``'s step or result, if any: the pre-state of a model with none,
+        or the versions a wave verified on every host of the model."""
+        rec = state.hosts[host]
+        kept = bl.baseline_versions(dict(versions))
+        if not kept or rec.wave is None:
+            return None
+        model = rec.model or "unknown"
+        stamp = self.clock().strftime("%Y-%m-%dT%H:%M:%SZ")
+        if result == rs.IN_FLIGHT:
+            if rollback or self.baselines.load_both(model)[0] is not None:
+                return None
+            base = bl.Baseline(model=model, versions=kept, run=state.name, wave=-1, verified_at=stamp)
+        elif result == rs.DONE:
+            peers = [h for h, s in state.hosts.items() if s.wave == rec.wave and (s.model or "unknown") == model]
+            if any(state.hosts[h].status != rs.DONE for h in peers):
+                return None
+            base = bl.Baseline(model=model, versions=kept, run=state.name, wave=rec.wave, verified_at=stamp)
+        else:
+            return None
+        sha = self.baselines.save(base, keep_previous=not rollback)
+        return {"model": model, "sha256": sha, "wave": base.wave, "versions": base.versions}
+
+    def rollback_target(self, run: str, host: str, versions: Mapping[str, Any]) -> Dict[str, Any]:
+        """What ``host`` (of ``run``, whose record names its model) rolls back to, given the versions it runs
+        (``{"packages": {...}, "firmware": {...}}``): the baseline, its sha256 and what would change.
+        ConflictError naming the reason when there is nothing to roll back to."""
+        state = self.store.load(run)
+        if host not in state.hosts:
+            raise ValidationError("%s is not in patch run %s" % (host, run), field="host")
+        model = state.hosts[host].model or "unknown"
+        current, previous = self.baselines.load_both(model)
+        base, comparison = bl.rollback_target(current, previous, host, model, dict(versions))
+        return {"model": model, "sha256": base.sha256(), "run": base.run, "wave": base.wave,
+                "verified_at": base.verified_at, "versions": base.versions,
+                "which": "current" if base is current else "previous", "comparison": comparison.to_dict(),
+                "targets": {kind: {c.component: c.baseline for c in comparison.changes if c.kind == kind}
+                            for kind in bl.BASELINE_KINDS}}
 
     def _post_check(self, host: str) -> str:
         """What is wrong with the host, or "" once it is right, waiting up to ``settle_timeout`` for it to settle:

@@ -160,3 +160,66 @@ def test_model_slugs_are_readable_and_never_shared():
 def test_bad_versions_are_refused(nova_fake, versions, words):
     with pytest.raises(ValidationError, match=words):
         bl.BaselineStore(nova_fake.api).save(bl.Baseline(MODEL, versions))
+
+
+# ---- the previous baseline, and what a rollback goes back to ---------------------------------------------
+
+def test_a_new_baseline_keeps_the_one_it_replaced_and_a_third_drops_the_first(nova_fake):
+    store = bl.BaselineStore(nova_fake.api)
+    old = verified({"packages": {"p%03d" % n: "1.0" for n in range(60)}})
+    store.save(old)
+    assert store.load_both(MODEL) == (old, None)
+    new = verified({"packages": {"agent": "2.0"}})
+    store.save(new)
+    assert store.load_both(MODEL) == (new, old)
+    third = verified({"packages": {"agent": "3.0"}})
+    store.save(third)
+    md = record(nova_fake)["metadata"]
+    assert store.load_both(MODEL) == (third, new)
+    assert not [k for k in md if k.startswith(bl.PREV + "json_") and k != bl.PREV + "json_0"], "stale chunks"
+
+
+def test_a_rollback_s_baseline_keeps_no_previous(nova_fake):
+    store = bl.BaselineStore(nova_fake.api)
+    store.save(verified({"packages": {"agent": "1.0"}}))
+    store.save(verified({"packages": {"agent": "2.0"}}))
+    back = verified({"packages": {"agent": "1.0"}})
+    store.save(back, keep_previous=False)
+    assert store.load_both(MODEL) == (back, None)
+    assert not [k for k in record(nova_fake)["metadata"] if k.startswith(bl.PREV)]
+
+
+def test_an_edited_previous_baseline_is_found(nova_fake):
+    store = bl.BaselineStore(nova_fake.api)
+    store.save(verified({"packages": {"agent": "1.0"}}))
+    store.save(verified({"packages": {"agent": "2.0"}}))
+    md = nova_fake._aggregates[record(nova_fake)["id"]]["metadata"]
+    md[bl.PREV + "json_0"] = md[bl.PREV + "json_0"].replace("1.0", "0.9")
+    with pytest.raises(ConflictError, match="changed outside a patch run"):
+        store.load_both(MODEL)
+
+
+ONE = verified({"packages": {"agent": "1.0"}, "firmware": {"BMC": "7.10"}})
+TWO = verified({"packages": {"agent": "2.0"}, "firmware": {"BMC": "7.20"}})
+
+
+def test_a_host_off_its_baseline_goes_back_to_it():
+    base, cmp = bl.rollback_target(ONE, None, "compute-01", MODEL,
+                                   {"packages": {"agent": "2.0"}, "firmware": {"BMC": "7.20"}, "kernel": "6.1"})
+    assert base is ONE and [(c.kind, c.component, c.current, c.baseline) for c in cmp.changes] == [
+        ("firmware", "BMC", "7.20", "7.10"), ("packages", "agent", "2.0", "1.0")]
+
+
+def test_a_host_on_its_baseline_goes_back_to_the_previous_one():
+    base, cmp = bl.rollback_target(TWO, ONE, "compute-01", MODEL,
+                                   {"packages": {"agent": "2.0"}, "firmware": {"BMC": "7.20"}})
+    assert base is ONE and len(cmp.changes) == 2
+
+
+def test_a_rollback_with_nothing_to_go_back_to_is_refused_naming_why():
+    with pytest.raises(ConflictError, match="has no baseline"):
+        bl.rollback_target(None, None, "compute-01", MODEL, {"packages": {"agent": "1.0"}})
+    with pytest.raises(ConflictError, match="runs the baseline of model PowerEdge R650 .* no earlier one"):
+        bl.rollback_target(ONE, None, "compute-01", MODEL, {"packages": {"agent": "1.0"}, "firmware": {"BMC": "7.10"}})
+    with pytest.raises(ConflictError, match="does not report firmware BMC"):
+        bl.rollback_target(ONE, None, "compute-01", MODEL, {"packages": {"agent": "2.0"}})

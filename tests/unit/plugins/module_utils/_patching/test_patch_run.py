@@ -172,10 +172,10 @@ def test_a_stopped_run_takes_the_result_of_a_host_under_way_and_starts_no_other(
     r.host("june", wave[1], "in_flight", step="apply")
     out = r.host("june", wave[0], "failed", reason="apt broke")
     assert out.run["state"] == "stopped"
-    late = r.host("june", wave[1], "done", versions={"osfleet-lab-agent": "2.0"})
+    late = r.host("june", wave[1], "done", versions={"packages": {"osfleet-lab-agent": "2.0"}})
     assert {h["host"]: h["status"] for h in late.run["hosts"]}[wave[1]] == "done"
     assert late.run["stop_reason"] == out.run["stop_reason"]
-    assert r.log[-1][4]["versions"] == {"osfleet-lab-agent": "2.0"}
+    assert r.log[-1][4]["versions"] == {"packages": {"osfleet-lab-agent": "2.0"}}
     with pytest.raises(ConflictError) as err:
         r.host("june", wave[2], "in_flight", step="drain")
     assert "not started" in err.value.message
@@ -236,3 +236,72 @@ def test_a_host_the_scheduler_never_sees_again_fails_after_the_settle_timeout(fl
     out = r.host("june", "compute-01", "done")
     host = {h["host"]: h for h in out.run["hosts"]}["compute-01"]
     assert host["status"] == "failed" and "COMPUTE_STATUS_DISABLED" in host["detail"] and "after 10s" in host["detail"]
+
+
+# ---- baselines: the pre-state of a model with none, a verified wave, a rollback --------------------------
+
+MODELS = {"compute-%02d" % n: "R650" for n in range(1, 7)}
+OLD = {"packages": {"agent": "1.0"}, "firmware": {"BMC": "7.10"}, "kernel": "6.1.0-25"}
+NEW = {"packages": {"agent": "2.0"}, "firmware": {"BMC": "7.20"}, "kernel": "6.1.0-25"}
+
+
+def test_the_pre_state_seeds_a_baseline_and_a_verified_wave_moves_it_on(fleet):
+    r = runs(fleet)
+    r.plan("june", hosts=["compute-01", "compute-02", "compute-03"], batch=2, models=MODELS)
+    seeded = r.host("june", "compute-01", "in_flight", step="apply", versions=OLD)
+    assert seeded.baseline["wave"] == -1 and seeded.baseline["versions"] == {
+        "packages": {"agent": "1.0"}, "firmware": {"BMC": "7.10"}}  # no kernel: it is rolled back as a package
+    assert r.host("june", "compute-01", "done", versions=NEW).baseline["wave"] == 0
+    current, previous = r.baselines.load_both("R650")
+    assert current.versions["packages"] == {"agent": "2.0"} and previous.versions["packages"] == {"agent": "1.0"}
+    # the batch: no baseline until both of its hosts are done
+    r.host("june", "compute-02", "in_flight", step="apply", versions=OLD)
+    assert r.host("june", "compute-02", "done", versions=NEW).baseline is None
+    assert r.host("june", "compute-03", "done", versions=NEW).baseline == {
+        "model": "R650", "sha256": r.baselines.load_both("R650")[0].sha256(), "wave": 1,
+        "versions": {"packages": {"agent": "2.0"}, "firmware": {"BMC": "7.20"}}}
+    assert [e[0] for e in r.log].count("patching.baseline") == 3
+
+
+def test_a_wave_with_a_failed_host_moves_no_baseline(fleet):
+    r = runs(fleet)
+    r.plan("june", hosts=["compute-01", "compute-02", "compute-03"], batch=2, max_failures=1, models=MODELS)
+    r.host("june", "compute-01", "in_flight", step="apply", versions=OLD)
+    r.host("june", "compute-01", "done", versions=NEW)
+    r.host("june", "compute-02", "failed", reason="apt: held packages")
+    assert r.host("june", "compute-03", "done", versions=NEW).baseline is None
+    assert r.baselines.load_both("R650")[0].wave == 0
+
+
+def test_a_rollback_goes_back_to_the_previous_baseline_and_keeps_none(fleet):
+    r = runs(fleet)
+    r.plan("june", hosts=["compute-01"], models=MODELS)
+    r.host("june", "compute-01", "in_flight", step="apply", versions=OLD)
+    r.host("june", "compute-01", "done", versions=NEW)
+    r.finish("june")
+    r.plan("june-back", hosts=["compute-01"], models=MODELS)
+    target = r.rollback_target("june-back", "compute-01", NEW)
+    assert target["which"] == "previous" and target["targets"] == {"packages": {"agent": "1.0"},
+                                                                   "firmware": {"BMC": "7.10"}}
+    assert r.host("june-back", "compute-01", "in_flight", step="apply", versions=NEW, rollback=True).baseline is None
+    r.host("june-back", "compute-01", "done", versions=OLD, rollback=True)
+    current, previous = r.baselines.load_both("R650")
+    assert current.versions["packages"] == {"agent": "1.0"} and previous is None
+    with pytest.raises(ConflictError, match="no earlier one is kept"):
+        r.rollback_target("june-back", "compute-01", OLD)
+
+
+def test_check_mode_writes_no_baseline(fleet):
+    runs(fleet).plan("june", hosts=["compute-01"], models=MODELS)
+    dry = runs(fleet, check_mode=True)
+    out = dry.host("june", "compute-01", "in_flight", step="apply", versions=OLD)
+    assert out.baseline["wave"] == -1 and dry.baselines.load_both("R650") == (None, None)
+
+
+def test_bad_versions_are_refused_before_anything_is_written(fleet):
+    r = runs(fleet)
+    r.plan("june", hosts=["compute-01"], models=MODELS)
+    before = len(fleet.writes)
+    with pytest.raises(ValidationError, match="'bios' is not one of"):
+        r.host("june", "compute-01", "in_flight", step="apply", versions={"bios": {"x": "1"}})
+    assert len(fleet.writes) == before
