@@ -148,7 +148,10 @@ hardware:
       type: list
       elements: dict
     firmware:
-      description: Firmware inventory, each with C(component) and C(version).
+      description:
+        - Firmware inventory, each with C(component) (its name), C(version), C(id) (the inventory member's
+          C(Id), what M(osfleet.day2.hardware_firmware)'s O(osfleet.day2.hardware_firmware#module:component) takes)
+          and C(previous) (true for a kept image, not the running firmware).
       type: list
       elements: dict
     bios_version:
@@ -174,7 +177,8 @@ hardware:
     power_supplies: [{name: PSU1, status: ok, watts: 110}]
     power_draw_watts: 212
     log: [{id: "2", time: "2026-11-21T22:39:33+00:00", severity: ok, message: System boot initiated}]
-    firmware: [{component: System BIOS, version: 2.19.1}, {component: BMC Firmware, version: "7.10"}]
+    firmware: [{component: System BIOS, version: 2.19.1, id: BIOS, previous: false},
+               {component: BMC Firmware, version: "7.10", id: BMC, previous: false}]
     bios_version: 2.19.1
     boot: {target: hdd, enabled: continuous, mode: uefi}
 """

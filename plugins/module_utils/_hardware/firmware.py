@@ -24,6 +24,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Dict, List, Optional, Tuple
 
 from ansible_collections.osfleet.day2.plugins.module_utils._hardware.bmc import Bmc
+from ansible_collections.osfleet.day2.plugins.module_utils._hardware.state import PREVIOUS_IMAGE
 from ansible_collections.osfleet.day2.plugins.module_utils._hardware.errors import (
     BmcError,
     BmcTaskFailed,
@@ -39,7 +40,7 @@ MAX_POLL = 10.0
 FINAL_STATES = ("Completed", "Exception", "Killed", "Cancelled")
 #: an image file named <component>-<version>.<ext>: what the version and component are read from
 IMAGE_NAME = re.compile(r"^(?P<component>[A-Za-z][A-Za-z0-9_]*)-(?P<version>[0-9][0-9A-Za-z._]*?)\.(bin|img|exe|fw)$")
-PREVIOUS = re.compile(r"previous|rollback|inactive|backup", re.I)
+PREVIOUS = PREVIOUS_IMAGE
 
 
 @dataclass(frozen=True)

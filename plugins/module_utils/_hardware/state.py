@@ -12,6 +12,7 @@ None (or an empty list), never a guess.
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 from typing import Any, Dict, Iterable, List, Optional
 
@@ -99,10 +100,19 @@ class LogEntry:
     log: Optional[str] = None  # the LogService it came from (its @odata.id on Redfish)
 
 
+#: a firmware inventory member that is a kept image, not the running one (Dell's ``Previous-...``, the lab's
+#: ``BMC-Previous``, an inactive or backup bank)
+PREVIOUS_IMAGE = re.compile(r"previous|rollback|inactive|backup", re.I)
+
+
 @dataclass
 class FirmwareItem:
     component: str
     version: Optional[str]
+    #: the inventory member's Id (Redfish; IPMI: BMC, BIOS): what hardware_firmware's component takes
+    id: Optional[str] = None
+    #: a kept image (what a rollback goes back to), not the running firmware
+    previous: bool = False
 
 
 @dataclass

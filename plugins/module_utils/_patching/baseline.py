@@ -106,6 +106,11 @@ class Baseline:
     def sha256(self) -> str:
         return hashlib.sha256(self.canonical().encode("ascii")).hexdigest()
 
+    def versions_sha256(self) -> str:
+        """The sha256 of the versions alone: the same configuration verified again by another wave or run has
+        the same one (what a rollback run pins its target by)."""
+        return hashlib.sha256(canonical_json(self.versions).encode("ascii")).hexdigest()
+
     def to_metadata(self, prefix: str = K) -> Dict[str, str]:
         text = self.canonical()
         chunks = [text[i:i + MAX_META] for i in range(0, len(text), MAX_META)]
@@ -205,7 +210,11 @@ class BaselineStore:
         sha = new[B_SHA]
         if old.get(B_SHA) == sha:
             return sha
-        if keep_previous and old.get(B_SHA):
+        replaced = Baseline.from_metadata(old) if old.get(B_SHA) else None
+        if replaced is not None and replaced.versions == baseline.versions:
+            # the same configuration verified again (a later wave): the one before it stays the previous
+            new.update({key: value for key, value in old.items() if key.startswith(PREV)})
+        elif keep_previous and replaced is not None:
             new.update({PREV + key[len(K):]: value for key, value in old.items() if key.startswith(K)})
         changed: Dict[str, Optional[str]] = {k: v for k, v in new.items() if old.get(k) != v}
         changed.update({k: None for k in old if k.startswith((K, PREV)) and k not in new})
@@ -297,11 +306,21 @@ def baseline_versions(versions: Dict[str, Any]) -> Versions:
 
 
 def rollback_target(current: Optional[Baseline], previous: Optional[Baseline], host: str, model: str,
-                    versions: Dict[str, Any]) -> Tuple[Baseline, Comparison]:
+                    versions: Dict[str, Any], pinned: str = "") -> Tuple[Baseline, Comparison]:
     """What ``host`` rolls back to: the model's last tested configuration when the host does not run it (a
     patch that failed, or was never verified), else the one that configuration replaced (the patch a wave
-    verified, now rejected). ConflictError naming the reason when there is nothing to roll back to, or the
-    host does not report a component of it."""
+    verified, now rejected). ``pinned``: the versions sha256 a rollback run chose for the model the first time
+    (its later hosts, and a resumed host that is rolled back already, go to the same one). ConflictError
+    naming the reason when there is nothing to roll back to, or the host does not report a component of it."""
+    if pinned:
+        chosen = [b for b in (current, previous) if b is not None and b.versions_sha256() == pinned]
+        if not chosen:
+            raise ConflictError("cannot roll %s back: the configuration this rollback run chose for model %s "
+                                "(versions sha256 %s) is no longer a baseline of it" % (host, model, pinned[:12]),
+                                resource=host)
+        comparison = compare(chosen[0], host, model, baseline_versions(versions))
+        comparison.rollback()
+        return chosen[0], comparison
     if current is None:
         raise ConflictError("cannot roll %s back: host model %s has no baseline (no patch run recorded one)"
                             % (host, model), resource=host, field="model")

@@ -22,7 +22,7 @@ Every change of the run is one audit-log entry (``patching.run``, ``patching.hos
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 import time
 from datetime import datetime, timedelta
 from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence
@@ -231,7 +231,12 @@ class PatchRuns:
             raise ValidationError("%s is not in patch run %s" % (host, run), field="host")
         model = state.hosts[host].model or "unknown"
         current, previous = self.baselines.load_both(model)
-        base, comparison = bl.rollback_target(current, previous, host, model, dict(versions))
+        pinned = state.baselines.get(model, "")
+        base, comparison = bl.rollback_target(current, previous, host, model, dict(versions), pinned=pinned)
+        if not pinned:  # the run's later hosts (and this one, resumed) go back to the same configuration
+            baselines = dict(state.baselines)
+            baselines[model] = base.versions_sha256()
+            self.store.save(replace(state, baselines=baselines))
         return {"model": model, "sha256": base.sha256(), "run": base.run, "wave": base.wave,
                 "verified_at": base.verified_at, "versions": base.versions,
                 "which": "current" if base is current else "previous", "comparison": comparison.to_dict(),

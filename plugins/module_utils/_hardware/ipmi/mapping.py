@@ -156,8 +156,8 @@ def to_state(rec: Dict[str, Any], gather: Iterable[str], log_since: Optional[str
     if "firmware" in gather:
         device = rec.get("device") or {}
         if device.get("firmware_version"):
-            state.firmware.append(FirmwareItem("BMC", device["firmware_version"]))
+            state.firmware.append(FirmwareItem("BMC", device["firmware_version"], id="BMC"))
         if fru.get("Hardware Version"):
-            state.firmware.append(FirmwareItem("BIOS", fru["Hardware Version"]))
+            state.firmware.append(FirmwareItem("BIOS", fru["Hardware Version"], id="BIOS"))
     state.health = worst([health(rec.get("health")) if "health" in rec else None, state.sensor_health()])
     return state

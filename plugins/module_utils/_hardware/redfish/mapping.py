@@ -19,6 +19,7 @@ from ansible_collections.osfleet.day2.plugins.module_utils._hardware.state impor
     HardwareState,
     Identity,
     LogEntry,
+    PREVIOUS_IMAGE,
     PowerSupply,
     Temperature,
     filter_since,
@@ -243,7 +244,15 @@ def log_entries(entries: Iterable[Dict[str, Any]], since: Optional[str] = None, 
 
 
 def firmware(items: Iterable[Dict[str, Any]]) -> List[FirmwareItem]:
-    return [FirmwareItem(component=i.get("Name") or i.get("Id") or "?", version=i.get("Version")) for i in items]
+    out = []
+    for i in items:
+        ident = i.get("Id") or str(i.get("@odata.id") or "").rstrip("/").rsplit("/", 1)[-1] or None
+        name = i.get("Name") or ident or "?"
+        status = i.get("Status") if isinstance(i.get("Status"), dict) else {}
+        previous = bool(PREVIOUS_IMAGE.search(ident or "") or PREVIOUS_IMAGE.search(name) or (
+            i.get("Updateable") is False and status.get("State") in ("StandbyOffline", "Disabled")))
+        out.append(FirmwareItem(component=name, version=i.get("Version"), id=ident, previous=previous))
+    return out
 
 
 def _percent(value: Any) -> Optional[float]:
@@ -307,9 +316,9 @@ def to_state(docs: Dict[str, Any], gather: Iterable[str], log_since: Optional[st
         state.firmware = firmware(items)
         manager = docs.get("manager") or {}
         if not items and manager.get("FirmwareVersion"):
-            state.firmware.append(FirmwareItem("BMC", manager["FirmwareVersion"]))
+            state.firmware.append(FirmwareItem("BMC", manager["FirmwareVersion"], id="BMC"))
         if not items and system.get("BiosVersion"):
-            state.firmware.append(FirmwareItem("BIOS", system["BiosVersion"]))
+            state.firmware.append(FirmwareItem("BIOS", system["BiosVersion"], id="BIOS"))
     # the BMC's own rollup, made no better than any component read says
     state.health = worst(healths + [state.sensor_health()])
     return state

@@ -223,3 +223,13 @@ def test_a_rollback_with_nothing_to_go_back_to_is_refused_naming_why():
         bl.rollback_target(ONE, None, "compute-01", MODEL, {"packages": {"agent": "1.0"}, "firmware": {"BMC": "7.10"}})
     with pytest.raises(ConflictError, match="does not report firmware BMC"):
         bl.rollback_target(ONE, None, "compute-01", MODEL, {"packages": {"agent": "2.0"}})
+
+
+def test_the_same_configuration_verified_by_a_later_wave_keeps_the_previous(nova_fake):
+    store = bl.BaselineStore(nova_fake.api)
+    one = verified({"packages": {"agent": "1.0"}})
+    store.save(one)
+    store.save(verified({"packages": {"agent": "2.0"}}))
+    later = bl.Baseline(model=MODEL, versions={"packages": {"agent": "2.0"}}, run="p1", wave=2)
+    store.save(later)
+    assert store.load_both(MODEL) == (later, one)

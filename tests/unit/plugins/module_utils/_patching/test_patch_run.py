@@ -287,8 +287,10 @@ def test_a_rollback_goes_back_to_the_previous_baseline_and_keeps_none(fleet):
     r.host("june-back", "compute-01", "done", versions=OLD, rollback=True)
     current, previous = r.baselines.load_both("R650")
     assert current.versions["packages"] == {"agent": "1.0"} and previous is None
+    r.finish("june-back")
+    r.plan("again", hosts=["compute-01"], models=MODELS)
     with pytest.raises(ConflictError, match="no earlier one is kept"):
-        r.rollback_target("june-back", "compute-01", OLD)
+        r.rollback_target("again", "compute-01", OLD)
 
 
 def test_check_mode_writes_no_baseline(fleet):
@@ -305,3 +307,19 @@ def test_bad_versions_are_refused_before_anything_is_written(fleet):
     with pytest.raises(ValidationError, match="'bios' is not one of"):
         r.host("june", "compute-01", "in_flight", step="apply", versions={"bios": {"x": "1"}})
     assert len(fleet.writes) == before
+
+
+def test_a_rollback_run_keeps_the_target_it_chose_for_its_later_and_resumed_hosts(fleet):
+    r = runs(fleet)
+    r.plan("june", hosts=["compute-01", "compute-02"], models=MODELS)
+    for host in ("compute-01", "compute-02"):
+        r.host("june", host, "in_flight", step="apply", versions=OLD)
+        r.host("june", host, "done", versions=NEW)
+    r.finish("june")
+    r.plan("back", hosts=["compute-01", "compute-02"], models=MODELS)
+    assert r.rollback_target("back", "compute-01", NEW)["which"] == "previous"
+    r.host("back", "compute-01", "done", versions=OLD, rollback=True)  # the canary verified 1.0: now current
+    # resumed after its apply, compute-01 runs 1.0 already: still 1.0, not a roll forward
+    assert r.rollback_target("back", "compute-01", OLD)["targets"] == {"packages": {}, "firmware": {}}
+    second = r.rollback_target("back", "compute-02", NEW)
+    assert second["which"] == "current" and second["targets"]["packages"] == {"agent": "1.0"}
