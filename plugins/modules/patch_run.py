@@ -151,6 +151,12 @@ options:
       - A mapping of V(packages), V(firmware) (each component name to version) and V(kernel).
     type: dict
     default: {}
+  patched:
+    description:
+      - With O(result=done), the components this run patched on the host (packages and firmware, at their
+        versions after): what the model's baseline moves on by when the wave is verified; the baseline's other
+        components stay as they were. Default, all of O(versions).
+    type: dict
   rollback:
     description:
       - With O(action=host), the run is a rollback - no pre-state becomes a baseline, and a verified wave's
@@ -311,6 +317,7 @@ class PatchRunModule(Day2Module):
         versions=dict(type="dict", default={}),
         settle_timeout=dict(type="int", default=120),
         rollback=dict(type="bool", default=False),
+        patched=dict(type="dict"),
     )
     module_kwargs = dict(required_if=[("action", "host", ["host", "result"]), ("action", "rollback_target", ["host"]),
                                       ("result", "in_flight", ["step"]), ("result", "failed", ["reason"])])
@@ -332,7 +339,7 @@ class PatchRunModule(Day2Module):
                             lock_ttl=timedelta(seconds=p["lock_ttl"]), take_over=p["take_over"])
         elif p["action"] == "host":
             out = runs.host(p["run"], p["host"], p["result"], reason=p["reason"] or "", step=p["step"] or "",
-                            versions=p["versions"], rollback=p["rollback"])
+                            versions=p["versions"], rollback=p["rollback"], patched=p["patched"])
         elif p["action"] == "rollback_target":
             target = runs.rollback_target(p["run"], p["host"], p["versions"])
             return {"changed": False, "target": target, "message": "%s rolls back to the %s baseline of %s (%s)" % (

@@ -148,17 +148,21 @@ class PatchRuns:
                                                               verdict.reason))
 
     def host(self, run: str, host: str, result: str, reason: str = "", step: str = "",
-             versions: Optional[Mapping[str, Any]] = None, rollback: bool = False) -> Outcome:
+             versions: Optional[Mapping[str, Any]] = None, rollback: bool = False,
+             patched: Optional[Mapping[str, Any]] = None) -> Outcome:
         """Record ``host``'s step in flight (``result`` ``in_flight``), or its result (``done``/``failed``).
 
         ``versions``: what the host runs at this point (the pre-state before it is patched, the versions
         after), kept in the audit log entry. A ``done`` is checked first: nova-compute on the host must be up
         (a host whose compute service did not come back is ``failed`` with that reason). A step in flight with
         ``versions`` (the pre-state) records them as the baseline of the host's model when it has none; a
-        ``done`` that completes its wave's hosts of that model makes its versions the model's baseline
-        (``rollback``: a rollback run's, which keeps no previous baseline)."""
-        if versions:
-            bl.normalize(dict(versions))  # a bad shape is refused before anything is written
+        ``done`` that completes its wave's hosts of that model moves the model's baseline on by ``patched``
+        (the components this run patched on the host, at their versions after; default: all of ``versions``),
+        the rest of the baseline as it was - a host of the model whose firmware the run could not patch (an IPMI
+        BMC) does not pull the baseline back (``rollback``: a rollback run's, which keeps no previous one)."""
+        for given in (versions, patched):
+            if given:
+                bl.normalize(dict(given))  # a bad shape is refused before anything is written
         state = self.store.load(run)
         current = state.hosts.get(host)
         # a stopped run still takes the result of a host that was under way when it stopped (the other hosts
@@ -195,15 +199,15 @@ class PatchRuns:
             self._audit("patching.run", run, state.state, rs.STOPPED, {"reason": new.stop_reason})
         words = decision["reason"] if decision else "%s: %s" % (host, step)
         out = self._outcome(new, changed=True, decision=decision, message=words)
-        out.baseline = self._baseline_after(new, host, result, versions or {}, rollback)
+        out.baseline = self._baseline_after(new, host, result, versions or {}, rollback, patched)
         return out
 
     def _baseline_after(self, state: rs.RunState, host: str, result: str, versions: Mapping[str, Any],
-                        rollback: bool) -> Optional[Dict[str, Any]]:
+                        rollback: bool, patched: Optional[Mapping[str, Any]] = None) -> Optional[Dict[str, Any]]:
         """The baseline written after ``host``'s step or result, if any: the pre-state of a model with none,
-        or the versions a wave verified on every host of the model."""
+        or the model's baseline moved on by what a wave verified on every host of the model."""
         rec = state.hosts[host]
-        kept = bl.baseline_versions(dict(versions))
+        kept = bl.baseline_versions(dict(versions if patched is None or result != rs.DONE else patched))
         if not kept or rec.wave is None:
             return None
         model = rec.model or "unknown"
@@ -216,7 +220,11 @@ class PatchRuns:
             peers = [h for h, s in state.hosts.items() if s.wave == rec.wave and (s.model or "unknown") == model]
             if any(state.hosts[h].status != rs.DONE for h in peers):
                 return None
-            base = bl.Baseline(model=model, versions=kept, run=state.name, wave=rec.wave, verified_at=stamp)
+            current = self.baselines.load_both(model)[0]
+            merged = {kind: dict(comps) for kind, comps in (current.versions if current else {}).items()}
+            for kind, comps in kept.items():
+                merged.setdefault(kind, {}).update(comps)
+            base = bl.Baseline(model=model, versions=merged, run=state.name, wave=rec.wave, verified_at=stamp)
         else:
             return None
         sha = self.baselines.save(base, keep_previous=not rollback)

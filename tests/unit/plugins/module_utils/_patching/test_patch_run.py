@@ -323,3 +323,15 @@ def test_a_rollback_run_keeps_the_target_it_chose_for_its_later_and_resumed_host
     assert r.rollback_target("back", "compute-01", OLD)["targets"] == {"packages": {}, "firmware": {}}
     second = r.rollback_target("back", "compute-02", NEW)
     assert second["which"] == "current" and second["targets"]["packages"] == {"agent": "1.0"}
+
+
+def test_a_host_whose_firmware_the_run_could_not_patch_does_not_pull_the_baseline_back(fleet):
+    r = runs(fleet)
+    r.plan("june", hosts=["compute-01", "compute-02"], models=MODELS)
+    r.host("june", "compute-01", "in_flight", step="apply", versions=OLD)
+    r.host("june", "compute-01", "done", versions=NEW, patched={"packages": {"agent": "2.0"}, "firmware": {"BMC": "7.20"}})
+    ipmi = {"packages": {"agent": "2.0"}, "firmware": {"BMC": "7.10"}}
+    r.host("june", "compute-02", "done", versions=ipmi, patched={"packages": {"agent": "2.0"}, "firmware": {}})
+    current, previous = r.baselines.load_both("R650")
+    assert current.versions == {"packages": {"agent": "2.0"}, "firmware": {"BMC": "7.20"}}
+    assert previous.versions == {"packages": {"agent": "1.0"}, "firmware": {"BMC": "7.10"}}
