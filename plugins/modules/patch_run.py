@@ -54,9 +54,8 @@ options:
   action:
     description:
       - V(plan) starts or resumes the run, V(host) records a host's step or result, V(finish) ends it,
-        V(status) only reads.
+        V(status) only reads, V(rollback_target) reads what a host rolls back to.
     type: str
-      - V(rollback_target) reads what a host rolls back to.
     choices: [plan, host, finish, status, rollback_target]
     required: true
   run:
@@ -154,7 +153,7 @@ options:
   patched:
     description:
       - With O(result=done), the components this run patched on the host (packages and firmware, at their
-        versions after): what the model's baseline moves on by when the wave is verified; the baseline's other
+        versions after), which the model's baseline moves on by when the wave is verified; the baseline's other
         components stay as they were. Default, all of O(versions).
     type: dict
   rollback:

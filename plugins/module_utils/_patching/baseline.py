@@ -331,8 +331,8 @@ def rollback_target(current: Optional[Baseline], previous: Optional[Baseline], h
         return current, first
     if previous is None:
         raise ConflictError("cannot roll %s back: it runs the baseline of model %s (run %s, wave %d) and no "
-                            "earlier one is kept (a rollback keeps none)" % (host, model, current.run or "?",
-                                                                              current.wave), resource=host)
+                            "earlier one is kept (a rollback keeps none)"
+                            % (host, model, current.run or "?", current.wave), resource=host)
     second = compare(previous, host, model, have)
     second.rollback()
     return previous, second

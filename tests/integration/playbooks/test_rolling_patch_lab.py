@@ -212,8 +212,8 @@ def test_four_hosts_canary_first_a_killed_controller_resumed_then_a_rollback(pat
     assert [e["target"] for e in rolled] and rolled[-1]["after"]["version"] == "7.10", rolled
 
 
-def test_update_fails_on_the_third_host_stops_the_run_there_held_and_the_fourth_untouched(patch, admin_conn,
-                                                                                           run_module):
+def test_update_fails_on_the_third_host_stops_the_run_there_held_and_the_fourth_untouched(
+        patch, admin_conn, run_module):
     # waves: the canary compute-03 (IPMI: packages only), then compute-01, compute-02 (the faulty BMC), compute-04
     labctl("fault", "compute-02", "update_fails")
     out = patch("it-rolling-bad", osfleet_patch_packages=PACKAGE + "=2.0", osfleet_patch_firmware=IMAGE,
