@@ -99,6 +99,11 @@ def inputs(path: Path) -> Set[str]:
         if IMPORT in entry:
             assert entry[IMPORT].startswith("osfleet.day2."), "%s imports %s" % (path.name, entry[IMPORT])
             read |= names_read("{{ %s }}" % entry["when"]) if entry.get("when") else set()
+            if entry.get("vars"):
+                # a playbook made of another with some variables set (rollback is rolling_patch with
+                # osfleet_patch_rollback): the other's inputs, less those it sets, are its own
+                imported = path.parent / (entry[IMPORT].split(".")[-1] + ".yml")
+                read |= inputs(imported) - set(entry["vars"])
     plays = own_plays(plays)
     for source in strings(plays):
         read |= names_read(source)
@@ -106,6 +111,11 @@ def inputs(path: Path) -> Set[str]:
         read |= names_read((path.parent / template).read_text())
     for play in plays:
         made |= {t["register"] for t in tasks(play) if "register" in t}
+        # a task's own vars are set by the playbook (their values are still read)
+        made |= {k for t in tasks(play) for k in (t.get("vars") or {})}
+        # include_vars with a name makes that variable
+        made |= {t[m]["name"] for t in tasks(play) for m in ("ansible.builtin.include_vars", "include_vars")
+                 if isinstance(t.get(m), dict) and "name" in t[m]}
         # what set_fact sets is made by the playbook too (its value's expression is still read)
         made |= {k for t in tasks(play) for module in ("ansible.builtin.set_fact", "set_fact")
                  for k in (t.get(module) or {}) if isinstance(t.get(module), dict) and k != "cacheable"}
