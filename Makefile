@@ -205,7 +205,12 @@ bench-wan: bench-venv collection-link lab-up  ## fleet and control_plane_info ov
 	$(BENCH_VENV)/bin/python benchmarks/bench_wan.py --delay-ms $(BENCH_WAN_DELAY_MS) --runs 3
 	$(BENCH_VENV)/bin/python benchmarks/report.py
 
-bench: bench-inventory bench-hardware bench-drain bench-wan  ## every benchmark; results in docs/benchmarks.md
+bench-patch: venv bench-venv collection-link lab-up  ## rolling_patch vs a sequential disable/drain/patch/reboot/enable loop, 4 hosts
+	$(LABCTL) hosts up
+	$(BENCH_VENV)/bin/python benchmarks/bench_patch.py --runs 2
+	$(BENCH_VENV)/bin/python benchmarks/report.py
+
+bench: bench-inventory bench-hardware bench-drain bench-wan bench-patch  ## every benchmark; results in docs/benchmarks.md
 
 clean:  ## remove build and test output (keeps .venv and .lab)
 	rm -rf dist $(CACHE)/sanity tests/output

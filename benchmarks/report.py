@@ -262,6 +262,43 @@ def wan_section(results):
     return "\n".join(lines) + "\n"
 
 
+PATCH_ROLLING = "osfleet.day2.rolling_patch"
+PATCH_LOOP = "sequential loop (openstack CLI, apt-get, curl, ipmitool)"
+PHASES = ("before", "drain", "patch", "reboot", "checks")
+
+
+def patch_section(results):
+    lines = ["## Rolling patching: `osfleet.day2.rolling_patch` vs a sequential disable → drain → patch → reboot → "
+             "enable loop", "",
+             "The lab's four package hosts, one at a time: osfleet-lab-agent 1.0 → 2.0, the BMC firmware of the two",
+             "Redfish hosts 7.10 → 7.20, a forced restart through each BMC. Seconds per host (medians over hosts and",
+             "runs): *before* is rolling_patch's pre-state read and pre-checks, *checks* its post-checks, window",
+             "completion and settle check (the loop's: the enable alone).", "",
+             "| lab | runs | tool | whole run (median) | %s |" % " | ".join(PHASES),
+             "|---|---|---|---|" + "---|" * len(PHASES)]
+    for r in results:
+        for tool in (PATCH_ROLLING, PATCH_LOOP):
+            t = r["results"][tool]
+            lines.append("| %s | %d | %s | %.1f s | %s |" % (
+                r["label"], r["runs"], tool, t["median"],
+                " | ".join("%.1f" % t["per_host_median"].get(k, 0.0) for k in PHASES)))
+    lines.append("")
+    for r in results:
+        floor = r["floor_seconds"]
+        lines.append("- %s (%s): rolling_patch / loop **%.2f×**; runs: rolling_patch %s s, loop %s s. Floor, the "
+                     "best possible here (per host the faster tool's drain, patch and reboot, the parts neither can "
+                     "skip, times %d hosts): %.1f s; rolling_patch is %.2f× it, the loop %.2f×. Load average %s at "
+                     "the start, %s at the end." % (
+                         r["label"], r["when"], r["ratio_median"],
+                         ", ".join("%.1f" % x for x in r["results"][PATCH_ROLLING]["seconds"]),
+                         ", ".join("%.1f" % x for x in r["results"][PATCH_LOOP]["seconds"]), len(r["hosts"]), floor,
+                         r["results"][PATCH_ROLLING]["median"] / floor, r["results"][PATCH_LOOP]["median"] / floor,
+                         "/".join("%.1f" % x for x in r["loadavg_before"]),
+                         "/".join("%.1f" % x for x in r["loadavg_after"])))
+    lines += ["", "Command: `make bench-patch` (runs `benchmarks/bench_patch.py --runs 2`).", ""]
+    return "\n".join(lines) + "\n"
+
+
 def _notes(name):
     """Hand-written reading notes kept beside the results (docs/bench/<name>-notes.md)."""
     path = BENCH / ("%s-notes.md" % name)
@@ -289,6 +326,9 @@ def main():
     wan = sorted((json.loads(p.read_text()) for p in BENCH.glob("wan-*.json")), key=lambda r: r["delay_ms"])
     if wan:
         parts.append(wan_section(wan) + _notes("wan"))
+    patch = sorted((json.loads(p.read_text()) for p in BENCH.glob("patch-*.json")), key=lambda r: r["label"])
+    if patch:
+        parts.append(patch_section(patch) + _notes("patch"))
     (REPO / "docs" / "benchmarks.md").write_text("\n".join(parts))
     print("[bench] wrote docs/benchmarks.md")
 

@@ -27,6 +27,8 @@ description:
     of a host that was under way when it stopped, and starts no other. Failures count against O(max_failures), a budget
     for the whole run (not per batch as Ansible's C(max_fail_percentage)); past it, or when a canary fails,
     the run is V(stopped) with the reason, RV(stop) is true and no more hosts are offered.
+  - With O(probe_flavor) and O(probe_image), a V(done) also boots a probe server onto the host (C(host) in
+    the request, microversion 2.74), which must become ACTIVE there; it is deleted whatever happens.
   - O(action=finish) marks a run whose waves are through V(complete) and releases the lock (a run not
     through stays as it is, to be resumed). O(action=status) reads the run and the lock holder.
   - Baselines, the last tested configuration per host model (host aggregate C(osfleet-patch-base-<model>),
@@ -142,6 +144,25 @@ options:
         nova-compute has handled the enable); still not so after this time, the host is V(failed).
     type: int
     default: 120
+  probe_flavor:
+    description:
+      - With O(result=done), the flavor (id or name) of a probe server booted onto the host once it has
+        settled; it must become ACTIVE on the host, else the host is V(failed) with the reason. It is deleted
+        whatever happens. Needs O(probe_image).
+    type: str
+  probe_image:
+    description:
+      - The image (id or name) of the probe server.
+    type: str
+  probe_network:
+    description:
+      - The network id of the probe server; none when omitted (a server with no port).
+    type: str
+  probe_timeout:
+    description:
+      - Seconds the probe server may take to become ACTIVE (and to be deleted).
+    type: int
+    default: 300
   versions:
     description:
       - With O(action=host), what the host runs at this point (for example the pre-state before it is patched -
@@ -292,6 +313,7 @@ from datetime import timedelta
 
 from ansible_collections.osfleet.day2.plugins.module_utils._common.errors import ValidationError
 from ansible_collections.osfleet.day2.plugins.module_utils._common.module_base import Day2Module
+from ansible_collections.osfleet.day2.plugins.module_utils._patching.probe import Probe, ProbeSpec
 from ansible_collections.osfleet.day2.plugins.module_utils._patching.run import PatchRuns
 
 
@@ -317,6 +339,10 @@ class PatchRunModule(Day2Module):
         settle_timeout=dict(type="int", default=120),
         rollback=dict(type="bool", default=False),
         patched=dict(type="dict"),
+        probe_flavor=dict(type="str"),
+        probe_image=dict(type="str"),
+        probe_network=dict(type="str"),
+        probe_timeout=dict(type="int", default=300),
     )
     module_kwargs = dict(required_if=[("action", "host", ["host", "result"]), ("action", "rollback_target", ["host"]),
                                       ("result", "in_flight", ["step"]), ("result", "failed", ["reason"])])
@@ -325,8 +351,11 @@ class PatchRunModule(Day2Module):
         p = self.params
         if not 60 <= p["lock_ttl"] <= 86400:
             raise ValidationError("lock_ttl must be 60 to 86400 seconds, not %d" % p["lock_ttl"], field="lock_ttl")
+        spec = ProbeSpec.from_options(p["probe_flavor"], p["probe_image"], p["probe_network"], p["probe_timeout"])
+        probe = Probe(self.cloud.nova, self.cloud.glance, spec) if spec and p["result"] == "done" else None
         runs = PatchRuns(self.cloud.nova, self.audit.actor, audit=self.record, check_mode=self.check_mode,
-                         scope=p["lock_scope"], placement=self.cloud.placement, settle_timeout=p["settle_timeout"])
+                         scope=p["lock_scope"], placement=self.cloud.placement, settle_timeout=p["settle_timeout"],
+                         probe=probe)
         before = None
         if p["action"] == "host":
             found = runs.store.find(p["run"])

@@ -70,6 +70,8 @@ SERVER_GROUP_MICROVERSION = "2.64"
 FLAVOR_MICROVERSION = "2.61"
 #: Nova's default [api]max_limit
 PAGE_SIZE = 1000
+#: a server booted onto a named host (``host`` in POST /servers, admin only; 2.37 ``networks: none``)
+BOOT_ON_HOST_MICROVERSION = "2.74"
 
 Run = Callable[[Callable[[Any], Any], Iterable[Any]], Iterable[Any]]
 
@@ -192,6 +194,21 @@ class Nova:
     def stop(self, server_id: str) -> None:
         with api_call("stop server", server_id):
             self.compute.stop_server(server_id)
+
+    def boot_on_host(self, name: str, flavor: str, image: str, host: str, network: Optional[str] = None,
+                     metadata: Optional[Dict[str, str]] = None) -> str:
+        """Boot a server onto ``host`` (``flavor`` and ``image`` ids; no network unless ``network``, an id);
+        the new server's id. Nova schedules it to that host only, through the scheduler's filters."""
+        body = {"server": {"name": name, "flavorRef": flavor, "imageRef": image, "host": host,
+                           "networks": [{"uuid": network}] if network else "none", "metadata": dict(metadata or {})}}
+        with api_call("create server", name):
+            resp = self.compute.post("/servers", json=body, microversion=BOOT_ON_HOST_MICROVERSION)
+            return resp.json()["server"]["id"]
+
+    def find_flavor(self, ref: str) -> Optional[Any]:
+        """The flavor of this id or name; None if there is none."""
+        with api_call("find flavor", ref):
+            return self.compute.find_flavor(ref, ignore_missing=True)
 
     def delete_server(self, server_id: str) -> None:
         """Ask Nova to delete the server (it goes on in the background); one already gone is not an error."""

@@ -69,7 +69,7 @@ class PatchRuns:
     def __init__(self, nova: Any, owner: str, audit: Optional[Audit] = None, check_mode: bool = False,
                  clock: Callable[[], datetime] = rs.now_utc, scope: str = "fleet", placement: Any = None,
                  settle_timeout: float = 120.0, monotonic: Callable[[], float] = time.monotonic,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
+                 sleep: Callable[[float], None] = time.sleep, probe: Any = None) -> None:
         if not owner:
             raise ValidationError("a patch run needs an owner (who runs it)", field="owner")
         self.nova = nova
@@ -77,6 +77,8 @@ class PatchRuns:
         self.settle_timeout = settle_timeout
         self.monotonic = monotonic
         self.sleep = sleep
+        #: a probe.Probe: a server booted onto a done host must become ACTIVE there (None: no probe)
+        self.probe = probe
         self.owner = owner
         self.audit = audit
         self.check_mode = check_mode
@@ -174,6 +176,8 @@ class PatchRuns:
         before = current.to_dict() if current is not None else None
         if result == rs.DONE and current is not None and current.status != rs.DONE:
             problem = self._post_check(host)
+            if not problem and self.probe is not None and not self.check_mode:
+                problem = self.probe.check(run, host)
             if problem:
                 result, reason = rs.FAILED, "post-check: %s" % problem
         if result == rs.IN_FLIGHT:

@@ -6,7 +6,7 @@ compute-01/02, IPMI on compute-03/04) the hardware. Checked through openstacksdk
 and the audit log, not through the playbook's own words.
 
 1. All four hosts, a package target (osfleet-lab-agent 1.0 -> 2.0) and a firmware target (BMC 7.10 -> 7.20, on the
-   Redfish hosts), a reboot through the BMC each; the controller is killed while the second host is under way and
+   Redfish hosts), a reboot through the BMC each, a probe server booted on each after its patch; the controller is killed while the second host is under way and
    the run is started again: it finishes, no host is patched twice (one dpkg upgrade, one firmware update each),
    every server is still there and ACTIVE, the audit log holds each host's before and after, the baseline moved to
    the verified versions. Then `rollback` returns compute-01 to 1.0 and BMC 7.10 (the previous baseline).
@@ -155,6 +155,7 @@ def test_four_hosts_canary_first_a_killed_controller_resumed_then_a_rollback(pat
     assert [version(h) for h in HOSTS] == ["1.0"] * 4
     before = servers(admin_conn)
     targets = dict(osfleet_patch_packages=PACKAGE + "=2.0", osfleet_patch_firmware=IMAGE, osfleet_patch_reboot="always",
+                   osfleet_patch_probe_flavor="c1.nano", osfleet_patch_probe_image="cirros-lab",
                    osfleet_patch_reboot_action="force_restart")  # the lab's IPMI BMCs have no OS for an ACPI soft-off
 
     def second_host_draining(log):  # killed while the second host's window drains it
@@ -185,8 +186,13 @@ def test_four_hosts_canary_first_a_killed_controller_resumed_then_a_rollback(pat
         assert window["osfleet_maint_state"] == "complete", window
         svc = service(admin_conn, host)
         assert (svc.status, svc.state) == ("enabled", "up"), (host, svc.status, svc.disabled_reason)
+    # a probe server booted on each host after its patch, became ACTIVE there and was deleted
+    probes = {s.name: s.compute_host for s in admin_conn.compute.servers(
+        all_projects=True, deleted=True, name="^osfleet-probe-it-rolling-")}
+    assert probes == {"osfleet-probe-it-rolling-" + h: h for h in HOSTS}, probes
     after = servers(admin_conn)
     assert {k: v[1] for k, v in after.items()} == {k: v[1] for k, v in before.items()}, "a server lost or changed"
+    assert not [n for n, _st in after.values() if n.startswith("osfleet-probe-")], "a probe server was left"
     assert "ERROR" not in {v[1] for v in after.values()}
     pre = {e["target"]: e["details"]["versions"] for e in log if e["action"] == "patching.host" and
            (e.get("details") or {}).get("step") == "apply"}
