@@ -9,20 +9,10 @@ import pytest
 
 from ansible_collections.osfleet.day2.plugins.module_utils._common.errors import ValidationError
 from ansible_collections.osfleet.day2.plugins.module_utils._patching.probe import Probe, ProbeSpec, probe_name
+from ansible_collections.osfleet.day2.tests.unit.plugins.module_utils._patching.test_patch_run import Clock
 
 FLAVOR = {"id": "f-nano", "name": "c1.nano", "ram": 64, "vcpus": 1, "disk": 1, "links": []}
 IMAGE = {"id": "11111111-2222-3333-4444-555555555555", "name": "cirros-lab", "status": "active"}
-
-
-class Clock:
-    def __init__(self):
-        self.now = 0.0
-
-    def monotonic(self):
-        return self.now
-
-    def sleep(self, seconds):
-        self.now += seconds
 
 
 @pytest.fixture
