@@ -16,7 +16,7 @@ import time
 from dataclasses import dataclass
 from typing import Any, Callable, Optional
 
-from ansible_collections.osfleet.day2.plugins.module_utils._common.errors import ValidationError
+from ansible_collections.osfleet.day2.plugins.module_utils._common.errors import CloudError, NotFoundError, ValidationError
 
 PREFIX = "osfleet-probe-"
 POLL_SECONDS = 2.0
@@ -72,7 +72,7 @@ class Probe:
             if not images:
                 try:
                     images = [self.glance.get_image(self.spec.image)]
-                except Exception:  # pylint: disable=broad-except - not an id either: named below
+                except (CloudError, NotFoundError):  # not an id either (Glance answers 404, or 400 for no UUID): named below
                     images = []
             if len(images) != 1:
                 raise ValidationError("probe_image: %s images named %s; give its id" % (

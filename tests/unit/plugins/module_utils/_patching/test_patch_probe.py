@@ -41,6 +41,7 @@ def probe_cloud(stub, nova_fake):
     stub.route("GET", "compute", r"/flavors(/detail)?", {"flavors": [FLAVOR]})
     stub.route("GET", "image", "/images", lambda request, context: {
         "images": [IMAGE] if "name=cirros-lab" in (request.query or "") else []})
+    stub.route("GET", "image", "/images/nothing-such", "404 Not Found: no image", status=404)
     nova_fake.probe_state = state
     return nova_fake
 
