@@ -38,7 +38,9 @@ description:
     replaced one kept as the previous (with O(rollback=true), a rollback run's, none is kept).
   - O(action=rollback_target) reads what O(host) rolls back to, given the O(versions) it runs now - the
     model's baseline when the host does not run it, else the previous one - and fails, naming the reason,
-    when there is none or the host does not report a component of it. It changes nothing.
+    when there is none or the host does not report a component of it. The first call for a model in a run
+    pins that target in the run's record (its later hosts, and a resumed one, go to the same), the only
+    change it makes.
   - Every change is one audit-log entry (C(patching.run), C(patching.host)).
 author:
   - osfleet.day2 contributors (@osfleet)
@@ -370,7 +372,8 @@ class PatchRunModule(Day2Module):
                             versions=p["versions"], rollback=p["rollback"], patched=p["patched"])
         elif p["action"] == "rollback_target":
             target = runs.rollback_target(p["run"], p["host"], p["versions"])
-            return {"changed": False, "target": target, "message": "%s rolls back to the %s baseline of %s (%s)" % (
+            # the first call of a rollback run pins its target in the run's record
+            return {"changed": target.pop("pinned"), "target": target, "message": "%s rolls back to the %s baseline of %s (%s)" % (
                 p["host"], target["which"], target["model"], target["sha256"][:12])}
         elif p["action"] == "finish":
             out = runs.finish(p["run"])

@@ -14,8 +14,8 @@ is the caller's; this is what keeps the run honest across hosts, waves and contr
 - ``finish``: ``complete`` when every wave is through; the lock is released either way.
 - baselines (baseline.py): the first pre-state of a host model with no baseline is recorded as its baseline
   (wave -1: what ran in production before the run); when every host of a model in a wave is ``done`` (its
-  post-checks passed), the versions they verified become the model's baseline, the replaced one kept as the
-  previous; ``rollback_target`` says what a host goes back to.
+  post-checks passed), the model's baseline moves on by what they patched, the replaced one kept as the
+  previous; ``rollback_target`` says what a host goes back to (pinned in a rollback run's record the first time).
 
 Every change of the run is one audit-log entry (``patching.run``, ``patching.host``).
 """
@@ -249,7 +249,10 @@ class PatchRuns:
             baselines = dict(state.baselines)
             baselines[model] = base.versions_sha256()
             self.store.save(replace(state, baselines=baselines))
+            self._audit("patching.rollback_target", model, None, base.sha256(), {
+                "run": run, "host": host, "versions_sha256": baselines[model], "versions": base.versions})
         return {"model": model, "sha256": base.sha256(), "run": base.run, "wave": base.wave,
+                "pinned": not pinned,
                 "verified_at": base.verified_at, "versions": base.versions,
                 "which": "current" if base is current else "previous", "comparison": comparison.to_dict(),
                 "targets": {kind: {c.component: c.baseline for c in comparison.changes if c.kind == kind}

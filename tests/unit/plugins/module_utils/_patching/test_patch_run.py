@@ -317,12 +317,15 @@ def test_a_rollback_run_keeps_the_target_it_chose_for_its_later_and_resumed_host
         r.host("june", host, "done", versions=NEW)
     r.finish("june")
     r.plan("back", hosts=["compute-01", "compute-02"], models=MODELS)
-    assert r.rollback_target("back", "compute-01", NEW)["which"] == "previous"
+    first = r.rollback_target("back", "compute-01", NEW)
+    assert first["which"] == "previous" and first["pinned"]
+    assert r.log[-1][0] == "patching.rollback_target" and r.log[-1][4]["host"] == "compute-01"
     r.host("back", "compute-01", "done", versions=OLD, rollback=True)  # the canary verified 1.0: now current
     # resumed after its apply, compute-01 runs 1.0 already: still 1.0, not a roll forward
     assert r.rollback_target("back", "compute-01", OLD)["targets"] == {"packages": {}, "firmware": {}}
     second = r.rollback_target("back", "compute-02", NEW)
     assert second["which"] == "current" and second["targets"]["packages"] == {"agent": "1.0"}
+    assert not second["pinned"]
 
 
 def test_a_host_whose_firmware_the_run_could_not_patch_does_not_pull_the_baseline_back(fleet):
