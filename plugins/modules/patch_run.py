@@ -27,6 +27,9 @@ description:
     of a host that was under way when it stopped, and starts no other. Failures count against O(max_failures), a budget
     for the whole run (not per batch as Ansible's C(max_fail_percentage)); past it, or when a canary fails,
     the run is V(stopped) with the reason, RV(stop) is true and no more hosts are offered.
+  - O(action=precheck) fails, naming the reason, when O(host) may not be drained - a quarantined server on
+    it, or its servers do not fit on the other enabled, up hosts (Placement's free capacity, first fit,
+    largest first; the remediation's own guards). It changes nothing.
   - With O(probe_flavor) and O(probe_image), a V(done) also boots a probe server onto the host (C(host) in
     the request, microversion 2.74), which must become ACTIVE there; it is deleted whatever happens.
   - O(action=finish) marks a run whose waves are through V(complete) and releases the lock (a run not
@@ -58,9 +61,10 @@ options:
   action:
     description:
       - V(plan) starts or resumes the run, V(host) records a host's step or result, V(finish) ends it,
-        V(status) only reads, V(rollback_target) reads what a host rolls back to.
+        V(status) only reads, V(rollback_target) reads what a host rolls back to, V(precheck) reads whether
+        O(host) may be drained.
     type: str
-    choices: [plan, host, finish, status, rollback_target]
+    choices: [plan, host, finish, status, rollback_target, precheck]
     required: true
   run:
     description:
@@ -313,15 +317,17 @@ target:
 
 from datetime import timedelta
 
-from ansible_collections.osfleet.day2.plugins.module_utils._common.errors import ValidationError
+from ansible_collections.osfleet.day2.plugins.module_utils._common.errors import ConflictError, ValidationError
 from ansible_collections.osfleet.day2.plugins.module_utils._common.module_base import Day2Module
+from ansible_collections.osfleet.day2.plugins.module_utils._patching.prechecks import room_to_drain
 from ansible_collections.osfleet.day2.plugins.module_utils._patching.probe import Probe, ProbeSpec
 from ansible_collections.osfleet.day2.plugins.module_utils._patching.run import PatchRuns
 
 
 class PatchRunModule(Day2Module):
     argument_spec = dict(
-        action=dict(type="str", choices=["plan", "host", "finish", "status", "rollback_target"], required=True),
+        action=dict(type="str", choices=["plan", "host", "finish", "status", "rollback_target", "precheck"],
+                    required=True),
         run=dict(type="str", required=True),
         hosts=dict(type="list", elements="str", default=[]),
         batch=dict(type="str", default="1"),
@@ -347,6 +353,7 @@ class PatchRunModule(Day2Module):
         probe_timeout=dict(type="int", default=300),
     )
     module_kwargs = dict(required_if=[("action", "host", ["host", "result"]), ("action", "rollback_target", ["host"]),
+                                      ("action", "precheck", ["host"]),
                                       ("result", "in_flight", ["step"]), ("result", "failed", ["reason"])])
 
     def execute(self):
@@ -370,6 +377,12 @@ class PatchRunModule(Day2Module):
         elif p["action"] == "host":
             out = runs.host(p["run"], p["host"], p["result"], reason=p["reason"] or "", step=p["step"] or "",
                             versions=p["versions"], rollback=p["rollback"], patched=p["patched"])
+        elif p["action"] == "precheck":
+            problem = room_to_drain(self.cloud, p["host"])
+            if problem:
+                raise ConflictError("%s may not be drained: %s" % (p["host"], problem), field="host",
+                                    resource=p["host"])
+            return {"changed": False, "message": "%s may be drained: its servers fit elsewhere" % p["host"]}
         elif p["action"] == "rollback_target":
             target = runs.rollback_target(p["run"], p["host"], p["versions"])
             # the first call of a rollback run pins its target in the run's record

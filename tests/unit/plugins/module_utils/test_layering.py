@@ -40,7 +40,7 @@ ALLOWED = {
     # patching keeps its run, lock and baselines in the cloud through the access layer (passed in) and reads the
     # remediation records to leave held hosts out; the drains and holds themselves are the playbook's (the
     # maintenance_window and remediation modules)
-    "_patching": {"_openstack", "_remediation"},
+    "_patching": {"_openstack", "_remediation", "_fleet"},
 }
 #: files with a wider allowance than their package: the module base is the modules' glue, it merges the
 #: cloud options and connects
