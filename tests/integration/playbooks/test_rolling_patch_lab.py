@@ -6,12 +6,15 @@ compute-01/02, IPMI on compute-03/04) the hardware. Checked through openstacksdk
 and the audit log, not through the playbook's own words.
 
 1. All four hosts, a package target (osfleet-lab-agent 1.0 -> 2.0) and a firmware target (BMC 7.10 -> 7.20, on the
-   Redfish hosts), a reboot through the BMC each, a probe server booted on each after its patch; the controller is killed while the second host is under way and
+   Redfish hosts), a reboot through the BMC each, audit rules before and after, a probe server booted on each
+   after its patch; the controller is killed while the second host is under way and
    the run is started again: it finishes, no host is patched twice (one dpkg upgrade, one firmware update each),
    every server is still there and ACTIVE, the audit log holds each host's before and after, the baseline moved to
    the verified versions. Then `rollback` returns compute-01 to 1.0 and BMC 7.10 (the previous baseline).
 2. The `update_fails` fault on the third host's BMC, max_failures 0: the run stops there, that host is held and
    stays out of the pool, the fourth is untouched.
+3. An `overtemp` fault and the audit rule HW-14 as a pre-check: the host is refused before its drain, left in the
+   pool as it was, not held.
 """
 from __future__ import annotations
 
@@ -156,6 +159,7 @@ def test_four_hosts_canary_first_a_killed_controller_resumed_then_a_rollback(pat
     before = servers(admin_conn)
     targets = dict(osfleet_patch_packages=PACKAGE + "=2.0", osfleet_patch_firmware=IMAGE, osfleet_patch_reboot="always",
                    osfleet_patch_probe_flavor="c1.nano", osfleet_patch_probe_image="cirros-lab",
+                   osfleet_patch_rules="NOVA-16,HW-13,HW-14",
                    osfleet_patch_reboot_action="force_restart")  # the lab's IPMI BMCs have no OS for an ACPI soft-off
 
     def second_host_draining(log):  # killed while the second host's window drains it
@@ -241,3 +245,21 @@ def test_update_fails_on_the_third_host_stops_the_run_there_held_and_the_fourth_
     assert service(admin_conn, "compute-04").status == "enabled" and version("compute-04") == "1.0"
     assert metadata(admin_conn, "osfleet-maint-patch-it-rolling-bad-compute-04") is None, "the fourth host was touched"
     assert metadata(admin_conn, "osfleet-patch-lock-fleet") is None, "a stopped run keeps no lock"
+
+
+def test_a_host_failing_the_audit_rules_is_refused_before_its_drain_and_left_as_it_was(patch, admin_conn):
+    labctl("fault", "compute-04", "overtemp")
+    try:
+        out = patch("it-rolling-rules", osfleet_patch_hosts="compute-04", osfleet_patch_packages=PACKAGE + "=2.0",
+                    osfleet_patch_rules="NOVA-16,HW-14")
+    finally:
+        labctl("clear", "compute-04")
+    assert out.returncode != 0, out.stdout[-6000:]
+    run = metadata(admin_conn, "osfleet-patch-it-rolling-rules")
+    state = run["osfleet_patch_h_compute-04"].split("|")[3]
+    assert state.startswith("failed:") and "HW-14" in state, state
+    svc = service(admin_conn, "compute-04")
+    assert svc.status == "enabled", "a host refused before its drain stays in the pool"
+    assert version("compute-04") == "1.0"
+    assert metadata(admin_conn, "osfleet-maint-patch-it-rolling-rules-compute-04") is None, "no window is opened"
+    assert metadata(admin_conn, "osfleet-remed-compute-04") is None, "a host left as it was is not held"
